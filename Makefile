@@ -1,0 +1,58 @@
+# Tandem. `make run` and `make test` are the two set-up commands; both install first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+TANDEM := $(VENV)/bin/tandem
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= true
+
+.PHONY: install run test bench lint clean
+
+install: $(STAMP) node_modules/.installed chromium
+
+# Python: the whole dependency tree pinned in requirements.lock; reinstalled only when it changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# nhsuk-frontend and axe-core from the npm registry, pinned by package-lock.json, never committed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is not installed: browser tests will be skipped (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+run: install
+	$(TANDEM) migrate --no-input
+	@$(TANDEM) shell -c "from tandem.core.models import College; import sys; sys.exit(0 if College.objects.exists() else 1)" \
+	  || $(TANDEM) demo
+	@echo
+	@echo "Tandem is at http://$(HOST):$(PORT)/  Demo logins (password: tandem-demo):"
+	@echo "  admin (College admin)  qi (QI team)  tutor (staff tutor)  peer (peer tutor)  manager (line manager)  leader (Trust leader)"
+	@echo
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(TANDEM) db_worker & \
+	  $(TANDEM) runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) benchmarks/bench_spc.py
+	$(PY) benchmarks/bench_planner.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles tandem.sqlite3

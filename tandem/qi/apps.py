@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QiConfig(AppConfig):
+    name = "tandem.qi"
+    label = "qi"

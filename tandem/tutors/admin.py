@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Tutor
+
+
+@admin.register(Tutor)
+class TutorAdmin(admin.ModelAdmin):
+    list_display = ("last_name", "first_name", "kind", "status", "employer")
+    list_filter = ("kind", "status", "college")
+    search_fields = ("first_name", "last_name", "email")

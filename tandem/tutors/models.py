@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Tutor(models.Model):
+    """A person who teaches: a peer tutor (expert by experience) or a staff tutor (by profession).
+
+    Lived experience is deliberately not recorded here: it is special-category data and is
+    not needed to run the College.
+    """
+
+    class Kind(models.TextChoices):
+        PEER = "peer", "Peer tutor"
+        STAFF = "staff", "Staff tutor"
+
+    class Status(models.TextChoices):
+        INTERESTED = "interested", "Interested"
+        TRAINED = "trained", "Trained"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        LEFT = "left", "Left"
+
+    college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="tutors")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.INTERESTED)
+    coproduction_trained_on = models.DateField(
+        null=True, blank=True, help_text="Date of co-production training"
+    )
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    # Staff tutors only
+    employer = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="tutors"
+    )
+    profession = models.CharField(max_length=100, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    line_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_tutors",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="tutor"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["college", "email"], name="tutor_email_unique_per_college"),
+            # A staff tutor always has an employer; a peer tutor has no NHS employment recorded here.
+            models.CheckConstraint(
+                condition=Q(kind="peer", employer__isnull=True) | Q(kind="staff", employer__isnull=False),
+                name="tutor_staff_has_employer",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_trust_staff(self):
+        return self.kind == self.Kind.STAFF and self.employer_id is not None and self.employer.is_trust

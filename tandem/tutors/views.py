@@ -1,0 +1,74 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tandem.accounts.rules import requires
+
+from . import selectors, services
+from .forms import TutorFilterForm, TutorForm
+
+
+@require_GET
+@requires("view_tutor_register")
+def tutor_list(request):
+    form = TutorFilterForm(request.GET or None)
+    qs = selectors.visible_tutors(request.user)
+    if form.is_valid():
+        qs = selectors.filter_tutors(qs, **{k: v for k, v in form.cleaned_data.items() if v})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "tutors/list.jinja", {"title": "Tutors", "section": "tutors", "filter": form, "page": page})
+
+
+@require_GET
+def tutor_detail(request, pk):
+    tutor = selectors.tutor_for(request.user, pk)
+    runs = tutor.assigned_runs.select_related("course", "term").order_by("-start_date")[:20]
+    return render(request, "tutors/detail.jinja", {"title": tutor.full_name, "section": "tutors", "tutor": tutor, "runs": runs})
+
+
+@require_GET
+@requires("view_own_tutor_record")
+def my_record(request):
+    tutor = selectors.visible_tutors(request.user).first()
+    if tutor is None:
+        raise Http404("No tutor record is linked to this account.")
+    return redirect("tutors:detail", pk=tutor.pk)
+
+
+def _save(request, form, tutor=None):
+    fields = {k: v for k, v in form.cleaned_data.items()}
+    try:
+        if tutor is None:
+            return services.tutor_create(actor=request.user, college=request.user.college, **fields)
+        return services.tutor_update(actor=request.user, tutor=tutor, **fields)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@requires("manage_tutors")
+def tutor_create(request):
+    form = TutorForm(request.POST or None, college=request.user.college)
+    if request.method == "POST" and form.is_valid():
+        tutor = _save(request, form)
+        if tutor:
+            return redirect("tutors:detail", pk=tutor.pk)
+    return render(request, "tutors/form.jinja", {"title": "Add a tutor", "section": "tutors", "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("manage_tutors")
+def tutor_edit(request, pk):
+    tutor = selectors.tutor_for(request.user, pk)
+    form = TutorForm(request.POST or None, instance=tutor, college=request.user.college)
+    if request.method == "POST" and form.is_valid():
+        # ModelForm validation has already written the values onto `tutor`; reload to let the
+        # service see what changed.
+        fresh = selectors.tutor_for(request.user, pk)
+        if _save(request, form, fresh):
+            return redirect("tutors:detail", pk=pk)
+    return render(request, "tutors/form.jinja", {"title": f"Edit {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor})
