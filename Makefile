@@ -16,7 +16,7 @@ install: $(STAMP) node_modules/.installed chromium
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # nhsuk-frontend and axe-core from the npm registry, pinned by package-lock.json, never committed.
