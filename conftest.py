@@ -52,6 +52,12 @@ def world(db):
     w.other_admin = user("otheradmin", Role.COLLEGE_ADMIN, w.other_college)
     w.users = {"college_admin": w.admin, "qi_team": w.qi, "tutor": w.tutor_user, "line_manager": w.manager,
                "leader": w.leader}
+    # The two-factor roles already have a confirmed authenticator (TOTP) device, as after their
+    # first sign-in; tandem.tests.browser.conftest.sign_in computes its current code.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    w.totp = {u.username: TOTPDevice.objects.create(user=u, name="Authenticator app", confirmed=True)
+              for u in (w.admin, w.qi, w.manager, w.other_admin)}
 
     w.staff = Tutor.objects.create(college=w.college, kind="staff", first_name="Sam", last_name="Staff",
                                    email="sam@example.nhs.uk", status="active", employer=trust,

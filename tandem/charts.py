@@ -24,12 +24,14 @@ class Line:
     values: list  # one per point, None where absent
     colour: str = MID_GREY
     dash: str = ""
+    end_label: str = ""  # written at the line's right end (e.g. "Upper process limit 8.7")
 
 
 @dataclass
 class Annotation:
     index: int
     label: str
+    number: int | None = None  # drawn before the label, matching a numbered list beside the chart
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Chart:
     description: str = ""
     width: int = 760
     height: int = 340
+    id_prefix: str = "chart"  # ids of the <title>/<desc>: unique when a page holds several charts
+    breaks: list = field(default_factory=list)  # indices where every Line restarts (a recalculation)
 
 
 def _nice_step(span):
@@ -53,10 +57,119 @@ def _nice_step(span):
     return span / 8
 
 
+TYPE_LABELS = {
+    "common_cause": "Common cause variation",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: higher (neither better nor worse)",
+    "special_cause_neutral_low": "Special cause: lower (neither better nor worse)",
+    "special_cause": "Special cause: outside the limits",
+}
+# Shape as well as colour tells the point types apart (WCAG 1.4.1).
+TYPE_SHAPES = {
+    "special_cause_improvement": "circle",
+    "special_cause_concern": "square",
+    "special_cause_neutral_high": "diamond",
+    "special_cause_neutral_low": "diamond",
+    "special_cause": "square",
+}
+
+
+def _text_width(text, size=12):
+    # Generous: the fallback for Arial may be a wider sans-serif (DejaVu Sans in the PDF).
+    return len(text) * size * 0.62
+
+
+def _shorten(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _marker(kind, cx, cy, colour, title=""):
+    tip = f"<title>{escape(title)}</title>" if title else ""
+    shape = TYPE_SHAPES.get(kind)
+    if shape == "square":
+        return (f'<rect x="{cx - 4.5:.1f}" y="{cy - 4.5:.1f}" width="9" height="9" fill="{colour}" '
+                f'stroke="#ffffff" stroke-width="1">{tip}</rect>')
+    if shape == "diamond":
+        return (f'<polygon points="{cx:.1f},{cy - 6:.1f} {cx + 6:.1f},{cy:.1f} {cx:.1f},{cy + 6:.1f} {cx - 6:.1f},{cy:.1f}" '
+                f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
+    r = 5 if shape == "circle" else 3.5
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</circle>'
+
+
+def _segments(values, breaks, x, y):
+    segs, cur = [], []
+    for i, v in enumerate(values):
+        if i in breaks and cur:
+            segs.append(cur)
+            cur = []
+        if v is None:
+            if cur:
+                segs.append(cur)
+            cur = []
+        else:
+            cur.append(f"{x(i):.1f},{y(v):.1f}")
+    if cur:
+        segs.append(cur)
+    return segs
+
+
 def render_svg(chart: Chart) -> str:
-    left, right, top, bottom = 56, 16, 28, 64
-    w, h = chart.width, chart.height
-    pw, ph = w - left - right, h - top - bottom
+    w = chart.width
+    n = max(len(chart.values), 1)
+    breaks = set(chart.breaks)
+    end_labels = [ln for ln in chart.lines if ln.end_label]
+    left = 56
+    right = 16
+    if end_labels:
+        right = int(min(220, max(_text_width(ln.end_label, 11) for ln in end_labels) + 14))
+    pw = w - left - right
+
+    def x(i):
+        return left + (pw * i / (n - 1) if n > 1 else pw / 2)
+
+    # Annotation labels sit in rows above the plot, each in the first row where it fits.
+    placed, row_ends = [], []
+    for a in sorted(chart.annotations, key=lambda a: a.index):
+        ax = x(a.index)
+        text = (f"{a.number} " if a.number is not None else "") + _shorten(a.label, 34)
+        width = _text_width(text, 11)
+        start, anchor = ax + 3, "start"
+        if start + width > w - 4:
+            start, anchor = ax - 3 - width, "end"
+        row = next((r for r, end in enumerate(row_ends) if end < start - 8), None)
+        if row is None and len(row_ends) >= 5 and a.number is not None:
+            # Too crowded: keep only the number (the list beside the chart gives the label).
+            text, width = str(a.number), _text_width(str(a.number), 11)
+            start, anchor = ax + 3, "start"
+            row = min(range(len(row_ends)), key=lambda r: row_ends[r])
+        if row is None:
+            row_ends.append(start + width)
+            row = len(row_ends) - 1
+        else:
+            row_ends[row] = max(row_ends[row], start + width)
+        placed.append((a, ax, row, text, anchor))
+
+    # Legend entries: the lines, then the kinds of point that appear.
+    legend = [("line", ln.label, ln.colour, ln.dash) for ln in chart.lines]
+    if chart.point_types:
+        present = [k for k in TYPE_LABELS if k in set(chart.point_types)]
+        if any(k != "common_cause" for k in present) or present:
+            for k in present:
+                legend.append(("point", TYPE_LABELS[k], TYPE_COLOURS.get(k, MID_GREY), k))
+    legend_rows, lx = 1, left
+    for item in legend:
+        width = 30 + _text_width(item[1])
+        if lx + width > w - 8 and lx > left:
+            legend_rows += 1
+            lx = left
+        lx += width
+    top = 28 + 15 * len(row_ends)
+    # Room for the x labels (rotated 45°, about 45 px deep) and then the legend rows.
+    bottom = 82 + 16 * (legend_rows - 1)
+    ph = chart.height - 28 - 64
+    h = top + ph + bottom
+
     ys = [v for v in chart.values if v is not None]
     for line in chart.lines:
         ys += [v for v in line.values if v is not None]
@@ -67,20 +180,17 @@ def render_svg(chart: Chart) -> str:
     step = _nice_step(hi - lo)
     lo = step * (lo // step)
     hi = step * (-(-hi // step))
-    n = max(len(chart.values), 1)
-
-    def x(i):
-        return left + (pw * i / (n - 1) if n > 1 else pw / 2)
 
     def y(v):
         return top + ph - (v - lo) / (hi - lo) * ph
 
+    pid = escape(chart.id_prefix)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-chart" viewBox="0 0 {w} {h}" '
-        f'width="{w}" height="{h}" role="img" aria-labelledby="chart-title chart-desc" '
+        f'width="{w}" height="{h}" role="img" aria-labelledby="{pid}-title {pid}-desc" '
         f'font-family="Frutiger W01, Arial, sans-serif" font-size="12">',
-        f'<title id="chart-title">{escape(chart.title)}</title>',
-        f'<desc id="chart-desc">{escape(chart.description or chart.title)}</desc>',
+        f'<title id="{pid}-title">{escape(chart.title)}</title>',
+        f'<desc id="{pid}-desc">{escape(chart.description or chart.title)}</desc>',
         f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#ffffff" stroke="#d8dde0"/>',
     ]
     tick = lo
@@ -89,7 +199,7 @@ def render_svg(chart: Chart) -> str:
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#f0f4f5"/>')
         out.append(f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="{DARK_GREY}">{tick:g}</text>')
         tick += step
-    every = max(1, n // 12)
+    every = max(1, -(-n // 12))
     for i, label in enumerate(chart.labels):
         if i % every == 0:
             out.append(
@@ -101,48 +211,93 @@ def render_svg(chart: Chart) -> str:
             f'<text x="14" y="{top + ph / 2:.1f}" text-anchor="middle" fill="{DARK_GREY}" '
             f'transform="rotate(-90 14 {top + ph / 2:.1f})">{escape(chart.y_label)}</text>'
         )
-    for a in chart.annotations:
-        ax = x(a.index)
-        out.append(f'<line x1="{ax:.1f}" x2="{ax:.1f}" y1="{top}" y2="{top + ph}" stroke="{PURPLE}" stroke-dasharray="2 3"/>')
-        out.append(f'<text x="{ax + 3:.1f}" y="{top - 6}" fill="{PURPLE}">{escape(a.label)}</text>')
-    legend_x = left
+    for a, ax, row, text, anchor in placed:
+        ty = 18 + 15 * row
+        out.append(f'<line x1="{ax:.1f}" x2="{ax:.1f}" y1="{ty + 3}" y2="{top + ph}" stroke="{PURPLE}" stroke-dasharray="2 3"/>')
+        tx = ax + 3 if anchor == "start" else ax - 3
+        out.append(f'<text x="{tx:.1f}" y="{ty}" text-anchor="{anchor}" font-size="11" fill="{PURPLE}">{escape(text)}</text>')
     for line in chart.lines:
-        segs, cur = [], []
-        for i, v in enumerate(line.values):
-            if v is None:
-                if cur:
-                    segs.append(cur)
-                cur = []
-            else:
-                cur.append(f"{x(i):.1f},{y(v):.1f}")
-        if cur:
-            segs.append(cur)
-        for seg in segs:
+        dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+        for seg in _segments(line.values, breaks, x, y):
             if len(seg) == 1:
                 seg = seg * 2
-            dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
             out.append(f'<polyline fill="none" stroke="{line.colour}" stroke-width="1.5"{dash} points="{" ".join(seg)}"/>')
-        out.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{h - 8}" y2="{h - 8}" stroke="{line.colour}" stroke-width="2"'
-                   + (f' stroke-dasharray="{line.dash}"' if line.dash else "") + "/>")
-        out.append(f'<text x="{legend_x + 22}" y="{h - 4}" fill="{DARK_GREY}">{escape(line.label)}</text>')
-        legend_x += 30 + 7 * len(line.label)
-    pts, cur = [], []
-    for i, v in enumerate(chart.values):
-        if v is None:
-            if cur:
-                pts.append(cur)
-            cur = []
-        else:
-            cur.append(f"{x(i):.1f},{y(v):.1f}")
-    if cur:
-        pts.append(cur)
-    for seg in pts:
+    # Labels at the right end of the lines that ask for one, pushed apart so they never overlap.
+    ends = []
+    for line in end_labels:
+        last = next((v for v in reversed(line.values) if v is not None), None)
+        if last is not None:
+            ends.append([y(last) + 4, line])
+    ends.sort(key=lambda e: e[0])
+    for k in range(1, len(ends)):
+        ends[k][0] = max(ends[k][0], ends[k - 1][0] + 13)
+    for ty, line in ends:
+        out.append(f'<text x="{left + pw + 5}" y="{ty:.1f}" font-size="11" fill="{DARK_GREY}">{escape(line.end_label)}</text>')
+    for seg in _segments(chart.values, set(), x, y):
         out.append(f'<polyline fill="none" stroke="{BLUE}" stroke-width="2" points="{" ".join(seg)}"/>')
     for i, v in enumerate(chart.values):
         if v is None:
             continue
         kind = chart.point_types[i] if chart.point_types else None
         colour = TYPE_COLOURS.get(kind, MID_GREY if chart.point_types else BLUE)
-        out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"><title>{escape(str(chart.labels[i]))}: {v:g}</title></circle>')
+        title = f"{chart.labels[i]}: {v:g}"
+        if kind and kind != "common_cause":
+            title += f" ({TYPE_LABELS.get(kind, kind)})"
+        out.append(_marker(kind, x(i), y(v), colour, title))
+    legend_x, legend_row = left, 0
+    for kind, label, colour, extra in legend:
+        width = 30 + _text_width(label)
+        if legend_x + width > w - 8 and legend_x > left:
+            legend_row += 1
+            legend_x = left
+        ly = h - 8 - 16 * (legend_rows - 1 - legend_row)
+        if kind == "line":
+            out.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
+                       + (f' stroke-dasharray="{extra}"' if extra else "") + "/>")
+        else:
+            out.append(_marker(extra, legend_x + 9, ly - 4, colour))
+        out.append(f'<text x="{legend_x + 22}" y="{ly}" fill="{DARK_GREY}">{escape(label)}</text>')
+        legend_x += width
     out.append("</svg>")
     return "".join(out)
+
+
+# --- Making Data Count icons -------------------------------------------------------------------
+# Simple icons drawn here (not NHS England's artwork). They are decorative: the page always
+# writes their meaning in words beside them.
+
+_ICON_COLOURS = {"improvement": BLUE, "concern": ORANGE, "neutral": PURPLE, "common": MID_GREY}
+
+
+def _icon(colour, letter, inner, size):
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-icon" viewBox="0 0 48 48" width="{size}" '
+        f'height="{size}" aria-hidden="true" focusable="false">'
+        f'<circle cx="24" cy="24" r="21" fill="#ffffff" stroke="{colour}" stroke-width="4"/>{inner}'
+        + (f'<text x="24" y="19" text-anchor="middle" font-family="Arial, sans-serif" font-size="13" '
+           f'font-weight="bold" fill="{colour}">{letter}</text>' if letter else "")
+        + "</svg>"
+    )
+
+
+def variation_icon(point_type, improvement="neutral", size=44):
+    """The variation icon for the type of the latest point (CONTRACTS.md §1 `variation`)."""
+    if point_type in (None, "common_cause"):
+        dots = "".join(f'<circle cx="{cx}" cy="{cy}" r="2.6" fill="{MID_GREY}"/>'
+                       for cx, cy in ((11, 28), (17, 24), (23, 30), (29, 24), (35, 29)))
+        return _icon(MID_GREY, "", dots + f'<polyline points="11,28 17,24 23,30 29,24 35,29" fill="none" stroke="{MID_GREY}" stroke-width="1.5"/>', size)
+    high = point_type.endswith("_high") or (
+        point_type == "special_cause_improvement" and improvement != "decrease"
+    ) or (point_type == "special_cause_concern" and improvement == "decrease")
+    family = ("improvement" if "improvement" in point_type else "concern" if "concern" in point_type else "neutral")
+    colour = _ICON_COLOURS[family]
+    arrow = ('<polygon points="24,22 32,32 16,32"' if high else '<polygon points="24,38 32,28 16,28"') + f' fill="{colour}"/>'
+    return _icon(colour, "H" if high else "L", arrow, size)
+
+
+def assurance_icon(assurance, size=44):
+    """The assurance icon: pass, fail or inconsistent (hit and miss)."""
+    colour = {"pass": BLUE, "fail": ORANGE}.get(assurance, MID_GREY)
+    letter = {"pass": "P", "fail": "F"}.get(assurance, "?")
+    target = f'<line x1="10" x2="38" y1="30" y2="30" stroke="{colour}" stroke-width="2" stroke-dasharray="3 2"/>'
+    return _icon(colour, letter, target, size)

@@ -5,6 +5,7 @@ SQLite is the embedded default; DATABASE_URL switches to PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,24 +69,49 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # Security: two-factor (TOTP) for admin, QI and line-manager roles; sign-in lockout.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "tandem.accounts",
     "tandem.audit",
+    "tandem.privacy",
     "tandem.core",
     "tandem.tutors",
     "tandem.courses",
     "tandem.qi",
+    "tandem.release",
+    "tandem.stories",
+    "tandem.payments",
+    "tandem.planning",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy with a per-request nonce (base.jinja's inline scripts carry it).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Login is required by default; public views opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle (15 minutes) and absolute (12 hours) session timeouts.
+    "tandem.accounts.middleware.SessionTimeoutMiddleware",
+    # Admin, QI team and line managers must verify a TOTP code before any page but sign-out.
+    "tandem.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cache-Control: no-store on every page shown to a signed-in user.
+    "tandem.accounts.middleware.NoStoreMiddleware",
+    # Sign-in lockout (django-axes): last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before checking it
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tandem.urls"
@@ -157,8 +183,82 @@ STATICFILES_DIRS = [
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared ward and office computers
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security hardening (docs/deployment.md) --------------------------------------------------
+# Sessions end after 15 minutes without a request and 12 hours after sign-in, whichever is first
+# (tandem.accounts.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 15 * 60, minimum=60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60, minimum=60)
+
+# HTTPS: behind a TLS proxy set SECURE_PROXY_SSL_HEADER=true (the proxy must set
+# X-Forwarded-Proto and strip it from clients).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Content-Security-Policy (django-csp 4): scripts only from this site or carrying the page's nonce;
+# no framing; forms post only here.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Sign-in lockout (django-axes): 5 failed attempts for a username lock it for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# By username only: a Trust's staff share a few outbound (NAT or proxy) addresses, so locking an
+# address would lock out whole wards after a handful of typos. Password spraying across usernames is
+# met by the 12-character password rule and two-factor for the roles that see most. Hence axes.W006
+# (no 'ip_address' parameter) is silenced on purpose.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tandem.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Two-factor (django-otp TOTP) for the roles in TANDEM_OTP_ROLES.
+TANDEM_OTP_REQUIRED = env_bool("TANDEM_OTP_REQUIRED", True)
+TANDEM_OTP_ROLES = ("college_admin", "qi_team", "line_manager")
+OTP_TOTP_ISSUER = f"Tandem ({TRUST_NAME})"
+
+# GDPR retention periods (tandem retention); see tandem/privacy/retention.py.
+TANDEM_RETENTION = {
+    # Financial records: six years after the end of the financial year (HMRC).
+    "payments_years": env_int("RETENTION_PAYMENTS_YEARS", 6, minimum=6),
+    # A tutor who left is anonymised this long after their leaving date.
+    "left_tutor_years": env_int("RETENTION_LEFT_TUTOR_YEARS", 2, minimum=0),
+    # A pipeline entry that never went further (interested or lapsed) is deleted after this long.
+    "pipeline_years": env_int("RETENTION_PIPELINE_YEARS", 2, minimum=0),
+    # A story whose consent was withdrawn is deleted this many days after the withdrawal.
+    "withdrawn_story_days": env_int("RETENTION_WITHDRAWN_STORY_DAYS", 30, minimum=0),
+    # Release requests' free text (purpose, decline note) is cleared after this long.
+    "release_text_years": env_int("RETENTION_RELEASE_TEXT_YEARS", 3, minimum=0),
+    # Sign-in attempt records (username, address, browser) are deleted after this many days.
+    "sign_in_records_days": env_int("RETENTION_SIGN_IN_RECORDS_DAYS", 90, minimum=1),
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@example.nhs.uk")

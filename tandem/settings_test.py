@@ -5,9 +5,14 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client and live server speak plain HTTP
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from tandem.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Two-factor is off for force_login sessions in view tests; tandem/accounts/tests turn it on
+# (settings.TANDEM_OTP_REQUIRED = True) to test the whole flow, and so does one browser test.
+TANDEM_OTP_REQUIRED = False

@@ -7,5 +7,12 @@ urlpatterns = [
     path("tutors/", include("tandem.tutors.urls")),
     path("courses/", include("tandem.courses.urls")),
     path("qi/", include("tandem.qi.urls")),
+    path("release/", include("tandem.release.urls")),
+    path("pipeline/", include("tandem.release.pipeline_urls")),
+    path("stories/", include("tandem.stories.urls")),
+    path("payments/", include("tandem.payments.urls")),
+    path("planning/", include("tandem.planning.urls")),
+    path("audit/", include("tandem.audit.urls")),
+    path("privacy/", include("tandem.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

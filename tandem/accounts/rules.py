@@ -27,6 +27,32 @@ PERMISSIONS = {
     "view_qi": {A, Q, L},
     "manage_qi": {A, Q},
     "view_measures": {A, Q, L},
+    # Release (object scoping in tandem.release.selectors: a tutor their own requests, a line
+    # manager the requests made to them, an admin the College's)
+    "view_release_requests": {A, T, M},
+    "request_release": {A, T},  # a staff tutor for themselves; an admin on a tutor's behalf
+    "decide_release": {M},  # only the line manager the request was made to
+    "manage_release_budgets": {A, M},  # a line manager for their own staff only
+    # Staff-tutor pipeline (the public "Interested in teaching?" form needs no permission)
+    "view_pipeline": {A, Q},
+    "manage_pipeline": {A, Q},
+    "view_pipeline_funnel": {A, Q, L},
+    # Stories (each story shows only where its active consent covers the channel)
+    "view_stories": {A, Q, T, M, L},
+    "manage_stories": {A, Q},
+    "download_story_pack": {A, Q, L},
+    # Payments (object scoping in tandem.payments.selectors: an admin the College's payments, a
+    # tutor their own only). Rate cards, pay table, staff bands and policy are admin pages.
+    "view_payments": {A},
+    "manage_payments": {A},
+    "view_own_payments": {T},
+    "view_pay_parity": {A, L},  # named peer tutors' effective rates: admin, and Trust leaders (read only)
+    # Privacy and security (tandem.audit, tandem.privacy, tandem.tutors' sensitive profiles)
+    "view_audit_log": {A},
+    "manage_sensitive_profiles": {A},  # a peer tutor's lived-experience note and support needs; every read audited
+    "subject_access": {A},  # GDPR subject-access exports
+    # Term planning (tandem.planning): wish lists, tutor availability, the planner, accepting a plan
+    "plan_terms": {A},
 }
 
 

@@ -48,8 +48,12 @@ def choice_items(bound_field, multiple=False):
 def environment(**options):
     loader = options.pop("loader")
     options.pop("undefined", None)
+    # Always escape: Django's backend passes autoescape=True; it is written out here so that no
+    # setting can turn it off.
+    options.pop("autoescape", None)
     env = Environment(
         loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
+        autoescape=True,
         # nhsuk-frontend-jinja's macros rely on chained look-ups of absent parameters.
         undefined=ChainableUndefined,
         extensions=["jinja2.ext.do"],

@@ -3,6 +3,7 @@ from django.views.decorators.http import require_GET
 
 from tandem.accounts.rules import requires
 from tandem.core.models import Term
+from tandem.release.selectors import release_status_for_runs
 
 from . import selectors
 
@@ -41,6 +42,7 @@ def timetable(request):
     return render(request, "courses/timetable.jinja", {
         "title": f"Timetable, {term}" if term else "Timetable", "section": "timetable", "term": term, "terms": terms,
         "days": days, "gaps": [r for r in runs if r.is_gap], "weeks": selectors.term_weeks(term) if term else [],
+        "release_status": release_status_for_runs(runs),
     })
 
 
@@ -50,4 +52,5 @@ def run_detail(request, pk):
     run = get_object_or_404(selectors.with_gap_flags_qs(selectors.visible_runs(request.user)), pk=pk)
     run.is_gap = run.status != run.Status.CANCELLED and not (run.n_peer and run.n_staff)
     sessions = run.sessions.prefetch_related("delivered_by").order_by("date")
-    return render(request, "courses/run.jinja", {"title": str(run), "section": "timetable", "run": run, "sessions": sessions})
+    return render(request, "courses/run.jinja", {"title": str(run), "section": "timetable", "run": run, "sessions": sessions,
+                                                 "release_status": release_status_for_runs([run])})

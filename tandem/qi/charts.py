@@ -1,15 +1,39 @@
-"""Charts of QI measures, built from the measures registry and drawn by tandem.charts."""
+"""Charts of QI measures: the SPC analysis (the pure `spc` core) turned into a drawing for
+tandem.charts, with its meaning in words and a data table. The page and the leader report use
+the same functions, so they show the same chart."""
 
-from tandem.charts import BLUE, GREEN, MID_GREY, Chart, Line, render_svg
+import calendar
+from datetime import date
 
-from .measures import REGISTRY, goal_for, series
+from spc import SpcInputError, analyse
+from tandem.charts import (
+    BLUE,
+    DARK_GREY,
+    GREEN,
+    MID_GREY,
+    Annotation,
+    Chart,
+    Line,
+    assurance_icon,
+    render_svg,
+    variation_icon,
+)
+
+from .measures import REGISTRY, goal_for, goal_of, month_key, months_between, series
 
 
 def _label(period):
-    import calendar
-
     year, month = period.split("-")
     return f"{calendar.month_abbr[int(month)]} {year}"
+
+
+def fmt(value):
+    """A measure's value for people: whole numbers without decimals, others to 2 significant places."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def outcome_chart(college, key="staff_tutors_teaching"):
@@ -37,4 +61,211 @@ def outcome_chart(college, key="staff_tutors_teaching"):
         "goal": goal,
         "latest": {"label": _label(latest["period"]), "value": latest["value"]} if latest else None,
         "colour": BLUE,
+    }
+
+
+# --- Making Data Count: what the icons mean, in words ------------------------------------------
+
+def variation_text(point_type, improvement):
+    higher, lower = "higher values", "lower values"
+    if point_type in (None, "common_cause"):
+        return "Common cause variation: no significant change"
+    if point_type == "special_cause_improvement":
+        return f"Special cause variation of an improving nature: {lower if improvement == 'decrease' else higher}"
+    if point_type == "special_cause_concern":
+        return f"Special cause variation of a concerning nature: {higher if improvement == 'decrease' else lower}"
+    if point_type == "special_cause_neutral_high":
+        return f"Special cause variation of a neither improving nor concerning nature: {higher}"
+    if point_type == "special_cause_neutral_low":
+        return f"Special cause variation of a neither improving nor concerning nature: {lower}"
+    return "Special cause variation"
+
+
+ASSURANCE_TEXT = {
+    "pass": "The system is expected to consistently pass the target",
+    "fail": "The system is expected to consistently fail the target",
+    "inconsistent": "The system may achieve or fail the target, subject to random variation",
+}
+
+POINT_WORDS = {
+    None: "",
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: higher",
+    "special_cause_neutral_low": "Special cause: lower",
+    "special_cause": "Special cause",
+}
+RULE_WORDS = {
+    None: "",
+    "outside": "a point beyond a process limit",
+    "trend": "7 points in a row going up or down",
+    "two_in_three": "2 of 3 points close to a limit",
+    "shift": "7 points in a row on one side of the mean",
+}
+
+
+def chart_window(project, values):
+    """The months a project's chart shows: from the start of the baseline (12 months before the
+    project, the SMART goal's baseline period) or the first month with data if later, to the
+    last month with data."""
+    months = sorted(values)
+    first, last = months[0], months[-1]
+    if project is not None:
+        baseline_from = month_key(date(project.starts_on.year - 1, project.starts_on.month, 1))
+        if first < baseline_from <= last:
+            first = baseline_from
+    return months_between(first, last)
+
+
+def _baseline_points(project, periods, vals):
+    """How many months from the chart's start fall before the project started, if they are
+    enough to fix XmR limits on (MDC: at least 12 points; the summer break may leave one or two
+    of them without a value); else None."""
+    if project is None:
+        return None
+    start = month_key(project.starts_on)
+    n = sum(1 for p in periods if p < start)
+    if n < 12 or n >= len(periods) or sum(v is not None for v in vals[:n]) < 10:
+        return None
+    return n
+
+
+def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_prefix="measure-chart", width=760,
+                  height=340):
+    """Everything the page or the report needs to show one measure as a run or XmR chart."""
+    college = project.college
+    values = mdef.compute(college)
+    if not any(v is not None for v in values.values()):
+        return None
+    periods = chart_window(project, values)
+    vals = [values.get(p) for p in periods]
+    labels = [_label(p) for p in periods]
+    index_of = {p: i for i, p in enumerate(periods)}
+    goal = goal_of(project, values) if project.goal_measure == mdef.key else None
+    target = goal["target"] if goal else None
+
+    annotations = []
+    for a in project.annotations.select_related("cycle").order_by("date", "id"):
+        i = index_of.get(month_key(a.date))
+        if i is not None:
+            annotations.append({"number": len(annotations) + 1, "index": i, "obj": a})
+    rebase_ids = {a.pk for a in rebase_annotations}
+    rebase_at = sorted({a["index"] for a in annotations if a["obj"].pk in rebase_ids and a["index"] > 0})
+
+    request = {"chart": chart_type, "values": vals, "improvement": mdef.improvement, "rebase_at": rebase_at}
+    # Making Data Count: judge the months after the project started against limits from its
+    # baseline year ("fix after n points"), so an improvement shows as special cause instead of
+    # widening the limits it should be judged against. Needs at least 12 baseline points.
+    baseline_n = _baseline_points(project, periods, vals) if chart_type == "xmr" else None
+    if baseline_n:
+        request["baseline_points"] = baseline_n
+    if chart_type == "xmr" and target is not None and mdef.improvement != "neutral":
+        request["target"] = target
+    problem = None
+    try:
+        result = analyse(request)
+    except SpcInputError as exc:  # too few points for limits, say
+        result, problem = None, str(exc)
+    points = result["points"] if result else [{} for _ in vals]
+    groups = result["groups"] if result else []
+    if result and not any(g["centre"] is not None for g in groups):
+        problem = "there are too few values to calculate a centre line"
+
+    lines = []
+    if result and chart_type == "xmr":
+        last = groups[-1]
+        for attr, name, colour, dash in (("upper", "Upper process limit", DARK_GREY, "5 3"),
+                                         ("centre", "Mean", MID_GREY, ""),
+                                         ("lower", "Lower process limit", DARK_GREY, "5 3")):
+            per_point = [p.get(attr) for p in points]
+            if any(v is not None for v in per_point):
+                lines.append(Line(name, per_point, colour, dash,
+                                  end_label=f"{name} {fmt(last[attr])}" if last[attr] is not None else ""))
+    elif result:
+        centre = [p.get("centre") for p in points]
+        if any(v is not None for v in centre):
+            lines.append(Line("Median", centre, MID_GREY, "", end_label=f"Median {fmt(groups[-1]['centre'])}"))
+    if target is not None:
+        lines.append(Line("Target", [target] * len(vals), GREEN, "2 2", end_label=f"Target {fmt(target)}"))
+
+    latest_i = next((i for i in range(len(vals) - 1, -1, -1) if vals[i] is not None), None)
+    variation = assurance = None
+    if result and chart_type == "xmr" and result["variation"]:
+        variation = {"type": result["variation"], "text": variation_text(result["variation"], mdef.improvement),
+                     "icon": variation_icon(result["variation"], mdef.improvement)}
+        if result["assurance"]:
+            assurance = {"type": result["assurance"], "text": ASSURANCE_TEXT[result["assurance"]],
+                         "icon": assurance_icon(result["assurance"])}
+    signals = []
+    if result and chart_type == "run":
+        for g in groups:
+            runs = g.get("runs") or {}
+            if runs.get("signal"):
+                signals.append(f"From {labels[g['first_index']]}: a non-random pattern (a run of "
+                               f"{runs['longest_run']} points on one side of the median, or only "
+                               f"{runs['crossings']} crossings of it)")
+
+    kind_words = "XmR chart" if chart_type == "xmr" else "Run chart"
+    description = f"{kind_words} of {mdef.name} per month, {labels[0]} to {labels[-1]}."
+    if latest_i is not None:
+        description += f" Latest value {fmt(vals[latest_i])} in {labels[latest_i]}."
+    if baseline_n:
+        description += f" Limits calculated from the baseline, {labels[0]} to {labels[baseline_n - 1]}."
+    if rebase_at:
+        description += " Limits recalculated from " + ", ".join(labels[i] for i in rebase_at) + "."
+    if variation:
+        description += f" {variation['text']}."
+    if assurance:
+        description += f" {assurance['text']}."
+    special = [i for i, p in enumerate(points) if p.get("type") not in (None, "common_cause")]
+    if special:
+        description += f" {len(special)} special-cause points."
+    if annotations:
+        description += " Changes marked: " + "; ".join(
+            f"{a['number']} {a['obj'].text} ({labels[a['index']]})" for a in annotations) + "."
+
+    svg = render_svg(Chart(
+        title=f"{mdef.name}: {kind_words.lower()}",
+        labels=labels,
+        values=vals,
+        y_label=mdef.unit.capitalize() if mdef.unit else "",
+        lines=lines,
+        point_types=[p.get("type") or "common_cause" for p in points] if (result and chart_type == "xmr") else None,
+        annotations=[Annotation(a["index"], a["obj"].text, a["number"]) for a in annotations],
+        description=description,
+        width=width,
+        height=height,
+        id_prefix=id_prefix,
+        breaks=rebase_at,
+    ))
+    rows = []
+    for i, (label, v, p) in enumerate(zip(labels, vals, points)):
+        rows.append({
+            "label": label,
+            "value": "no data" if v is None else fmt(v),
+            "centre": fmt(p.get("centre")),
+            "lower": fmt(p.get("lower")),
+            "upper": fmt(p.get("upper")),
+            "type": POINT_WORDS.get(p.get("type"), p.get("type") or "") if v is not None else "",
+            "rule": RULE_WORDS.get(p.get("rule"), p.get("rule") or ""),
+            "recalculated": i in rebase_at,
+        })
+    return {
+        "measure": mdef,
+        "chart_type": chart_type,
+        "svg": svg,
+        "rows": rows,
+        "goal": goal,
+        "latest": {"label": labels[latest_i], "value": fmt(vals[latest_i]), "raw": vals[latest_i]} if latest_i is not None else None,
+        "annotations": [{"number": a["number"], "label": labels[a["index"]], "annotation": a["obj"]} for a in annotations],
+        "recalculated_from": [labels[i] for i in rebase_at],
+        "baseline": f"{labels[0]} to {labels[baseline_n - 1]}" if baseline_n else None,
+        "variation": variation,
+        "assurance": assurance,
+        "signals": signals,
+        "special_points": [{"label": labels[i], "type": points[i]["type"]} for i in special],
+        "problem": problem,
+        "result": result,
+        "periods": periods,
     }

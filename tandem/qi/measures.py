@@ -8,11 +8,11 @@ dashboard all read one registry.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from statistics import fmean
 from typing import Callable
 
-from tandem.courses.models import Session
+from tandem.courses.models import CourseRun, Session
 from tandem.tutors.models import Tutor
 
 
@@ -26,17 +26,58 @@ class MeasureDef:
     improvement: str  # increase, decrease, neutral
     definition: str
     compute: Callable  # (college) -> {"YYYY-MM": value or None}
+    # The operational definition, field by field (shown on the measure's page)
+    population: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    source: str = ""
+    frequency: str = "Monthly"
+    manual: bool = False  # entered by the QI team (ManualMeasure), not computed
 
 
 REGISTRY: dict[str, MeasureDef] = {}
 
 
-def measure(*, key, name, kind, unit="count", period="month", improvement="neutral", definition):
+def measure(*, key, name, kind, unit="count", period="month", improvement="neutral", definition,
+            population="", numerator="", denominator="", source="", frequency="Monthly"):
     def register(fn):
-        REGISTRY[key] = MeasureDef(key, name, kind, unit, period, improvement, definition, fn)
+        REGISTRY[key] = MeasureDef(key, name, kind, unit, period, improvement, definition, fn,
+                                   population, numerator, denominator, source, frequency)
         return fn
 
     return register
+
+
+def manual_def(m):
+    """A ManualMeasure as a MeasureDef: its values are the months the QI team entered."""
+
+    def compute(college, _pk=m.pk):
+        from .models import ManualValue
+
+        return {month_key(p): v for p, v in ManualValue.objects.filter(measure_id=_pk).values_list("period", "value")}
+
+    return MeasureDef(m.key, m.name, m.kind, m.unit, "month", m.improvement, m.definition, compute,
+                      m.population, m.numerator, m.denominator, m.source, m.frequency, manual=True)
+
+
+def measures_for(college):
+    """Every measure the College has: the registry's computed measures, then its manual ones."""
+    from .models import ManualMeasure
+
+    out = list(REGISTRY.values())
+    if college is not None:
+        out += [manual_def(m) for m in ManualMeasure.objects.filter(college=college).exclude(key__in=list(REGISTRY))]
+    return out
+
+
+def measure_for(college, key):
+    """The measure with this key for the College (computed or manual), or None."""
+    if key in REGISTRY:
+        return REGISTRY[key]
+    from .models import ManualMeasure
+
+    m = ManualMeasure.objects.filter(college=college, key=key).first() if college is not None else None
+    return manual_def(m) if m else None
 
 
 def month_key(d):
@@ -73,6 +114,11 @@ def _active_months(college):
         "Distinct tutors of kind staff, employed by the Trust, who delivered at least one session "
         "in the month. Source: delivered session records. Months with no delivered sessions are missing."
     ),
+    population="Staff tutors employed by the Trust",
+    numerator="Distinct Trust staff tutors recorded as delivering at least one session in the month",
+    denominator="None (a count)",
+    source="Tandem session records (sessions marked delivered, with who delivered them)",
+    frequency="Monthly; months with no delivered sessions (the summer break) are missing, not zero",
 )
 def staff_tutors_teaching(college):
     rows = (
@@ -108,10 +154,89 @@ def staff_tutors_teaching_by_term(college):
     return out
 
 
+@measure(
+    key="runs_cancelled_no_staff",
+    name="Course runs cancelled for want of a staff tutor",
+    kind="process",
+    improvement="decrease",
+    definition=(
+        "Course runs cancelled or not offered because no staff tutor could be found or released "
+        "(cancellation reason: no staff tutor), counted in the month the run was to start."
+    ),
+    population="The College's course runs",
+    numerator="Runs with status cancelled and cancellation reason 'no staff tutor', by the run's start month",
+    denominator="None (a count)",
+    source="Tandem course run records",
+    frequency="Monthly; months in which no run started and no session was delivered are missing",
+)
+def runs_cancelled_no_staff(college):
+    runs = CourseRun.objects.filter(course__college=college).values_list("start_date", "status", "cancel_reason")
+    counts = defaultdict(int)
+    months = set(_active_months(college))
+    for start, status, reason in runs:
+        key = month_key(start)
+        months.add(key)
+        if status == CourseRun.Status.CANCELLED and reason == CourseRun.CancelReason.NO_STAFF_TUTOR:
+            counts[key] += 1
+    return {m: counts.get(m, 0) for m in months}
+
+
+@measure(
+    key="staff_tutors_newly_trained",
+    name="Staff tutors newly trained in co-production",
+    kind="process",
+    improvement="increase",
+    definition="Staff tutors (any employer) whose co-production training date falls in the month.",
+    population="The College's staff tutors",
+    numerator="Staff tutors whose date of co-production training is in the month",
+    denominator="None (a count)",
+    source="Tandem tutor records (date of co-production training)",
+    frequency="Monthly; a month with no training counts zero",
+)
+def staff_tutors_newly_trained(college):
+    dates = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, coproduction_trained_on__isnull=False)
+    counts = defaultdict(int)
+    for day in dates.values_list("coproduction_trained_on", flat=True):
+        counts[month_key(day)] += 1
+    months = set(counts) | _active_months(college)
+    if not months:
+        return {}
+    return {m: counts.get(m, 0) for m in months_between(min(months), max(months))}
+
+
+@measure(
+    key="peer_tutor_delivery_hours",
+    name="Peer tutor delivery hours",
+    kind="balancing",
+    unit="hours",
+    improvement="neutral",
+    definition=(
+        "Hours of delivered sessions multiplied by the number of peer tutors who delivered them, in "
+        "the month: peer tutors' teaching must not fall as more staff teach."
+    ),
+    population="Peer tutors delivering the College's sessions",
+    numerator="Sum over delivered sessions in the month of the session's hours × peer tutors delivering it",
+    denominator="None (hours)",
+    source="Tandem session records (times and who delivered each session)",
+    frequency="Monthly; months with no delivered sessions are missing",
+)
+def peer_tutor_delivery_hours(college):
+    rows = Session.delivered_by.through.objects.filter(
+        session__run__course__college=college,
+        session__status=Session.Status.DELIVERED,
+        tutor__kind=Tutor.Kind.PEER,
+    ).values_list("session__date", "session__start_time", "session__end_time")
+    hours = defaultdict(float)
+    for day, start, end in rows:
+        hours[month_key(day)] += (datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() / 3600
+    return {m: hours.get(m, 0.0) for m in _active_months(college)}
+
+
 def series(college, key, *, start=None, end=None):
     """[{period, value}] for every month from the first to the last month with data (or the
     given bounds), with null for months that have nothing to count."""
-    values = REGISTRY[key].compute(college)
+    found = measure_for(college, key)
+    values = found.compute(college) if found else {}
     if not values and not (start and end):
         return []
     first = start or min(values)
@@ -127,10 +252,20 @@ def goal_for(college, key):
     project = QIProject.objects.filter(college=college, goal_measure=key).order_by("-starts_on").first()
     if project is None:
         return None
+    return goal_of(project)
+
+
+def goal_of(project, values=None):
+    """The project's SMART goal: baseline (mean of the 12 months before it starts, missing months
+    left out), target = baseline × (1 + change %), deadline. None when the baseline has no data."""
     start = project.starts_on
     before = date(start.year - 1, start.month, 1)
     last = date(start.year, start.month, 1)
-    values = REGISTRY[key].compute(college)
+    if values is None:
+        m = measure_for(project.college, project.goal_measure)
+        if m is None:
+            return None
+        values = m.compute(project.college)
     window = [v for m, v in values.items() if month_key(before) <= m < month_key(last) and v is not None]
     if not window:
         return None
@@ -148,7 +283,8 @@ def goal_for(college, key):
 
 def all_measures(college, *, start=None, end=None):
     out = []
-    for key, m in REGISTRY.items():
+    for m in measures_for(college):
+        key = m.key
         out.append({
             "key": key,
             "name": m.name,

@@ -3,6 +3,47 @@ from django.urls import path
 from . import views
 
 app_name = "qi"
+
+# Simple objects of a project: (kind, URL segment). Each has add, edit and delete (POST only).
+CHILD_URLS = (
+    ("aim", "aims"),
+    ("member", "team"),
+    ("driver", "drivers"),
+    ("idea", "ideas"),
+    ("annotation", "annotations"),
+    ("stakeholder", "stakeholders"),
+)
+
 urlpatterns = [
     path("measures/", views.measures, name="measures"),
+    path("", views.home, name="home"),
+    path("new/", views.project_create, name="project_create"),
+    path("<int:pk>/", views.project, name="project"),
+    path("<int:pk>/charter/", views.charter_edit, name="charter_edit"),
+    path("<int:pk>/progress/new/", views.score_add, name="score_add"),
+    path("<int:pk>/drivers/", views.drivers, name="drivers"),
+    path("<int:pk>/pdsa/", views.cycles, name="cycles"),
+    path("<int:pk>/pdsa/new/", views.cycle_add, name="cycle_add"),
+    path("<int:pk>/pdsa/<int:item>/", views.cycle, name="cycle"),
+    path("<int:pk>/pdsa/<int:item>/edit/", views.cycle_edit, name="cycle_edit"),
+    path("<int:pk>/pdsa/<int:item>/delete/", views.cycle_delete, name="cycle_delete"),
+    path("<int:pk>/measures/", views.project_measures, name="project_measures"),
+    path("<int:pk>/measures/new/", views.manual_add, name="manual_add"),
+    path("<int:pk>/measures/<slug:key>/", views.measure, name="measure"),
+    path("<int:pk>/measures/<slug:key>/chart/", views.measure_chart, name="measure_chart"),
+    path("<int:pk>/measures/<slug:key>/edit/", views.manual_edit, name="manual_edit"),
+    path("<int:pk>/measures/<slug:key>/delete/", views.manual_delete, name="manual_delete"),
+    path("<int:pk>/measures/<slug:key>/values/", views.manual_values, name="manual_values"),
+    path("<int:pk>/measures/<slug:key>/values/paste/", views.manual_import, {"how": "paste"}, name="manual_paste"),
+    path("<int:pk>/measures/<slug:key>/values/upload/", views.manual_import, {"how": "upload"}, name="manual_upload"),
+    path("<int:pk>/annotations/", views.annotations, name="annotations"),
+    path("<int:pk>/stakeholders/", views.stakeholders, name="stakeholders"),
+    path("<int:pk>/report/", views.report_page, name="report"),
+    path("<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
 ]
+for kind, segment in CHILD_URLS:
+    urlpatterns += [
+        path(f"<int:pk>/{segment}/new/", views.child_add, {"kind": kind}, name=f"{kind}_add"),
+        path(f"<int:pk>/{segment}/<int:item>/edit/", views.child_edit, {"kind": kind}, name=f"{kind}_edit"),
+        path(f"<int:pk>/{segment}/<int:item>/delete/", views.child_delete, {"kind": kind}, name=f"{kind}_delete"),
+    ]

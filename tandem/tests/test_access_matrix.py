@@ -20,10 +20,42 @@ def everyone(code):
     return {r: code for r in ROLES[1:]}
 
 
+NOT_ALLOWED = 405  # a POST-only view answering a GET
+QI_VIEW = dict(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)
+QI_MANAGE = dict(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+QI_VIEW_GONE = dict(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=GONE)
+QI_MANAGE_GONE = dict(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+QI_CHILDREN = ("aim", "member", "driver", "idea", "annotation", "stakeholder")
+ADMIN_ONLY = dict(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+ADMIN_ONLY_GONE = dict(college_admin=GONE, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+PAY_ADMIN = dict(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+PAY_ADMIN_GONE = dict(college_admin=GONE, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+PLAN_ADMIN = dict(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+PLAN_ADMIN_GONE = dict(college_admin=GONE, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)
+
+
+def _qi(w, *, other=False, item=None, item_of_other=False, key=None):
+    """URL kwargs for the QI objects of tandem.qi.tests.factories (another College's with other=True;
+    item_of_other: this College's project with another College's object)."""
+    from tandem.qi.tests.factories import qi_world
+
+    q = qi_world(w)
+    kwargs = {"pk": (q.other if other else q).project.pk}
+    if item:
+        kwargs["item"] = getattr(q.other if (other or item_of_other) else q, item).pk
+    if key:
+        kwargs["key"] = key
+    return kwargs
+
+
 # name -> (kwargs from the world fixture, expected status per role)
 MATRIX = {
     "accounts:login": (None, row(anonymous=OK, **everyone(REDIR))),
     "accounts:logout": (None, row(**everyone(OK))),
+    # Two-factor: the world's admin, QI and line-manager personas already have a confirmed device
+    # (set-up sends them on to verify); the others have none (verify sends them to set-up).
+    "accounts:otp_setup": (None, row(college_admin=REDIR, qi_team=REDIR, tutor=OK, line_manager=REDIR, leader=OK)),
+    "accounts:otp_verify": (None, row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR)),
     "core:dashboard": (None, row(**everyone(OK))),
     "core:import": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "tutors:list": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
@@ -37,6 +69,15 @@ MATRIX = {
                     row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "tutors:edit#other-college": (lambda w: {"pk": w.other_tutor.pk},
                                   row(college_admin=GONE, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    # A peer tutor's sensitive profile: admins only (every read audited); staff tutors have none.
+    "tutors:sensitive": (lambda w: {"pk": w.peer.pk}, row(**ADMIN_ONLY)),
+    "tutors:sensitive#staff-tutor": (lambda w: {"pk": w.staff.pk}, row(**ADMIN_ONLY_GONE)),
+    "tutors:sensitive#other-college": (lambda w: {"pk": w.other_tutor.pk}, row(**ADMIN_ONLY_GONE)),
+    # Audit log and privacy requests (tandem.audit, tandem.privacy): admins only
+    "audit:log": (None, row(**ADMIN_ONLY)),
+    "privacy:home": (None, row(**ADMIN_ONLY)),
+    "privacy:erase_tutor": (lambda w: {"pk": w.staff.pk}, row(**ADMIN_ONLY)),
+    "privacy:erase_tutor#other-college": (lambda w: {"pk": w.other_tutor.pk}, row(**ADMIN_ONLY_GONE)),
     "courses:list": (None, row(**everyone(OK))),
     "courses:detail": (lambda w: {"pk": w.course.pk}, row(**everyone(OK))),
     "courses:detail#other-college": (lambda w: {"pk": w.other_course.pk}, row(**everyone(GONE))),
@@ -46,7 +87,183 @@ MATRIX = {
                                row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK)),
     "courses:run#other-college": (lambda w: {"pk": w.other_run.pk}, row(**everyone(GONE))),
     "qi:measures": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
+    # QI workspace (tandem.qi): view_qi for admin, QI team and leader; manage_qi for admin and QI team
+    "qi:home": (None, row(**QI_VIEW)),
+    "qi:project_create": (None, row(**QI_MANAGE)),
+    "qi:project": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:project#other-college": (lambda w: _qi(w, other=True), row(**QI_VIEW_GONE)),
+    "qi:charter_edit": (lambda w: _qi(w), row(**QI_MANAGE)),
+    "qi:charter_edit#other-college": (lambda w: _qi(w, other=True), row(**QI_MANAGE_GONE)),
+    "qi:score_add": (lambda w: _qi(w), row(**QI_MANAGE)),
+    "qi:drivers": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:cycles": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:cycle_add": (lambda w: _qi(w), row(**QI_MANAGE)),
+    "qi:cycle": (lambda w: _qi(w, item="cycle"), row(**QI_VIEW)),
+    "qi:cycle#other-project": (lambda w: _qi(w, item="cycle", item_of_other=True), row(**QI_VIEW_GONE)),
+    "qi:cycle_edit": (lambda w: _qi(w, item="cycle"), row(**QI_MANAGE)),
+    "qi:cycle_delete": (lambda w: _qi(w, item="cycle"), row(**everyone(NOT_ALLOWED))),
+    "qi:project_measures": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:manual_add": (lambda w: _qi(w), row(**QI_MANAGE)),
+    "qi:measure": (lambda w: _qi(w, key="staff_tutors_teaching"), row(**QI_VIEW)),
+    "qi:measure#manual": (lambda w: _qi(w, key="student_satisfaction"), row(**QI_VIEW)),
+    "qi:measure#other-college": (lambda w: _qi(w, key="elsewhere_measure"), row(**QI_VIEW_GONE)),
+    "qi:measure_chart": (lambda w: _qi(w, key="staff_tutors_teaching"), row(**everyone(NOT_ALLOWED))),
+    "qi:manual_edit": (lambda w: _qi(w, key="student_satisfaction"), row(**QI_MANAGE)),
+    "qi:manual_edit#computed": (lambda w: _qi(w, key="staff_tutors_teaching"), row(**QI_MANAGE_GONE)),
+    "qi:manual_delete": (lambda w: _qi(w, key="student_satisfaction"), row(**everyone(NOT_ALLOWED))),
+    "qi:manual_values": (lambda w: _qi(w, key="student_satisfaction"), row(**QI_MANAGE)),
+    "qi:manual_values#other-college": (lambda w: _qi(w, key="elsewhere_measure"), row(**QI_MANAGE_GONE)),
+    "qi:manual_paste": (lambda w: _qi(w, key="student_satisfaction"), row(**everyone(NOT_ALLOWED))),
+    "qi:manual_upload": (lambda w: _qi(w, key="student_satisfaction"), row(**everyone(NOT_ALLOWED))),
+    "qi:annotations": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:stakeholders": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:report": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:report_pdf": (lambda w: _qi(w), row(**QI_VIEW)),
+    "qi:report_pdf#other-college": (lambda w: _qi(w, other=True), row(**QI_VIEW_GONE)),
+    **{f"qi:{kind}_add": (lambda w: _qi(w), row(**QI_MANAGE)) for kind in QI_CHILDREN},
+    **{f"qi:{kind}_edit": (lambda w, kind=kind: _qi(w, item=kind), row(**QI_MANAGE)) for kind in QI_CHILDREN},
+    **{f"qi:{kind}_edit#other-project": (lambda w, kind=kind: _qi(w, item=kind, item_of_other=True),
+                                         row(**QI_MANAGE_GONE)) for kind in QI_CHILDREN},
+    **{f"qi:{kind}_delete": (lambda w, kind=kind: _qi(w, item=kind), row(**everyone(NOT_ALLOWED))) for kind in QI_CHILDREN},
+    # Release requests (tandem.release): a tutor sees their own, a line manager the ones made to them
+    "release:list": (None, row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=OK, leader=FORBID)),
+    "release:new": (None, row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
+    "release:detail": (lambda w: {"pk": _release().make_request(w).pk},
+                       row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=OK, leader=FORBID)),
+    "release:detail#other-manager": (lambda w: {"pk": _release().other_manager_request(w).pk},
+                                     row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=GONE, leader=FORBID)),
+    "release:detail#other-college": (lambda w: {"pk": _release().other_college_request(w).pk},
+                                     row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=GONE, leader=FORBID)),
+    "release:decide": (lambda w: {"pk": _release().make_request(w).pk},
+                       row(college_admin=FORBID, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID)),
+    "release:decide#other-manager": (lambda w: {"pk": _release().other_manager_request(w).pk},
+                                     row(college_admin=FORBID, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID)),
+    "release:withdraw": (lambda w: {"pk": _release().make_request(w).pk},
+                         row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
+    "release:withdraw#other-manager": (lambda w: {"pk": _release().other_manager_request(w).pk},
+                                       row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "release:budgets": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID)),
+    "release:budget": (lambda w: {"tutor_pk": w.staff.pk},
+                       row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID)),
+    "release:budget#not-theirs": (lambda w: {"tutor_pk": w.unmanaged.pk},
+                                  row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID)),
+    # Staff-tutor pipeline (tandem.release): the interest form is public
+    "pipeline:interested": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
+    "pipeline:interested#no-such-college": (lambda w: {"college": "nowhere"}, row(anonymous=GONE, **everyone(GONE))),
+    "pipeline:thanks": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
+    "pipeline:list": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:add": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:funnel": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
+    "pipeline:detail": (lambda w: {"pk": _pipeline().make_entry(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:detail#other-college": (lambda w: {"pk": _pipeline().make_entry(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:stage": (lambda w: {"pk": _pipeline().make_entry(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    # Stories (tandem.stories): shown only where consent covers; managed by the admin and QI team
+    "stories:library": (None, row(**everyone(OK))),
+    "stories:detail": (lambda w: {"pk": _stories().make_story(w).pk}, row(**everyone(OK))),
+    "stories:detail#withdrawn": (lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk}, row(**everyone(GONE))),
+    "stories:detail#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk},
+                                     row(**everyone(GONE))),
+    "stories:pack": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
+    "stories:manage": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:add": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:manage_story": (lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:manage_story#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:edit": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:edit#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:consent": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:withdraw": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:delete": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    # Payments: admin pages; a tutor sees their own payments only (the world's "tutor" is Sam, a
+    # salaried staff tutor with no payments, so Pat's payment answers 404 to him).
+    "payments:list": (None, row(**PAY_ADMIN)),
+    "payments:generate": (None, row(**everyone(NOT_ALLOWED))),
+    "payments:approve": (None, row(**everyone(NOT_ALLOWED))),
+    "payments:mark_paid": (None, row(**everyone(NOT_ALLOWED))),
+    "payments:export": (None, row(**PAY_ADMIN)),
+    "payments:detail": (lambda w: {"pk": _payments().payment_for_peer(w).pk}, row(**PAY_ADMIN)),
+    "payments:detail#other-college": (lambda w: {"pk": _payments().other_college_payment(w).pk}, row(**PAY_ADMIN_GONE)),
+    "payments:choice": (lambda w: {"pk": _payments().payment_for_peer(w).pk}, row(**PAY_ADMIN)),
+    "payments:choice#other-college": (lambda w: {"pk": _payments().other_college_payment(w).pk}, row(**PAY_ADMIN_GONE)),
+    "payments:mine": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
+    "payments:my_choice": (lambda w: {"pk": _payments().payment_for_peer(w).pk},
+                           row(college_admin=FORBID, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "payments:rate_cards": (None, row(**PAY_ADMIN)),
+    "payments:rate_card_new": (None, row(**PAY_ADMIN)),
+    "payments:rate_card_edit": (lambda w: {"pk": _payments().rate_card(w.college, _date(2019, 4, 1)).pk}, row(**PAY_ADMIN)),
+    "payments:rate_card_edit#other-college": (lambda w: {"pk": _payments().rate_card(w.other_college, _date(2019, 4, 1)).pk},
+                                              row(**PAY_ADMIN_GONE)),
+    "payments:pay_table": (None, row(**PAY_ADMIN)),
+    "payments:pay_year_new": (None, row(**PAY_ADMIN)),
+    "payments:pay_year": (lambda w: {"pk": _payments().pay_year(w.college).pk}, row(**PAY_ADMIN)),
+    "payments:pay_year#other-college": (lambda w: {"pk": _payments().pay_year(w.other_college).pk}, row(**PAY_ADMIN_GONE)),
+    "payments:pay_year_edit": (lambda w: {"pk": _payments().pay_year(w.college).pk}, row(**PAY_ADMIN)),
+    "payments:pay_year_edit#other-college": (lambda w: {"pk": _payments().pay_year(w.other_college).pk}, row(**PAY_ADMIN_GONE)),
+    "payments:grades": (None, row(**PAY_ADMIN)),
+    "payments:policy": (None, row(**PAY_ADMIN)),
+    "payments:work": (None, row(**PAY_ADMIN)),
+    "payments:expenses": (None, row(**PAY_ADMIN)),
+    "payments:parity": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=OK)),
+    # Term planning (tandem.planning): College admin only; another College's wish lists, jobs, tutors 404
+    "planning:home": (None, row(**PLAN_ADMIN)),
+    "planning:wishlist_new": (None, row(**PLAN_ADMIN)),
+    "planning:availability": (None, row(**PLAN_ADMIN)),
+    "planning:availability_edit": (lambda w: {"tutor_pk": w.staff.pk}, row(**PLAN_ADMIN)),
+    "planning:availability_edit#other-college": (lambda w: {"tutor_pk": w.other_tutor.pk}, row(**PLAN_ADMIN_GONE)),
+    **{f"planning:{name}": (lambda w: {"pk": _planning().make_wish_list(w).pk}, row(**PLAN_ADMIN))
+       for name in ("wishlist", "wishlist_add")},
+    **{f"planning:{name}#other-college": (lambda w: {"pk": _planning().make_wish_list(w, college=w.other_college).pk},
+                                          row(**PLAN_ADMIN_GONE)) for name in ("wishlist", "wishlist_add")},
+    **{f"planning:{name}": (lambda w: {"pk": _planning().make_wish_list(w).pk}, row(**everyone(NOT_ALLOWED)))
+       for name in ("wishlist_copy", "plan")},
+    "planning:wished_run": (lambda w: _planning().wished_run_kwargs(w), row(**PLAN_ADMIN)),
+    "planning:wished_run#other-college": (lambda w: _planning().wished_run_kwargs(w, college=w.other_college),
+                                          row(**PLAN_ADMIN_GONE)),
+    "planning:wished_run_delete": (lambda w: _planning().wished_run_kwargs(w), row(**everyone(NOT_ALLOWED))),
+    **{f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**PLAN_ADMIN))
+       for name in ("job", "job_status", "job_instance", "job_result", "job_accept")},
+    **{f"planning:{name}#other-college": (lambda w: {"pk": _planning().make_job(w, college=w.other_college).pk},
+                                          row(**PLAN_ADMIN_GONE))
+       for name in ("job", "job_status", "job_instance", "job_result", "job_accept")},
+    **{f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**everyone(NOT_ALLOWED)))
+       for name in ("job_stop", "job_what_if")},
 }
+
+
+def _release():
+    from tandem.release.tests import factories
+
+    return factories
+
+
+def _pipeline():
+    from tandem.release.tests import pipeline_factories
+
+    return pipeline_factories
+
+
+def _stories():
+    from tandem.stories.tests import factories
+
+    return factories
+
+
+def _payments():
+    from tandem.payments.tests import factories
+
+    return factories
+
+
+def _planning():
+    from tandem.planning.tests import factories
+
+    return factories
+
+
+def _date(*ymd):
+    import datetime
+
+    return datetime.date(*ymd)
+
 
 # The Django admin guards itself (staff accounts only); it is checked as a whole below.
 EXEMPT_NAMESPACES = {"admin"}

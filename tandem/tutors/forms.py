@@ -54,3 +54,15 @@ class TutorFilterForm(forms.Form):
     q = forms.CharField(label="Name, profession or team", required=False)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any"), *Tutor.Kind.choices])
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *Tutor.Status.choices])
+
+
+class SensitiveProfileForm(forms.Form):
+    lived_experience = forms.CharField(
+        label="Lived experience the tutor chooses to share", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only with the tutor's agreement, and only what they want the College to know",
+    )
+    support_needs = forms.CharField(
+        label="Support needs", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Adjustments or support they ask for when teaching",
+    )

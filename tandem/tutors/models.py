@@ -7,7 +7,8 @@ class Tutor(models.Model):
     """A person who teaches: a peer tutor (expert by experience) or a staff tutor (by profession).
 
     Lived experience is deliberately not recorded here: it is special-category data and is
-    not needed to run the College.
+    not needed to run the College. A peer tutor may choose to share it (and support needs) in
+    their SensitiveProfile, which only admins read, every read audited.
     """
 
     class Kind(models.TextChoices):
@@ -70,3 +71,31 @@ class Tutor(models.Model):
     @property
     def is_trust_staff(self):
         return self.kind == self.Kind.STAFF and self.employer_id is not None and self.employer.is_trust
+
+
+class SensitiveProfile(models.Model):
+    """A peer tutor's optional lived-experience note and support needs: special-category data,
+    recorded only with the tutor's agreement and only for peer tutors.
+
+    College admins only. Every read is audited (action "read"); it never appears in lists,
+    exports, logs or the Django admin, and its text never goes into an audit row or a str()."""
+
+    SENSITIVE_FIELDS = ("lived_experience", "support_needs")
+
+    tutor = models.OneToOneField(Tutor, on_delete=models.CASCADE, related_name="sensitive_profile")
+    lived_experience = models.TextField(
+        blank=True, help_text="Only what the tutor chooses to share and wants the College to know"
+    )
+    support_needs = models.TextField(
+        blank=True, help_text="Adjustments or support the tutor asks for when teaching"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()  # not in the Django admin: tandem.tutors' own pages, audited
+
+    def __str__(self):
+        return f"Sensitive profile of tutor {self.tutor_id}"
+
+    def __repr__(self):
+        return f"<SensitiveProfile tutor={self.tutor_id}>"

@@ -41,3 +41,19 @@ def filter_tutors(qs, *, kind="", status="", q="", employer=""):
             Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(profession__icontains=q) | Q(team__icontains=q)
         )
     return qs
+
+
+def sensitive_profile_read(user, tutor):
+    """A peer tutor's sensitive profile (or None), for an admin only; every read is audited."""
+    from tandem.audit.services import record
+
+    from .models import SensitiveProfile
+
+    if not can(user, "manage_sensitive_profiles"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    profile = SensitiveProfile.objects.filter(tutor=tutor).first()
+    if profile is not None:
+        record(actor=user, action="read", obj=profile, fields=list(profile.SENSITIVE_FIELDS))
+    return profile

@@ -49,3 +49,34 @@ def tutor_update(*, actor, tutor, **fields):
     if changed:
         record(actor=actor, action="update", obj=tutor, fields=changed)
     return tutor
+
+
+@transaction.atomic
+def sensitive_profile_save(*, actor, tutor, lived_experience="", support_needs=""):
+    """Record (or change) a peer tutor's sensitive profile. Audited with field names only."""
+    from .models import SensitiveProfile
+
+    if tutor.kind != Tutor.Kind.PEER:
+        raise ValidationError({"lived_experience": "Only a peer tutor has a sensitive profile."})
+    profile = SensitiveProfile.objects.select_for_update().filter(tutor=tutor).first()
+    created = profile is None
+    profile = profile or SensitiveProfile(tutor=tutor)
+    values = {"lived_experience": (lived_experience or "").strip(), "support_needs": (support_needs or "").strip()}
+    changed = [k for k, v in values.items() if getattr(profile, k) != v]
+    for key in changed:
+        setattr(profile, key, values[key])
+    if created or changed:
+        profile.save()
+        record(actor=actor, action="create" if created else "update", obj=profile, fields=changed)
+    return profile
+
+
+@transaction.atomic
+def sensitive_profile_delete(*, actor, tutor):
+    from .models import SensitiveProfile
+
+    profile = SensitiveProfile.objects.filter(tutor=tutor).first()
+    if profile is not None:
+        record(actor=actor, action="delete", obj=profile, fields=list(profile.SENSITIVE_FIELDS))
+        profile.delete()
+    return profile is not None

@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.tutor_create, name="create"),
     path("<int:pk>/", views.tutor_detail, name="detail"),
     path("<int:pk>/edit/", views.tutor_edit, name="edit"),
+    path("<int:pk>/sensitive/", views.sensitive_profile, name="sensitive"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.accounts.rules import requires
 
 from . import selectors, services
-from .forms import TutorFilterForm, TutorForm
+from .forms import SensitiveProfileForm, TutorFilterForm, TutorForm
 
 
 @require_GET
@@ -72,3 +73,29 @@ def tutor_edit(request, pk):
         if _save(request, form, fresh):
             return redirect("tutors:detail", pk=pk)
     return render(request, "tutors/form.jinja", {"title": f"Edit {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("manage_sensitive_profiles")
+def sensitive_profile(request, pk):
+    """A peer tutor's lived-experience note and support needs: admins only, every read audited."""
+    tutor = selectors.tutor_for(request.user, pk)
+    if tutor.kind != tutor.Kind.PEER:
+        raise Http404("Only peer tutors have a sensitive profile.")
+    if request.method == "POST":
+        form = SensitiveProfileForm(request.POST)
+        if form.is_valid():
+            if request.POST.get("action") == "delete":
+                services.sensitive_profile_delete(actor=request.user, tutor=tutor)
+                messages.success(request, "The sensitive profile is deleted.")
+            else:
+                services.sensitive_profile_save(actor=request.user, tutor=tutor, **form.cleaned_data)
+                messages.success(request, "The sensitive profile is saved.")
+            return redirect("tutors:detail", pk=pk)
+    else:
+        profile = selectors.sensitive_profile_read(request.user, tutor)
+        form = SensitiveProfileForm(initial={"lived_experience": profile.lived_experience,
+                                             "support_needs": profile.support_needs} if profile else None)
+    return render(request, "tutors/sensitive_profile.jinja", {
+        "title": f"Sensitive profile of {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor,
+    })

@@ -1,0 +1,251 @@
+"""The pay-parity check: is every peer tutor paid, per hour worked, no less than the staff
+comparator for the same course run?
+
+For each peer tutor × course run in which the peer delivered at least one session:
+
+- money   = every payment to the peer for the run (delivery, and logged work tied to the run), at
+            its gross amount whatever its status. A tutor's own choice to take less is their
+            choice, not a gap in what the College pays. Expenses are never pay.
+- hours   = delivery hours (each delivered session's length)
+          + preparation: the hours logged for the run, or, when less is logged, the College's
+            rule (PayPolicy.prep_hours_per_session × sessions delivered). Unlogged preparation
+            is still work, so hours are never understated.
+          + other logged work tied to the run (co-production, supervision, training).
+- effective hourly rate = money ÷ hours.
+- comparator = hourly equivalent (annual salary + any High Cost Area Supplement, ÷ 52.143 ÷ 37.5)
+  of the band and point the College's policy picks, from the pay table of the pay year in force
+  on the first session the peer delivered in the run, and the staff grades in force that day:
+    paired — the staff tutor who co-delivered most of the peer's sessions in the run (ties: the
+             higher paid);
+    lowest — the lowest paid staff tutor who delivered any session of the run;
+    floor  — the College's floor band and point (lowest point of the band if no point is set).
+  When the paired or lowest comparator cannot be found (no grade recorded, point missing from
+  the table) the floor band is used if the College set one; otherwise the pair is listed as
+  "not checked", never silently passed.
+- breach when comparator − effective rate, rounded to the penny, is above £0.00.
+
+Logged work with no course run is paid but outside this per-run check.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from tandem.courses.models import CourseRun, Session
+from tandem.tutors.models import Tutor
+
+from . import pay
+from .models import Activity, PayYear, Payment, StaffPayGrade, WorkLog
+
+
+@dataclass
+class Comparator:
+    hourly: Decimal
+    band: str
+    point: int
+    pay_year: str
+    basis: str  # how it was chosen, in words
+    staff_id: int | None = None
+
+
+@dataclass
+class ParityRow:
+    run_id: int
+    tutor_id: int
+    first_date: date
+    months: set
+    sessions: int
+    delivery_hours: Decimal
+    prep_logged: Decimal
+    prep_implied: Decimal
+    other_hours: Decimal
+    money: Decimal
+    comparator: Comparator | None = None
+    unchecked_reason: str = ""
+    run: CourseRun | None = None
+    tutor: Tutor | None = None
+    staff_names: dict = field(default_factory=dict)
+
+    @property
+    def prep_hours(self):
+        return max(self.prep_logged, self.prep_implied)
+
+    @property
+    def hours(self):
+        return self.delivery_hours + self.prep_hours + self.other_hours
+
+    @property
+    def effective(self):
+        return pay.effective_rate(self.money, self.hours)
+
+    @property
+    def gap(self):
+        """£ an hour below the comparator (0 or negative when at or above it), to the penny."""
+        if self.comparator is None or self.effective is None:
+            return None
+        return pay.pence(self.comparator.hourly - self.effective)
+
+    @property
+    def breach(self):
+        gap = self.gap
+        return gap is not None and gap > 0
+
+    @property
+    def checked(self):
+        return self.comparator is not None
+
+
+class _Table:
+    """The College's pay table, staff grades and policy, for comparator look-ups."""
+
+    def __init__(self, college, policy):
+        self.policy = policy
+        self.years = list(PayYear.objects.filter(college=college).order_by("-starts_on").prefetch_related("points"))
+        self.points = {y.pk: {(p.band, p.point): p for p in y.points.all()} for y in self.years}
+        self.grades = defaultdict(list)
+        for g in StaffPayGrade.objects.filter(tutor__college=college).order_by("-from_date"):
+            self.grades[g.tutor_id].append(g)
+
+    def year_on(self, day):
+        return next((y for y in self.years if y.starts_on <= day), None)
+
+    def point(self, year, band, point=None):
+        points = self.points[year.pk]
+        if point is None:
+            found = sorted((p for (b, _), p in points.items() if b == band), key=lambda p: p.point)
+            return found[0] if found else None
+        return points.get((band, point))
+
+    def staff(self, staff_id, year, day):
+        """(hourly, grade) of a staff tutor on `day`, or (None, reason)."""
+        grade = next((g for g in self.grades.get(staff_id, ()) if g.from_date <= day), None)
+        if grade is None:
+            return None, "no pay band recorded"
+        p = self.point(year, grade.band, grade.point)
+        if p is None:
+            return None, f"band {grade.band} point {grade.point} is not in the {year.label} pay table"
+        return p.hourly, grade
+
+    def floor(self, year, why=""):
+        band = self.policy.floor_band
+        if not band:
+            return None
+        p = self.point(year, band, self.policy.floor_point)
+        if p is None:
+            return None
+        basis = "College floor band" + (f" ({why})" if why else "")
+        return Comparator(p.hourly, p.band, p.point, year.label, basis)
+
+
+def _comparator(table, row, shared, run_staff, names):
+    year = table.year_on(row.first_date)
+    if year is None:
+        return None, f"no pay year in the table covers {row.first_date:%d %B %Y}"
+    policy = table.policy.comparator
+    if policy == "floor":
+        found = table.floor(year)
+        return (found, "") if found else (None, "the College floor band is not in the pay table")
+    if policy == "paired":
+        candidates = shared
+        if not candidates:
+            return None, "no staff tutor co-delivered"
+        top = max(candidates.values())
+        pool = [s for s, n in candidates.items() if n == top]
+        label = "paired staff tutor"
+        pick = max
+    else:
+        pool = sorted(run_staff)
+        label = "lowest paid staff tutor on the run"
+        pick = min
+    known, problems = [], []
+    for staff_id in pool:
+        hourly, grade = table.staff(staff_id, year, row.first_date)
+        if hourly is None:
+            problems.append(f"{names.get(staff_id, 'a staff tutor')}: {grade}")
+        else:
+            known.append((hourly, staff_id, grade))
+    if known and (policy == "paired" or not problems):
+        hourly, staff_id, grade = pick(known, key=lambda k: (k[0], -k[1]))
+        return Comparator(hourly, grade.band, grade.point, year.label, f"{label}, {names.get(staff_id, '')}".rstrip(", "),
+                          staff_id), ""
+    why = "; ".join(problems) or "no staff tutor delivered"
+    found = table.floor(year, why)
+    return (found, "") if found else (None, why)
+
+
+def parity_rows(college, *, policy=None, with_objects=False):
+    """Every peer tutor × course run in which the peer delivered a session, with the check."""
+    from .services import policy_for
+
+    policy = policy or policy_for(college)
+    table = _Table(college, policy)
+    through = Session.delivered_by.through.objects.filter(
+        session__run__course__college=college, session__status=Session.Status.DELIVERED
+    )
+    peer_rows = through.filter(tutor__kind=Tutor.Kind.PEER).values_list(
+        "tutor_id", "session_id", "session__run_id", "session__date", "session__start_time", "session__end_time"
+    ).order_by("session__date", "session_id", "tutor_id")
+    session_staff = defaultdict(list)
+    run_staff = defaultdict(set)
+    for staff_id, session_id, run_id in through.filter(tutor__kind=Tutor.Kind.STAFF).values_list(
+        "tutor_id", "session_id", "session__run_id"
+    ):
+        session_staff[session_id].append(staff_id)
+        run_staff[run_id].add(staff_id)
+
+    rows, shared = {}, defaultdict(Counter)
+    for tutor_id, session_id, run_id, day, start, end in peer_rows:
+        key = (run_id, tutor_id)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = ParityRow(run_id, tutor_id, day, set(), 0, Decimal(0), Decimal(0), Decimal(0),
+                                        Decimal(0), Decimal(0))
+        row.sessions += 1
+        row.months.add(f"{day:%Y-%m}")
+        row.delivery_hours += pay.session_hours(day, start, end)
+        shared[key].update(session_staff[session_id])
+
+    logged = WorkLog.objects.filter(tutor__college=college, tutor__kind=Tutor.Kind.PEER, run__isnull=False)
+    for tutor_id, run_id, activity, hours in logged.values_list("tutor_id", "run_id", "activity", "hours"):
+        row = rows.get((run_id, tutor_id))
+        if row is None:
+            continue
+        if activity == Activity.PREPARATION:
+            row.prep_logged += hours
+        else:
+            row.other_hours += hours
+    paid = Payment.objects.filter(tutor__college=college, tutor__kind=Tutor.Kind.PEER, run__isnull=False)
+    for tutor_id, run_id, amount in paid.values_list("tutor_id", "run_id", "amount"):
+        row = rows.get((run_id, tutor_id))
+        if row is not None:
+            row.money += amount
+
+    names = {}
+    if with_objects or policy.comparator != "floor":
+        staff_ids = {s for ids in run_staff.values() for s in ids}
+        names = {t.pk: t.full_name for t in Tutor.objects.filter(pk__in=staff_ids).only("first_name", "last_name")}
+    for key, row in rows.items():
+        row.prep_implied = policy.prep_hours_per_session * row.sessions
+        row.comparator, row.unchecked_reason = _comparator(table, row, shared[key], run_staff[row.run_id], names)
+
+    out = sorted(rows.values(), key=lambda r: (r.first_date, r.run_id, r.tutor_id))
+    if with_objects:
+        runs = CourseRun.objects.select_related("course", "term").in_bulk({r.run_id for r in out})
+        tutors = Tutor.objects.in_bulk({r.tutor_id for r in out})
+        for r in out:
+            r.run, r.tutor, r.staff_names = runs[r.run_id], tutors[r.tutor_id], names
+    return out
+
+
+def breaches_by_month(college):
+    """{'YYYY-MM': breaching peer × run pairs with a session that month} over every month the
+    College delivered a session (0 when none breached; months without sessions are missing)."""
+    months = {f"{d:%Y-%m}" for d in Session.objects.filter(
+        run__course__college=college, status=Session.Status.DELIVERED).values_list("date", flat=True).distinct()}
+    counts = dict.fromkeys(months, 0)
+    for row in parity_rows(college):
+        if row.breach:
+            for m in row.months:
+                counts[m] = counts.get(m, 0) + 1
+    return counts

@@ -1,0 +1,150 @@
+"""Retention: anonymise or delete what has passed its period (settings.TANDEM_RETENTION).
+
+Each rule reports what it would do (dry run) or did. Every change is audited. The audit log
+itself is kept: it holds no values, and it is the record that the rules ran.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.audit.services import record_many
+
+from .erasure import ERASED_TEXT, erase_tutor, is_erased_tutor
+
+
+@dataclass
+class Outcome:
+    rule: str  # the TANDEM_RETENTION key
+    what: str  # what the rule acts on
+    done: str  # what it does to them: "anonymised", "deleted", "cleared"
+    count: int
+
+
+def years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def financial_year_start(day):
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def _periods():
+    return settings.TANDEM_RETENTION
+
+
+def left_tutors(today, dry_run):
+    from tandem.tutors.models import Tutor
+
+    cutoff = years_before(today, _periods()["left_tutor_years"])
+    due = [t for t in Tutor.objects.filter(status=Tutor.Status.LEFT, left_on__lte=cutoff) if not is_erased_tutor(t)]
+    if not dry_run:
+        for tutor in due:
+            erase_tutor(actor=None, tutor=tutor, reason=f"retention: left more than {_periods()['left_tutor_years']} years ago",
+                        today=today)
+    return Outcome("left_tutor_years", "tutors who left", "anonymised", len(due))
+
+
+def old_payments(today, dry_run):
+    """Payments (with their choices, and the work logs and expenses behind them) of financial
+    years that ended more than `payments_years` years ago."""
+    from tandem.payments.models import Expense, Payment, WorkLog
+
+    cutoff = years_before(financial_year_start(today), _periods()["payments_years"])
+    payments = Payment.objects.filter(date__lt=cutoff)
+    logs = WorkLog.objects.filter(date__lt=cutoff)
+    expenses = Expense.objects.filter(date__lt=cutoff)
+    count = payments.count() + logs.count() + expenses.count()
+    if not dry_run and count:
+        with transaction.atomic():
+            for qs in (payments, logs, expenses):
+                ids = list(qs.values_list("pk", flat=True))
+                if ids:
+                    record_many(actor=None, action="delete", model=qs.model, object_ids=ids,
+                                note=f"retention: financial year ended more than {_periods()['payments_years']} years ago")
+                    if qs.model is Payment:
+                        from tandem.payments.models import PaymentChoice
+
+                        PaymentChoice.objects.filter(payment_id__in=ids).delete()
+                    qs.model.objects.filter(pk__in=ids).delete()
+    return Outcome("payments_years", "payments, work logs and expenses", "deleted", count)
+
+
+def stale_pipeline(today, dry_run):
+    from tandem.release.models import PipelineEntry
+
+    cutoff = years_before(today, _periods()["pipeline_years"])
+    qs = PipelineEntry.objects.filter(tutor__isnull=True, stage__in=["interested", "lapsed"])
+    due = [e.pk for e in qs.prefetch_related("changes")
+           if max([c.on for c in e.changes.all()] or [timezone.localtime(e.created_at).date()]) <= cutoff]
+    if not dry_run and due:
+        with transaction.atomic():
+            record_many(actor=None, action="delete", model=PipelineEntry, object_ids=due,
+                        note=f"retention: no change for {_periods()['pipeline_years']} years")
+            PipelineEntry.objects.filter(pk__in=due).delete()
+    return Outcome("pipeline_years", "pipeline entries that went no further", "deleted", len(due))
+
+
+def withdrawn_stories(today, dry_run):
+    from tandem.stories.models import Consent, Story
+    from tandem.stories.services import story_delete
+
+    cutoff = today - dt.timedelta(days=_periods()["withdrawn_story_days"])
+    open_consent = Consent.objects.filter(withdrawn_on__isnull=True, superseded_on__isnull=True)
+    due = list(Story.objects.exclude(consents__in=open_consent)
+               .filter(consents__withdrawn_on__lte=cutoff).distinct())
+    if not dry_run:
+        for story in due:
+            story_delete(actor=None, story=story)
+    return Outcome("withdrawn_story_days", "stories whose consent was withdrawn", "deleted", len(due))
+
+
+def release_text(today, dry_run):
+    from tandem.release.models import ReleaseRequest
+
+    cutoff = years_before(today, _periods()["release_text_years"])
+    old = ReleaseRequest.objects.filter(requested_at__date__lt=cutoff)
+    purpose = old.exclude(purpose__in=["", ERASED_TEXT, CLEARED])
+    notes = old.exclude(decline_note__in=["", ERASED_TEXT, CLEARED])
+    count = purpose.count() + notes.count()
+    if not dry_run and count:
+        with transaction.atomic():
+            for qs, field in ((purpose, "purpose"), (notes, "decline_note")):
+                ids = list(qs.values_list("pk", flat=True))
+                if ids:
+                    record_many(actor=None, action="update", model=ReleaseRequest, object_ids=ids, fields=[field],
+                                note=f"retention: text cleared after {_periods()['release_text_years']} years")
+                    ReleaseRequest.objects.filter(pk__in=ids).update(**{field: CLEARED})
+    return Outcome("release_text_years", "release requests' free texts", "cleared", count)
+
+
+CLEARED = "Cleared under the retention policy"
+
+
+def sign_in_records(today, dry_run):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.models import Session
+
+    cutoff = timezone.now() - dt.timedelta(days=_periods()["sign_in_records_days"])
+    querysets = [AccessAttempt.objects.filter(attempt_time__lt=cutoff), AccessLog.objects.filter(attempt_time__lt=cutoff),
+                 AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
+                 Session.objects.filter(expire_date__lt=timezone.now())]
+    count = sum(qs.count() for qs in querysets)
+    if not dry_run:
+        for qs in querysets:
+            qs.delete()
+    return Outcome("sign_in_records_days", "sign-in records and expired sessions", "deleted", count)
+
+
+RULES = [left_tutors, old_payments, stale_pipeline, withdrawn_stories, release_text, sign_in_records]
+
+
+def run(*, dry_run=False, today=None):
+    today = today or timezone.localdate()
+    return [rule(today, dry_run) for rule in RULES]

@@ -1,0 +1,109 @@
+"""What the QI pages and the leader report show, worked out once for both (no writes)."""
+
+from datetime import date
+
+from . import selectors
+from .charts import fmt, measure_chart
+from .measures import measure_for, month_key, goal_of
+
+
+def _month_words(period):
+    y, m = map(int, period.split("-"))
+    return date(y, m, 1).strftime("%B %Y")
+
+
+PROPER_WORDS = {"Trust", "NHS", "College"}  # kept capitalised at the start of a measure's name
+
+
+def goal_statement(project, mdef=None):
+    mdef = mdef or measure_for(project.college, project.goal_measure)
+    pct = float(project.target_change_percent)
+    verb = "Increase" if pct >= 0 else "Reduce"
+    name = mdef.name if mdef else project.goal_measure
+    if name[:1].isupper() and name[1:2].islower() and name.split()[0] not in PROPER_WORDS:
+        name = name[:1].lower() + name[1:]
+    return f"{verb} {name} by {abs(pct):g}% by {project.deadline.day} {project.deadline:%B %Y}"
+
+
+def goal_progress(project):
+    """Baseline, target, latest value and deadline of the project's SMART goal, for people."""
+    mdef = measure_for(project.college, project.goal_measure)
+    if mdef is None:
+        return None
+    values = mdef.compute(project.college)
+    goal = goal_of(project, values)
+    latest_key = max((k for k, v in values.items() if v is not None), default=None)
+    since = [v for k, v in values.items() if v is not None and k >= month_key(project.starts_on)]
+    out = {
+        "measure": mdef,
+        "statement": goal_statement(project, mdef),
+        "deadline": project.deadline,
+        "baseline": None,
+        "target": None,
+        "latest": None,
+    }
+    if goal:
+        out.update(
+            baseline=fmt(goal["baseline"]),
+            baseline_period=f"mean of {_month_words(goal['baseline_from'])} to {_month_words(goal['baseline_to'])}",
+            target=fmt(goal["target"]),
+            target_raw=goal["target"],
+        )
+    if latest_key:
+        out["latest"] = fmt(values[latest_key])
+        out["latest_period"] = _month_words(latest_key)
+        if goal:
+            out["latest_meets_target"] = (values[latest_key] >= goal["target"]) == (goal["target"] >= goal["baseline"])
+    if since:
+        out["mean_since_start"] = fmt(sum(since) / len(since))
+        out["months_since_start"] = len(since)
+    return out
+
+
+def chart_for(project, mdef, *, force_xmr=False, **kwargs):
+    chart_type, rebase = selectors.chart_settings(project, mdef.key)
+    if force_xmr:
+        chart_type = "xmr"
+    return measure_chart(project, mdef, chart_type=chart_type, rebase_annotations=rebase, **kwargs)
+
+
+def stories(college):
+    """Consented stories for leader reports, once a `stories` app provides them; None without it."""
+    from django.apps import apps
+
+    if not apps.is_installed("tandem.stories"):
+        return None
+    try:
+        from tandem.stories.selectors import stories_for_channel
+    except ImportError:
+        return None
+    return list(stories_for_channel(college, "leader_report"))[:2]
+
+
+def pdsa_summary(project):
+    rows = []
+    for idea, cycles in selectors.cycle_chains(project):
+        if not cycles:
+            rows.append({"idea": idea, "cycles": 0, "first": None, "last": None, "latest": None})
+            continue
+        last = cycles[-1]
+        rows.append({"idea": idea, "cycles": len(cycles), "first": cycles[0].starts_on, "latest": last,
+                     "last": last.ends_on or last.starts_on})
+    return rows
+
+
+def report(project, chart_height=300):
+    """Everything on the one-page leader report."""
+    mdef = measure_for(project.college, project.goal_measure)
+    chart = chart_for(project, mdef, force_xmr=True, id_prefix="report-chart", height=chart_height) if mdef else None
+    prog = selectors.progress(project)
+    return {
+        "project": project,
+        "aims": list(project.aims.all()),
+        "goal": goal_progress(project),
+        "chart": chart,
+        "pdsa": pdsa_summary(project),
+        "stories": stories(project.college),
+        "score": prog["latest"],
+        "generated_on": date.today(),
+    }

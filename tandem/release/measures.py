@@ -1,0 +1,197 @@
+"""Process measures of release and of the staff-tutor pipeline, computed from the records.
+
+Months are calendar months in the College's time zone. A month with nothing to count is
+missing (null) in the series, never a made-up zero; the rates are null in a month with no
+decisions of their kind.
+"""
+
+from collections import defaultdict
+from statistics import median
+
+from django.utils import timezone
+
+from tandem.qi.measures import measure, month_key
+from tandem.tutors.models import Tutor
+
+from .models import PipelineEntry, PipelineStageChange, ReleaseRequest
+
+RR = ReleaseRequest
+
+
+def _month(dt):
+    return month_key(timezone.localtime(dt) if timezone.is_aware(dt) else dt)
+
+
+def _requests(college):
+    return RR.objects.filter(college=college)
+
+
+def _decided(college):
+    return _requests(college).filter(status__in=RR.DECIDED_STATUSES, decided_at__isnull=False)
+
+
+def _count_by_month(datetimes):
+    out = defaultdict(int)
+    for dt in datetimes:
+        out[_month(dt)] += 1
+    return dict(out)
+
+
+@measure(
+    key="release_requests_made",
+    name="Release requests made",
+    kind="process",
+    improvement="increase",
+    definition="Release requests (for a course run or co-production work) made by or for staff tutors, "
+               "counted in the month they were made, whatever became of them. Source: release requests.",
+    population="Staff tutors asking their line manager for release", numerator="Requests made in the month",
+    denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
+    frequency="Monthly; a month with no requests is missing",
+)
+def release_requests_made(college):
+    return _count_by_month(_requests(college).values_list("requested_at", flat=True))
+
+
+@measure(
+    key="release_requests_approved",
+    name="Release requests approved",
+    kind="process",
+    improvement="increase",
+    definition="Release requests approved in full or in part, counted in the month of the decision. "
+               "Source: release requests.",
+    population="Release requests decided by line managers", numerator="Requests approved (in full or in part) in the month",
+    denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
+    frequency="Monthly; a month with no approvals is missing",
+)
+def release_requests_approved(college):
+    return _count_by_month(_decided(college).filter(status__in=RR.APPROVED_STATUSES).values_list("decided_at", flat=True))
+
+
+@measure(
+    key="release_requests_declined",
+    name="Release requests declined",
+    kind="process",
+    improvement="decrease",
+    definition="Release requests declined by the line manager (any reason), counted in the month of the "
+               "decision. Withdrawn and expired requests are not counted. Source: release requests.",
+    population="Release requests decided by line managers", numerator="Requests declined in the month",
+    denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
+    frequency="Monthly; a month with no declines is missing",
+)
+def release_requests_declined(college):
+    return _count_by_month(_decided(college).filter(status=RR.Status.DECLINED).values_list("decided_at", flat=True))
+
+
+def _approval_rate(college, low, high):
+    qs = _decided(college).filter(run__isnull=False, run__course__number_of_sessions__gte=low)
+    if high is not None:
+        qs = qs.filter(run__course__number_of_sessions__lte=high)
+    approved, decided = defaultdict(int), defaultdict(int)
+    for status, at in qs.values_list("status", "decided_at"):
+        m = _month(at)
+        decided[m] += 1
+        if status in RR.APPROVED_STATUSES:
+            approved[m] += 1
+    return {m: approved[m] / n for m, n in decided.items() if n}
+
+
+RATE_FIELDS = dict(
+    denominator="Requests for such runs approved or declined in the month (withdrawn and expired left out)",
+    source="Tandem release requests and the course's number of sessions",
+    frequency="Monthly; a month with no such decisions is missing",
+)
+
+
+def _rate_definition(band):
+    return (
+        f"Of the release requests for runs of {band} decided in the month, the share approved in full "
+        "or in part: approved / (approved + declined), by the course's number of sessions. Missing in a "
+        "month with no such decisions. Source: release requests."
+    )
+
+
+@measure(key="release_approval_rate_1", name="Release approval rate, 1-session courses", kind="process",
+         unit="proportion", improvement="increase", definition=_rate_definition("1-session courses"),
+         population="Release requests for runs of 1-session courses", numerator="Approved in full or in part", **RATE_FIELDS)
+def release_approval_rate_1(college):
+    return _approval_rate(college, 1, 1)
+
+
+@measure(key="release_approval_rate_2_5", name="Release approval rate, 2–5-session courses", kind="process",
+         unit="proportion", improvement="increase", definition=_rate_definition("courses of 2 to 5 sessions"),
+         population="Release requests for runs of 2–5-session courses", numerator="Approved in full or in part", **RATE_FIELDS)
+def release_approval_rate_2_5(college):
+    return _approval_rate(college, 2, 5)
+
+
+@measure(key="release_approval_rate_6_plus", name="Release approval rate, courses of 6 or more sessions",
+         kind="process", unit="proportion", improvement="increase",
+         definition=_rate_definition("courses of 6 or more sessions"),
+         population="Release requests for runs of courses of 6 or more sessions", numerator="Approved in full or in part", **RATE_FIELDS)
+def release_approval_rate_6_plus(college):
+    return _approval_rate(college, 6, None)
+
+
+@measure(
+    key="release_days_to_decision",
+    name="Days from release request to decision (median)",
+    kind="process",
+    unit="days",
+    improvement="decrease",
+    definition="Median of the days from a release request being made to its decision (approved, approved "
+               "in part or declined), over the requests decided in the month. Source: release requests.",
+    population="Release requests decided in the month", numerator="Median days from request to decision",
+    denominator="None (a median)", source="Tandem release requests (date made, date and outcome of the decision)",
+    frequency="Monthly; a month with no decisions is missing",
+)
+def release_days_to_decision(college):
+    days = defaultdict(list)
+    for requested, decided in _decided(college).values_list("requested_at", "decided_at"):
+        days[_month(decided)].append((decided - requested).total_seconds() / 86400)
+    return {m: round(median(v), 1) for m, v in days.items()}
+
+
+@measure(
+    key="staff_tutors_interested",
+    name="Staff newly interested in teaching",
+    kind="process",
+    improvement="increase",
+    definition="People entering the staff-tutor pipeline as interested in the month (the public "
+               "'Interested in teaching?' form or added by the College). Source: pipeline stage history.",
+    population="Trust staff in the staff-tutor pipeline", numerator="People reaching the stage 'interested' in the month",
+    denominator="None (a count)", source="Tandem staff-tutor pipeline (stage history)",
+    frequency="Monthly; a month with nobody newly interested is missing",
+)
+def staff_tutors_interested(college):
+    rows = PipelineStageChange.objects.filter(entry__college=college, stage=PipelineEntry.Stage.INTERESTED)
+    per = defaultdict(set)
+    for on, entry in rows.values_list("on", "entry_id"):
+        per[month_key(on)].add(entry)
+    return {m: len(v) for m, v in per.items()}
+
+
+@measure(
+    key="staff_tutors_trained",
+    name="Trust staff newly trained in co-production",
+    kind="process",
+    improvement="increase",
+    definition="Distinct Trust staff who completed co-production training in the month: staff tutors "
+               "employed by the Trust by their training date, plus pipeline entries reaching 'trained' that "
+               "are not linked to a tutor record (nobody counted twice). Source: tutor records, pipeline.",
+    population="Trust staff tutors and Trust staff in the pipeline", numerator="People trained in co-production in the month",
+    denominator="None (a count)", source="Tandem tutor records (training date) and staff-tutor pipeline",
+    frequency="Monthly; a month with nobody trained is missing",
+)
+def staff_tutors_trained(college):
+    per = defaultdict(set)
+    tutors = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, employer__is_trust=True,
+                                  coproduction_trained_on__isnull=False)
+    counted = set()
+    for pk, on in tutors.values_list("pk", "coproduction_trained_on"):
+        per[month_key(on)].add(("tutor", pk))
+        counted.add(pk)
+    changes = PipelineStageChange.objects.filter(entry__college=college, stage=PipelineEntry.Stage.TRAINED)
+    for on, entry, tutor in changes.values_list("on", "entry_id", "entry__tutor_id"):
+        if tutor is None or tutor not in counted:
+            per[month_key(on)].add(("entry", entry))
+    return {m: len(v) for m, v in per.items()}

@@ -1,0 +1,19 @@
+"""Background tasks of the release workflow (django-tasks; the database backend in production).
+
+Scheduling: cron runs the management command once a day, e.g.
+
+    15 7 * * *  cd /srv/tandem && .venv/bin/tandem release_reminders
+
+which does the work at once; `tandem release_reminders --enqueue` instead queues this task for
+the task worker (`tandem db_worker`).
+"""
+
+from django_tasks import task
+
+
+@task()
+def release_reminders():
+    """Remind line managers of undecided requests and expire old ones. Returns the counts."""
+    from .services import send_reminders
+
+    return send_reminders()

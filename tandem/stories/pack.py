@@ -1,0 +1,17 @@
+"""The story pack: externally consented stories as a PDF (WeasyPrint) for presentations to Trust
+leaders and beyond. Self-contained HTML (inline CSS), so it fetches nothing."""
+
+from datetime import date
+
+from django.template.loader import render_to_string
+
+
+def html(request, stories, college):
+    return render_to_string("stories/pack.jinja", {"stories": stories, "college": college, "today": date.today()},
+                            request=request)
+
+
+def pdf(request, stories, college):
+    from weasyprint import HTML
+
+    return HTML(string=html(request, stories, college)).write_pdf()
