@@ -32,6 +32,47 @@ class WishListForm(forms.Form):
         self.fields["term"].empty_label = None
 
 
+NEXT_SEASON = {"autumn": ("spring", 1), "spring": ("summer", 0), "summer": ("autumn", 0)}
+
+
+class NewTermForm(forms.Form):
+    """The next term, when the College has not recorded it yet."""
+
+    season = forms.ChoiceField(choices=Term.Season.choices, label="Season")
+    year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
+    starts_on = forms.DateField(label="First day", help_text="For example, 2020-01-06",
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Last day", help_text="For example, 2020-03-27",
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, college, **kwargs):
+        latest = Term.objects.filter(college=college).order_by("-starts_on").first()
+        if latest is not None and "initial" not in kwargs:
+            season, bump = NEXT_SEASON[latest.season]
+            year = latest.year + bump
+            before = Term.objects.filter(college=college, season=season, year=year - 1).first()
+            initial = {"season": season, "year": year}
+            if before is not None:
+                try:
+                    initial["starts_on"] = before.starts_on.replace(year=before.starts_on.year + 1)
+                    initial["ends_on"] = before.ends_on.replace(year=before.ends_on.year + 1)
+                except ValueError:  # 29 February
+                    pass
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.college = college
+
+    def clean(self):
+        data = super().clean()
+        a, b = data.get("starts_on"), data.get("ends_on")
+        if a and b and b <= a:
+            self.add_error("ends_on", "The last day must be after the first day.")
+        if data.get("season") and data.get("year") and Term.objects.filter(
+                college=self.college, season=data["season"], year=data["year"]).exists():
+            self.add_error("season", "The College already has this term: choose it above.")
+        return data
+
+
 class _Defaults(forms.Form):
     """Where and when the runs may go (shared by the catalogue page)."""
 

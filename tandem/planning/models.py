@@ -136,6 +136,18 @@ class PlanJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def seems_stuck(self):
+        """Queued or running far longer than its time limits allow (the worker may have stopped)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        if not self.is_active:
+            return False
+        since = self.started_at or self.created_at
+        return timezone.now() - since > timedelta(seconds=3 * self.time_limit + 120)
+
+    @property
     def latest(self):
         """(objective, bound, wall_s) of the last progress event, or None."""
         return tuple(self.progress[-1]) if self.progress else None

@@ -57,6 +57,17 @@ def wish_list_create(*, actor, college, term):
     return wl
 
 
+@transaction.atomic
+def term_create(*, actor, college, season, year, starts_on, ends_on):
+    if Term.objects.filter(college=college, season=season, year=year).exists():
+        raise ValidationError({"season": "The College already has this term."})
+    term = Term(college=college, season=season, year=year, starts_on=starts_on, ends_on=ends_on)
+    term.full_clean()
+    term.save()
+    record(actor=actor, action="create", obj=term, fields=["season", "year", "starts_on", "ends_on"])
+    return term
+
+
 def default_window(term, course):
     """Start weeks 1 .. the last week a run of `course` can start and still finish in the term."""
     weeks = term_weeks(term)

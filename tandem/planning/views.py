@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from .forms import (
     AvailabilityForm,
     PlanForm,
     RaiseReleaseForm,
+    NewTermForm,
     WishedRunForm,
     WishListForm,
     venue_of,
@@ -36,26 +38,35 @@ def add_errors(form, exc):
 @requires("plan_terms")
 def home(request):
     wish_lists = selectors.visible_wish_lists(request.user).prefetch_related("runs", "jobs")
-    return render(request, "planning/home.jinja", {
-        "title": "Term planning", "section": SECTION, "wish_lists": wish_lists,
-        "can_add": WishListForm(college=request.user.college).fields["term"].queryset.exists(),
-    })
+    return render(request, "planning/home.jinja", {"title": "Term planning", "section": SECTION, "wish_lists": wish_lists})
 
 
 @require_http_methods(["GET", "POST"])
 @requires("plan_terms")
 def wishlist_new(request):
+    """Start a wish list for a term the College has, or add the next term and start its list."""
     college = request.user.college
-    form = WishListForm(request.POST or None, college=college)
-    if request.method == "POST" and form.is_valid():
+    new_term = request.method == "POST" and request.POST.get("action") == "new_term"
+    form = WishListForm(request.POST if request.method == "POST" and not new_term else None, college=college)
+    term_form = NewTermForm(request.POST if new_term else None, college=college)
+    bound = term_form if new_term else form
+    if request.method == "POST" and bound.is_valid():
         try:
-            wl = services.wish_list_create(actor=request.user, college=college, term=form.cleaned_data["term"])
+            with transaction.atomic():
+                if new_term:
+                    term = services.term_create(actor=request.user, college=college, **term_form.cleaned_data)
+                else:
+                    term = form.cleaned_data["term"]
+                wl = services.wish_list_create(actor=request.user, college=college, term=term)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_errors(bound, exc)
         else:
             messages.success(request, f"Wish list for {wl.term} started. Add courses from the catalogue, or start from last year's {wl.term.get_season_display().lower()} term.")
             return redirect("planning:wishlist", pk=wl.pk)
-    return render(request, "planning/wishlist_new.jinja", {"title": "Start a wish list", "section": SECTION, "form": form})
+    return render(request, "planning/wishlist_new.jinja", {
+        "title": "Start a wish list", "section": SECTION, "form": bound if bound.is_bound else None,
+        "term_choice": form, "term_form": term_form,
+    })
 
 
 def _wishlist_context(request, wl, plan_form=None, plan_error=None):

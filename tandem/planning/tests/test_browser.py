@@ -35,6 +35,9 @@ def test_admin_plans_a_term_and_accepts_it(page, college):
     assert page.locator("header a[href='/planning/']").count() >= 1
     page.goto(reverse("planning:home"))
     check(page, "Term planning")
+    page.get_by_role("link", name="Start a wish list").click()
+    check(page, "Start a wish list")
+    page.go_back()
     page.get_by_role("link", name="Tutor availability").click()
     check(page, "Tutor availability")
     page.go_back()

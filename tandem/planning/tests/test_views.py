@@ -134,3 +134,23 @@ def test_availability_is_recorded(world, client):
 
     inst = build_instance(wl)
     assert next(t for t in inst["tutors"] if t["id"] == tutor_id(world.staff.pk))["available"] == [[0, 0], [0, 1], [3, 2]]
+
+
+def test_admin_adds_the_next_term_with_its_wish_list(world, client):
+    from tandem.core.models import Term
+
+    client.force_login(world.admin)
+    page = client.get(reverse("planning:wishlist_new")).content.decode()
+    assert 'value="spring"' in page and "2020" in page  # the term after Autumn 2019 is offered
+    bad = client.post(reverse("planning:wishlist_new"), {"action": "new_term", "season": "spring", "year": "2020",
+                                                         "starts_on": "2020-03-27", "ends_on": "2020-01-06"})
+    assert bad.status_code == 200 and "The last day must be after the first day" in bad.content.decode()
+    assert "Error" in bad.content.decode().split("</title>")[0]
+    response = client.post(reverse("planning:wishlist_new"), {"action": "new_term", "season": "spring", "year": "2020",
+                                                              "starts_on": "2020-01-06", "ends_on": "2020-03-27"})
+    term = Term.objects.get(college=world.college, season="spring", year=2020)
+    wl = WishList.objects.get(term=term)
+    assert response["Location"] == reverse("planning:wishlist", args=[wl.pk])
+    again = client.post(reverse("planning:wishlist_new"), {"action": "new_term", "season": "spring", "year": "2020",
+                                                           "starts_on": "2020-01-06", "ends_on": "2020-03-27"})
+    assert again.status_code == 200 and "already has this term" in again.content.decode()
