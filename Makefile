@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test audit bench lint clean
 
 install: $(STAMP) node_modules/.installed chromium
 
@@ -49,6 +49,12 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# Security: known vulnerabilities in the pinned dependencies (pip-audit; reports, without failing,
+# when PyPI's vulnerability data cannot be reached) and static analysis (bandit, medium and up).
+audit: install
+	$(PY) .ci/audit-dependencies
+	$(VENV)/bin/bandit -ll -q -r tandem spc planner
 
 bench: install
 	$(PY) benchmarks/bench_spc.py

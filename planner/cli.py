@@ -61,6 +61,8 @@ def _read_json(path, what):
     except json.JSONDecodeError as exc:
         raise InstanceError(f"{what}: {path!r} is not valid JSON "
                             f"(line {exc.lineno} column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise InstanceError(f"{what}: {path!r} nests arrays or objects too deeply to be an instance") from None
 
 
 def _raise_arg(text):

@@ -110,7 +110,7 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before checking it
+    "tandem.accounts.backends.LockoutBackend",  # django-axes: refuses a locked-out username before checking it
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -216,7 +216,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        # nhsuk-frontend's stylesheet loads the Frutiger web font from NHS.UK's asset server.
+        "font-src": [SELF, "https://assets.nhs.uk"],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -262,6 +263,14 @@ TANDEM_RETENTION = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@example.nhs.uk")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend), e.g. the Trust's relay or NHSmail.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 
 TASKS = {
     "default": {

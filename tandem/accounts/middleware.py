@@ -75,6 +75,7 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if needs_two_factor(user) and not user.is_verified():
+            request.tandem_two_factor_pending = True  # base.jinja shows no navigation
             path = request.path_info
             open_paths = {reverse(name) for name in OTP_OPEN_URL_NAMES}
             if path not in open_paths and not path.startswith(settings.STATIC_URL):

@@ -26,7 +26,8 @@ def end_sessions_of(user_id):
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         try:
             data = session.get_decoded()
-        except Exception:  # nosec B112 - an unreadable session is not this user's; skip it
+        # An unreadable session (another secret key, corrupt data) is not this user's: skip it.
+        except Exception:  # nosec B112
             continue
         if str(data.get("_auth_user_id")) == str(user_id):
             keys.append(session.session_key)

@@ -3,6 +3,7 @@
 import base64
 import io
 
+from django.conf import settings
 from django.db import transaction
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -14,6 +15,11 @@ DEVICE_NAME = "Authenticator app"
 VERIFIED, WRONG, TOO_MANY = "verified", "wrong", "too_many"
 MAX_WRONG_CODES = 5
 WRONG_CODES_KEY = "tandem_otp_wrong_codes"
+
+
+def is_two_factor_role(user):
+    """The roles that must use two-factor (whether or not TANDEM_OTP_REQUIRED is on)."""
+    return user.is_authenticated and user.role in settings.TANDEM_OTP_ROLES
 
 
 def has_confirmed_device(user):

@@ -8,6 +8,7 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from . import two_factor
@@ -77,9 +78,12 @@ class CodeForm(forms.Form):
         return code
 
 
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
     """First sign-in of a two-factor role: scan the QR code (or type the key), enter a code."""
+    if not two_factor.is_two_factor_role(request.user):
+        return redirect(settings.LOGIN_REDIRECT_URL)
     if two_factor.has_confirmed_device(request.user):
         return redirect(f"{_verify_url()}?{request.GET.urlencode()}" if request.GET else _verify_url())
     device = two_factor.pending_device(request.user)
@@ -95,8 +99,11 @@ def otp_setup(request):
     })
 
 
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
+    if not two_factor.is_two_factor_role(request.user):
+        return redirect(settings.LOGIN_REDIRECT_URL)
     if not two_factor.has_confirmed_device(request.user):
         return redirect("accounts:otp_setup")
     form = CodeForm(request.POST or None)

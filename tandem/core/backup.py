@@ -6,14 +6,16 @@ Restoring needs an EMPTY database at the same migrations (`tandem migrate` first
 otherwise, so it never mixes two Colleges' records or overwrites anything.
 """
 
+import datetime as dt
 import hashlib
-import io
 import json
 import zipfile
 
 from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers import python as python_serializer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -51,16 +53,51 @@ def applied_migrations(using=DEFAULT_DB_ALIAS):
     return state
 
 
-def _serialize(model, using, fmt="json"):
+class _Encoder(DjangoJSONEncoder):
+    """Django's JSON encoder keeps milliseconds only; a restore must give identical records."""
+
+    def default(self, o):
+        if isinstance(o, (dt.datetime, dt.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _natural_models():
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    return (ContentType, Permission)
+
+
+class _Serializer(python_serializer.Serializer):
+    """Primary keys for every reference except to content types and permissions, whose ids differ
+    from one database to another (`migrate` creates them): those by natural key."""
+
+    def _natural_for(self, field):
+        self.use_natural_foreign_keys = field.remote_field.model in _natural_models()
+
+    def handle_fk_field(self, obj, field):
+        self._natural_for(field)
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        self._natural_for(field)
+        super().handle_m2m_field(obj, field)
+
+
+def _rows(model, using):
     qs = model._default_manager.using(using).order_by("pk")
-    return serializers.serialize(fmt, qs.iterator(), use_natural_foreign_keys=True, use_natural_primary_keys=False)
+    return _Serializer().serialize(qs.iterator(chunk_size=2000), use_natural_primary_keys=False)
+
+
+def _serialize(model, using):
+    return json.dumps(_rows(model, using), cls=_Encoder, ensure_ascii=False, indent=None)
 
 
 def _canonical(model, using):
     """The model's rows in a database-independent form (for the fingerprint)."""
     rows = []
-    for item in serializers.serialize("python", model._default_manager.using(using).order_by("pk").iterator(),
-                                      use_natural_foreign_keys=True):
+    for item in _rows(model, using):
         fields = {}
         for name, value in item["fields"].items():
             if isinstance(value, list) and name in {f.name for f in model._meta.many_to_many}:
@@ -131,6 +168,34 @@ def _check_target(manifest, using):
                           f"{' …' if len(not_empty) > 5 else ''} have rows): restore only into a new, migrated database")
 
 
+def _insert(objects, using, batch=500):
+    """Insert deserialized objects as they are (raw: no save() logic, no auto_now), many rows per
+    statement, then their many-to-many links. A model with a parent table (none today) or a row
+    waiting for a natural key is saved one by one, as loaddata does."""
+    simple, one_by_one = [], []
+    for obj in objects:
+        (one_by_one if obj.deferred_fields or obj.object._meta.parents else simple).append(obj)
+    for obj in one_by_one:
+        obj.save(using=using)
+    if simple:
+        model = type(simple[0].object)
+        fields = model._meta.local_concrete_fields
+        rows = [obj.object for obj in simple]
+        for start in range(0, len(rows), batch):
+            model._base_manager.using(using)._insert(rows[start:start + batch], fields=fields, using=using, raw=True)
+        links = {}
+        for obj in simple:
+            for name, pks in (obj.m2m_data or {}).items():
+                links.setdefault(name, []).extend((obj.object.pk, pk) for pk in pks)
+        for name, pairs in links.items():
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            source = through._meta.get_field(field.m2m_field_name()).attname
+            target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+            through._base_manager.using(using).bulk_create(
+                [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000)
+
+
 def restore(path_or_file, using=DEFAULT_DB_ALIAS):
     """Load the archive into an empty database. Returns the manifest. Raises BackupError."""
     try:
@@ -150,22 +215,26 @@ def restore(path_or_file, using=DEFAULT_DB_ALIAS):
                     except KeyError:
                         raise BackupError(f"the backup lacks {name}, which its manifest lists") from None
                     try:
-                        for obj in serializers.deserialize("json", io.BytesIO(data), using=using,
-                                                           handle_forward_references=True):
-                            obj.save(using=using)  # save_base(raw=True): no model save() logic runs
-                            if obj.deferred_fields:
-                                deferred.append(obj)
-                            if type(obj.object) not in models:
-                                models.append(type(obj.object))
-                    except serializers.base.DeserializationError as exc:
+                        rows = json.loads(data)
+                    except ValueError:
+                        raise BackupError(f"{name} is not valid JSON") from None
+                    try:
+                        objects = list(serializers.deserialize("python", rows, using=using,
+                                                               handle_forward_references=True))
+                    except (serializers.base.DeserializationError, TypeError, AttributeError, KeyError) as exc:
                         raise BackupError(f"{name} cannot be read: {str(exc).splitlines()[0][:200]}") from None
+                    deferred.extend(obj for obj in objects if obj.deferred_fields)
+                    _insert(objects, using)
+                    models.extend({type(obj.object) for obj in objects} - set(models))
                 for obj in deferred:  # natural-key references to rows loaded later
                     obj.save_deferred_fields(using=using)
             connection.check_constraints(table_names=[m._meta.db_table for m in models])
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
-            counts, _ = fingerprint(using)
+            counts, digest = fingerprint(using)
             if counts != manifest.get("counts"):
                 raise BackupError("the restored counts differ from the backup's manifest: nothing was restored")
+            if digest != manifest.get("fingerprint"):
+                raise BackupError("the restored records' fingerprint differs from the backup's: nothing was restored")
     return manifest

@@ -53,8 +53,8 @@ MATRIX = {
     "accounts:login": (None, row(anonymous=OK, **everyone(REDIR))),
     "accounts:logout": (None, row(**everyone(OK))),
     # Two-factor: the world's admin, QI and line-manager personas already have a confirmed device
-    # (set-up sends them on to verify); the others have none (verify sends them to set-up).
-    "accounts:otp_setup": (None, row(college_admin=REDIR, qi_team=REDIR, tutor=OK, line_manager=REDIR, leader=OK)),
+    # (set-up sends them on to verify); other roles use no second factor (sent to the dashboard).
+    "accounts:otp_setup": (None, row(**everyone(REDIR))),
     "accounts:otp_verify": (None, row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR)),
     "core:dashboard": (None, row(**everyone(OK))),
     "core:import": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.rules import requires
@@ -75,6 +76,7 @@ def tutor_edit(request, pk):
     return render(request, "tutors/form.jinja", {"title": f"Edit {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor})
 
 
+@sensitive_post_parameters("lived_experience", "support_needs")  # never in error reports
 @require_http_methods(["GET", "POST"])
 @requires("manage_sensitive_profiles")
 def sensitive_profile(request, pk):
@@ -82,6 +84,7 @@ def sensitive_profile(request, pk):
     tutor = selectors.tutor_for(request.user, pk)
     if tutor.kind != tutor.Kind.PEER:
         raise Http404("Only peer tutors have a sensitive profile.")
+    profile = None
     if request.method == "POST":
         form = SensitiveProfileForm(request.POST)
         if form.is_valid():
@@ -98,4 +101,5 @@ def sensitive_profile(request, pk):
                                              "support_needs": profile.support_needs} if profile else None)
     return render(request, "tutors/sensitive_profile.jinja", {
         "title": f"Sensitive profile of {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor,
+        "exists": profile is not None,
     })

@@ -227,3 +227,13 @@ def test_content_security_policy_with_a_nonce_on_every_inline_script(world, clie
     inline = [s for s in scripts if "src=" not in s]
     assert inline and all(f'nonce="{nonce}"' in s for s in inline), scripts
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_django_admin_never_shows_authenticator_secrets(world, client):
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    device = world.totp["qi"]
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page and "Authenticator app" in page
+    assert device.key not in client.get("/admin/otp_totp/totpdevice/").content.decode()

@@ -27,6 +27,12 @@ def college():
     summary = generate(seed=2019)
     from tandem.core.models import College
 
+    # generate() already ran these areas' demos; clear their records so each test populates
+    # them itself from a known random stream.
+    RR.objects.all().delete()
+    ReleaseBudget.objects.all().delete()
+    PipelineEntry.objects.all().delete()
+    Story.objects.all().delete()
     return College.objects.get(slug=summary["college"])
 
 
