@@ -92,3 +92,12 @@ def shared_reference():
     if not path.is_dir():
         pytest.skip(f"reference material not found at {path} (set TANDEM_SHARED to the shared folder)")
     return path
+
+
+@pytest.fixture
+def keep_connection(monkeypatch):
+    """A command's run_from_argv closes every database connection when it ends, as a process
+    would; on PostgreSQL that would end the test's own transaction, so keep it open."""
+    from django.core.management import base as management_base
+
+    monkeypatch.setattr(management_base.connections, "close_all", lambda: None)

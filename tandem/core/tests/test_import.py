@@ -435,7 +435,7 @@ def test_command_names_the_college(base, tmp_path, tutors):
     assert Course.objects.get().college == base.college
 
 
-def test_command_with_errors_prints_each_on_stderr_and_exits_2(base, tmp_path, capsys):
+def test_command_with_errors_prints_each_on_stderr_and_exits_2(base, tmp_path, capsys, keep_connection):
     path = write(tmp_path, csv_text("kind,first_name,last_name,email", "wizard,Ann,Lee,a@example.org",
                                     "peer,Bob,,bob"))
     with pytest.raises(SystemExit) as exc:
@@ -481,7 +481,7 @@ def test_command_unknown_college_is_a_usage_error(base, tmp_path, capsys):
     assert exc.value.code == 2 and "no College with slug 'nope'" in capsys.readouterr().err
 
 
-def test_command_refuses_an_oversize_file_in_one_line(base, tmp_path, capsys, settings):
+def test_command_refuses_an_oversize_file_in_one_line(base, tmp_path, capsys, settings, keep_connection):
     settings.IMPORT_MAX_BYTES = 1024
     path = write(tmp_path, csv_text("kind,first_name,last_name,email", *[f"peer,N,L,p{i}@x.org" for i in range(100)]))
     with pytest.raises(SystemExit) as exc:

@@ -86,7 +86,7 @@ def test_measures_command_prints_the_contract(history, capsysbinary):
     (["--college", "nowhere"], "no College with slug 'nowhere'"),
     ([], "several Colleges exist"),
 ])
-def test_measures_command_bad_input_is_one_line_exit_2(world, args, message, capsys):
+def test_measures_command_bad_input_is_one_line_exit_2(world, args, message, capsys, keep_connection):
     from tandem.qi.management.commands.measures import Command
 
     with pytest.raises(SystemExit) as exc:
