@@ -23,6 +23,8 @@ POSTGRESQL_INSTALL = [
     END;
     $$ LANGUAGE plpgsql
     """,
+    f"DROP TRIGGER IF EXISTS audit_auditevent_append_only ON {TABLE}",
+    f"DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON {TABLE}",
     f"""CREATE TRIGGER audit_auditevent_append_only BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION audit_auditevent_refuse_change()""",
     f"""CREATE TRIGGER audit_auditevent_no_truncate BEFORE TRUNCATE ON {TABLE}
