@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# One session-scoped Playwright browser and the `page` fixture, for every app's browser tests.
+pytest_plugins = ["tandem.tests.browser.fixtures"]
+
 REPO = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("TANDEM_SHARED", REPO.parent / "shared"))
 

@@ -1,0 +1,53 @@
+"""The browser fixtures, shared by every app's browser tests (registered in the root conftest.py)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
+# around it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _missing(what):
+    message = f"{what}; install it with `make install` (Debian's chromium package, npm axe-core)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _missing(f"Chromium not found at {CHROMIUM}")
+    if not AXE.exists():
+        _missing(f"axe-core not found at {AXE}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    # Anything the Content-Security-Policy blocked (assert_accessible fails on blocked scripts).
+    pg.csp_violations = []
+    pg.on("console", lambda msg: pg.csp_violations.append(f"{pg.url}: {msg.text}")
+          if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    yield pg
+    context.close()
