@@ -61,7 +61,8 @@ TRUST_NAME = os.environ.get("TANDEM_TRUST_NAME", "Northvale NHS Foundation Trust
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, for platform operators only (tandem.accounts.admin_site).
+    "tandem.accounts.admin_config.TandemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -240,7 +241,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tandem.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Two-factor (django-otp TOTP) for the roles in TANDEM_OTP_ROLES.
+# Two-factor (django-otp TOTP) for the roles in TANDEM_OTP_ROLES and for platform operators.
 TANDEM_OTP_REQUIRED = env_bool("TANDEM_OTP_REQUIRED", True)
 TANDEM_OTP_ROLES = ("college_admin", "qi_team", "line_manager")
 OTP_TOTP_ISSUER = f"Tandem ({TRUST_NAME})"

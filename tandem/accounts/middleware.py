@@ -53,12 +53,9 @@ class SessionTimeoutMiddleware:
 
 
 def needs_two_factor(user):
-    return (
-        settings.TANDEM_OTP_REQUIRED
-        and user is not None
-        and user.is_authenticated
-        and user.role in settings.TANDEM_OTP_ROLES
-    )
+    from .two_factor import is_two_factor_role
+
+    return settings.TANDEM_OTP_REQUIRED and user is not None and is_two_factor_role(user)
 
 
 # Pages an unverified user of a two-factor role may still reach.
@@ -66,8 +63,8 @@ OTP_OPEN_URL_NAMES = ("accounts:logout", "accounts:otp_setup", "accounts:otp_ver
 
 
 class TwoFactorMiddleware:
-    """After the password, a College admin, QI team member or line manager must verify a TOTP
-    code (set one up first if they have no device) before any page but sign-out."""
+    """After the password, a College admin, QI team member, line manager or platform operator
+    must verify a TOTP code (set one up first if they have no device) before any page but sign-out."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -22,6 +22,10 @@ PERMISSIONS = {
     "view_courses": {A, Q, T, M, L},
     "manage_courses": {A},
     "view_timetable": {A, Q, T, M, L},
+    # The session register (object scoping in tandem.courses.selectors: an admin every session of
+    # the College, a tutor the sessions of runs they are on; corrections are the admin's)
+    "record_sessions": {A, T},
+    "view_my_sessions": {T},
     "import_records": {A},
     # QI
     "view_qi": {A, Q, L},
@@ -54,6 +58,18 @@ PERMISSIONS = {
     # Term planning (tandem.planning): wish lists, tutor availability, the planner, accepting a plan
     "plan_terms": {A},
 }
+
+
+def is_platform_operator(user):
+    """An active superuser with staff status: not a College role. The only accounts the Django
+    admin (/admin/) answers (tandem.accounts.admin_site); they sign in with two-factor too."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.is_superuser
+    )
 
 
 def role_of(user):

@@ -1,4 +1,5 @@
-"""TOTP two-factor authentication (django-otp) for the roles in settings.TANDEM_OTP_ROLES."""
+"""TOTP two-factor authentication (django-otp) for the roles in settings.TANDEM_OTP_ROLES and for
+platform operators (tandem.accounts.rules.is_platform_operator)."""
 
 import base64
 import io
@@ -11,6 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.audit.services import record
 
+from .rules import is_platform_operator
+
 DEVICE_NAME = "Authenticator app"
 VERIFIED, WRONG, TOO_MANY = "verified", "wrong", "too_many"
 MAX_WRONG_CODES = 5
@@ -18,8 +21,9 @@ WRONG_CODES_KEY = "tandem_otp_wrong_codes"
 
 
 def is_two_factor_role(user):
-    """The roles that must use two-factor (whether or not TANDEM_OTP_REQUIRED is on)."""
-    return user.is_authenticated and user.role in settings.TANDEM_OTP_ROLES
+    """The roles that must use two-factor (whether or not TANDEM_OTP_REQUIRED is on), and platform
+    operators (the Django admin shows every College's records)."""
+    return user.is_authenticated and (user.role in settings.TANDEM_OTP_ROLES or is_platform_operator(user))
 
 
 def has_confirmed_device(user):

@@ -87,7 +87,7 @@ def otp_setup(request):
     if two_factor.has_confirmed_device(request.user):
         return redirect(f"{_verify_url()}?{request.GET.urlencode()}" if request.GET else _verify_url())
     device = two_factor.pending_device(request.user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if two_factor.confirm_device(request, device, form.cleaned_data["code"]):
             messages.success(request, "Two-factor authentication is set up.")
@@ -106,7 +106,7 @@ def otp_verify(request):
         return redirect(settings.LOGIN_REDIRECT_URL)
     if not two_factor.has_confirmed_device(request.user):
         return redirect("accounts:otp_setup")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         outcome = two_factor.verify(request, form.cleaned_data["code"])
         if outcome == two_factor.VERIFIED:

@@ -1,19 +1,12 @@
 from django.contrib import admin
 
+from tandem.accounts.admin_site import ReadOnlyAdmin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("actor_label", "object_id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -23,14 +23,17 @@ def form_errors(form):
     """The error summary's list: each error links to its field (or the form for non-field errors)."""
     items = []
     for name, errors in form.errors.items():
-        anchor = f"#{form[name].id_for_label}" if name in form.fields else "#maincontent"
+        # Radios and checkboxes have no single label target (id_for_label is empty): link to the
+        # first option, whose id is the field's auto_id (the macros' idPrefix).
+        anchor = f"#{form[name].id_for_label or form[name].auto_id}" if name in form.fields else "#maincontent"
         for error in errors:
             items.append({"text": error, "href": anchor})
     return items
 
 
-def choice_items(bound_field, multiple=False):
-    """Django choices as NHS.UK select / checkbox items, with the current value selected."""
+def choice_items(bound_field, multiple=False, radio=False):
+    """Django choices as NHS.UK select / checkbox / radio items, with the current value selected
+    (radios: one value, marked "checked")."""
     value = bound_field.value()
     if multiple:
         chosen = {str(v) for v in (value or [])}
@@ -40,7 +43,7 @@ def choice_items(bound_field, multiple=False):
     for choice_value, label in bound_field.field.choices:
         key = "" if choice_value is None else str(getattr(choice_value, "value", choice_value))
         item = {"value": key, "text": str(label)}
-        item["checked" if multiple else "selected"] = key in chosen
+        item["checked" if multiple or radio else "selected"] = key in chosen
         items.append(item)
     return items
 

@@ -20,6 +20,11 @@ class College(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     trust = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="colleges")
+    # Empty for a real College (it lives on the real date). The demo College sets it to the last
+    # day of its invented records, so its pages and what users record agree with its calendar.
+    clock_date = models.DateField(
+        null=True, blank=True, help_text="The College's own today (the demo College only); empty means the real date"
+    )
 
     def __str__(self):
         return self.name

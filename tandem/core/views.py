@@ -3,7 +3,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.rules import requires
-from tandem.courses.selectors import current_term, visible_runs, with_gap_flags
+from tandem.accounts.rules import can
+from tandem.core import clock
+from tandem.courses.selectors import current_term, unrecorded_count, visible_runs, with_gap_flags
 from tandem.qi.charts import outcome_chart
 
 from . import importers
@@ -15,7 +17,8 @@ from .selectors import headline_counts
 @requires("view_dashboard")
 def dashboard(request):
     college = request.user.college
-    term = current_term(college.id) if college else None
+    today = clock.today(college)
+    term = current_term(college.id, today=today) if college else None
     runs = with_gap_flags(visible_runs(request.user).filter(term=term)) if term else []
     context = {
         "title": "Dashboard",
@@ -26,6 +29,10 @@ def dashboard(request):
         "gaps": [r for r in runs if r.is_gap],
         "counts": headline_counts(college) if college else None,
         "outcome": outcome_chart(college) if college else None,
+        "today": today,
+        "own_clock": college is not None and college.clock_date is not None,
+        "manage": can(request.user, "manage_courses"),
+        "unrecorded": unrecorded_count(request.user, today) if college and can(request.user, "record_sessions") else None,
     }
     return render(request, "core/dashboard.jinja", context)
 
@@ -33,7 +40,7 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 @requires("import_records")
 def import_records(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = importers.import_file(

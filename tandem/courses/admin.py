@@ -1,25 +1,26 @@
 from django.contrib import admin
 
+from tandem.accounts.admin_site import ReadOnlyAdmin
+
 from .models import Course, CourseRun, Session
+
+# Read only: courses, runs and sessions change through Tandem's pages and courses.services, which
+# keep the co-production and co-delivery rules.
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ReadOnlyAdmin):
     list_display = ("title", "topic", "number_of_sessions", "status")
     list_filter = ("status", "college")
-    filter_horizontal = ("co_producers",)
 
 
 @admin.register(CourseRun)
-class CourseRunAdmin(admin.ModelAdmin):
+class CourseRunAdmin(ReadOnlyAdmin):
     list_display = ("course", "term", "weekday", "start_time", "status")
     list_filter = ("status", "term")
-    filter_horizontal = ("tutors",)
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ReadOnlyAdmin):
     list_display = ("run", "date", "status", "peer_count", "staff_count")
     list_filter = ("status",)
-    # The co-delivery counters are kept by the service; edit sessions through Tandem's pages.
-    readonly_fields = ("peer_count", "staff_count")

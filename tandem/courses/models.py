@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -88,6 +89,30 @@ class CourseRun(models.Model):
         return "Online" if self.online else str(self.room) if self.room_id else "No room"
 
 
+class RunTutorChange(models.Model):
+    """A tutor put on a run or taken off it: who asked, and a note. The run's `tutors` holds the
+    current pair; this is the history the run page shows."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Put on the run"
+        REMOVED = "removed", "Taken off the run"
+
+    run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="tutor_changes")
+    tutor = models.ForeignKey("tutors.Tutor", on_delete=models.CASCADE, related_name="run_changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    asked_by = models.CharField(max_length=200, blank=True, help_text="Who asked for the change")
+    note = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: run {self.run_id}"
+
+
 class Session(models.Model):
     """One meeting of a course run, co-delivered by at least one peer and one staff tutor.
 
@@ -100,6 +125,15 @@ class Session(models.Model):
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
 
+    class CancelReason(models.TextChoices):
+        RUN_CANCELLED = "run_cancelled", "The whole run is cancelled"
+        NO_STAFF_TUTOR = "no_staff_tutor", "No staff tutor could come"
+        NO_PEER_TUTOR = "no_peer_tutor", "No peer tutor could come"
+        TUTOR_UNWELL = "tutor_unwell", "A tutor was unwell"
+        NO_STUDENTS = "no_students", "No students came"
+        VENUE = "venue", "The room or venue was not available"
+        OTHER = "other", "Other"
+
     run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(db_index=True)
     start_time = models.TimeField()
@@ -108,6 +142,9 @@ class Session(models.Model):
     delivered_by = models.ManyToManyField("tutors.Tutor", related_name="delivered_sessions", blank=True)
     peer_count = models.PositiveSmallIntegerField(default=0)
     staff_count = models.PositiveSmallIntegerField(default=0)
+    head_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Students who came (optional)")
+    cancel_reason = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
+    cancel_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -117,6 +154,10 @@ class Session(models.Model):
                 name="session_delivered_by_peer_and_staff",
             ),
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="session_ends_after_start"),
+            # A session cancelled one by one says why (those of a cancelled run say "run_cancelled").
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="session_cancel_reason_if_cancelled",
+            ),
         ]
 
     def __str__(self):

@@ -1,16 +1,17 @@
 """Reads of courses, runs and sessions, scoped to the user's College (and, for a tutor, to
 their own runs on the timetable)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from tandem.accounts.models import Role
-from tandem.core.models import Term
+from tandem.core import clock
+from tandem.core.models import College, Term
 from tandem.tutors.models import Tutor
 
-from .models import Course, CourseRun
+from .models import Course, CourseRun, Session
 
 
 def visible_courses(user):
@@ -55,8 +56,9 @@ def with_gap_flags(runs):
 
 
 def current_term(college_id, today=None):
-    """The term running today, else the next one, else the latest."""
-    today = today or date.today()
+    """The term running today (the College's today), else the next one, else the latest."""
+    if today is None:
+        today = clock.today(College.objects.filter(pk=college_id).first())
     terms = Term.objects.filter(college_id=college_id)
     return (
         terms.filter(starts_on__lte=today, ends_on__gte=today).first()
@@ -85,3 +87,116 @@ def term_weeks(term):
         weeks.append(start)
         start += timedelta(days=7)
     return weeks
+
+
+# --- Courses and runs an admin manages ----------------------------------------------------------
+
+
+def run_for(user, pk):
+    """A run the user may see (404 otherwise), with its peer and staff counts and gap flag."""
+    run = get_object_or_404(with_gap_flags_qs(visible_runs(user)), pk=pk)
+    run.is_gap = run.status != CourseRun.Status.CANCELLED and not (run.n_peer and run.n_staff)
+    return run
+
+
+def college_terms(user):
+    return Term.objects.filter(college_id=user.college_id).order_by("-starts_on")
+
+
+def qualified_tutor_ids(course):
+    """Tutors who may teach the course: they co-produced it, delivered a session of it, or were
+    put on a run of it (the planner reads qualifications the same way)."""
+    ids = set(course.co_producers.values_list("pk", flat=True))
+    ids |= set(Session.delivered_by.through.objects.filter(session__run__course=course).values_list("tutor_id", flat=True))
+    ids |= set(CourseRun.tutors.through.objects.filter(courserun__course=course).values_list("tutor_id", flat=True))
+    return ids
+
+
+def busy_tutor_ids(run):
+    """Tutors on another live run of the same term whose day and hours overlap this run's."""
+    clash = CourseRun.objects.filter(
+        term_id=run.term_id, weekday=run.weekday, start_time__lt=run.end_time, end_time__gt=run.start_time,
+    ).exclude(pk=run.pk).exclude(status=CourseRun.Status.CANCELLED)
+    return set(CourseRun.tutors.through.objects.filter(courserun__in=clash).values_list("tutor_id", flat=True))
+
+
+def candidate_tutors(run, kind, *, everyone=False):
+    """Trained or active tutors of `kind` not on the run, those free at the run's time first.
+    Only tutors qualified for the course unless `everyone`. Each has `.free` and `.qualified`."""
+    qs = (Tutor.objects.filter(college_id=run.course.college_id, kind=kind,
+                               status__in=[Tutor.Status.ACTIVE, Tutor.Status.TRAINED])
+          .exclude(pk__in=run.tutors.values("pk")).select_related("employer", "line_manager"))
+    qualified = qualified_tutor_ids(run.course)
+    busy = busy_tutor_ids(run)
+    out = []
+    for tutor in qs:
+        tutor.qualified = tutor.pk in qualified
+        tutor.free = tutor.pk not in busy
+        if tutor.qualified or everyone:
+            out.append(tutor)
+    out.sort(key=lambda t: (not t.free, not t.qualified, t.last_name, t.first_name))
+    return out
+
+
+def tutor_changes(run):
+    return run.tutor_changes.select_related("tutor", "changed_by")
+
+
+# --- The session register -----------------------------------------------------------------------
+
+
+def _sessions_base(user):
+    if not user.is_authenticated or user.college_id is None:
+        return Session.objects.none()
+    return Session.objects.filter(run__course__college_id=user.college_id).select_related(
+        "run__course", "run__term", "run__room__site")
+
+
+def recordable_sessions(user):
+    """Sessions the user may record: an admin every session of the College, a tutor the sessions
+    of runs they are on."""
+    qs = _sessions_base(user)
+    if user.role == Role.COLLEGE_ADMIN:
+        return qs
+    if user.role == Role.TUTOR:
+        return qs.filter(run__in=CourseRun.objects.filter(tutors__user=user).values("pk"))
+    return Session.objects.none()
+
+
+def session_for_record(user, pk):
+    return get_object_or_404(recordable_sessions(user), pk=pk)
+
+
+def unrecorded(qs, today):
+    """Past sessions still scheduled (not recorded as delivered or cancelled), of live runs."""
+    return qs.filter(status=Session.Status.SCHEDULED, date__lt=today).exclude(run__status=CourseRun.Status.CANCELLED)
+
+
+def unrecorded_sessions(user, today):
+    return unrecorded(recordable_sessions(user), today).prefetch_related(
+        Prefetch("run__tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind"))
+    ).order_by("date", "start_time")
+
+
+def my_sessions(user, today):
+    """A tutor's own sessions this week (Monday to Sunday) and their past sessions still unrecorded."""
+    week_start = today - timedelta(days=today.weekday())
+    week_end = week_start + timedelta(days=6)
+    qs = recordable_sessions(user).prefetch_related(
+        Prefetch("run__tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")),
+        Prefetch("delivered_by", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")),
+    ).exclude(run__status=CourseRun.Status.CANCELLED)
+    this_week = list(qs.filter(date__range=(week_start, week_end)).order_by("date", "start_time"))
+    earlier = list(unrecorded(qs, week_start).order_by("date", "start_time"))
+    return this_week, earlier, (week_start, week_end)
+
+
+def unrecorded_count(user, today):
+    return unrecorded(recordable_sessions(user), today).count()
+
+
+def gaps_of_term(user, term):
+    if term is None:
+        return []
+    return [r for r in with_gap_flags(visible_runs(user).filter(term=term).order_by("start_date", "start_time"))
+            if r.is_gap]

@@ -88,7 +88,9 @@ def generate(seed=2019):
         Organisation(name=n, is_trust=t) for n, t in data.ORGANISATIONS if n not in org
     ])
     org = {o.name: o for o in Organisation.objects.filter(name__in=[n for n, _t in data.ORGANISATIONS])}
-    college = College.objects.create(name=data.COLLEGE_NAME, slug=data.COLLEGE_SLUG, trust=org[data.TRUST])
+    # The demo College carries its own clock: its records stop at TODAY, so its pages do too.
+    college = College.objects.create(name=data.COLLEGE_NAME, slug=data.COLLEGE_SLUG, trust=org[data.TRUST],
+                                     clock_date=TODAY)
 
     sites = Site.objects.bulk_create([Site(college=college, name=n, kind=k) for n, k, _rooms in data.SITES])
     rooms = Room.objects.bulk_create([
@@ -111,7 +113,7 @@ def generate(seed=2019):
     manager_users = list(users)
     (af, al), (qf, ql), (lf, ll) = world.demo_names
     admin = _user("admin", af, al, f"{af}.{al}@northvale-college.example".lower(), Role.COLLEGE_ADMIN, college,
-                  ACCOUNTS_FROM, is_staff=True, is_superuser=True)
+                  ACCOUNTS_FROM)
     qi = _user("qi", qf, ql, f"{qf}.{ql}@northvale-nhs.example".lower(), Role.QI_TEAM, college,
                QI_PROJECT["starts_on"])
     leader = _user("leader", lf, ll, f"{lf}.{ll}@northvale-nhs.example".lower(), Role.LEADER, college,
@@ -179,6 +181,7 @@ def generate(seed=2019):
     sessions = Session.objects.bulk_create([
         Session(
             run=runs[r.key], date=s.date, start_time=r.start_time, end_time=r.end_time, status=s.status,
+            cancel_reason=s.cancel_reason,
             peer_count=sum(kinds[k] == "peer" for k in s.delivered_by),
             staff_count=sum(kinds[k] == "staff" for k in s.delivered_by),
         )
@@ -304,7 +307,7 @@ def fingerprint(college):
     session_key = {}
     rows = []
     for pk, run, day, *rest in Session.objects.filter(run__course__college=college).values_list(
-        "pk", "run_id", "date", "start_time", "end_time", "status", "peer_count", "staff_count"
+        "pk", "run_id", "date", "start_time", "end_time", "status", "peer_count", "staff_count", "cancel_reason"
     ):
         session_key[pk] = (run_key[run], day)
         rows.append((run_key[run], day, *rest))

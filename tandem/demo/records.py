@@ -78,6 +78,7 @@ class SessionRec:
     date: date
     status: str
     delivered_by: list  # tutor keys
+    cancel_reason: str = ""  # a cancelled session says why (courses.Session.CancelReason)
 
 
 @dataclass

@@ -411,11 +411,12 @@ def _sessions(world, rng, run):
     staff = [t.key for t in tutors if t.kind == "staff"]
     for day in run.dates:
         if run.status == "cancelled":
-            run.sessions.append(SessionRec(day, "cancelled", []))
+            run.sessions.append(SessionRec(day, "cancelled", [], "run_cancelled"))
         elif day >= TODAY:
             run.sessions.append(SessionRec(day, "scheduled", []))
         elif rng.random() < SESSION_CANCEL_SHARE:
-            run.sessions.append(SessionRec(day, "cancelled", []))
+            # The same draw as before (the rest of the demo must not move): illness or a closed building.
+            run.sessions.append(SessionRec(day, "cancelled", [], "tutor_unwell" if day.toordinal() % 3 else "venue"))
         else:
             who = peers[:1] + staff[:1]
             extras = peers[1:] + staff[1:]

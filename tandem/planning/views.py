@@ -110,7 +110,7 @@ def wishlist(request, pk):
 def wishlist_add(request, pk):
     wl = selectors.wish_list_for(request.user, pk)
     college = wl.college
-    form = AddCoursesForm(request.POST or None, college=college, courses=selectors.catalogue(request.user))
+    form = AddCoursesForm(request.POST if request.method == "POST" else None, college=college, courses=selectors.catalogue(request.user))
     if request.method == "POST" and form.is_valid():
         online, site = venue_of(form.cleaned_data["venue"], college)
         try:
@@ -148,7 +148,7 @@ def wishlist_copy(request, pk):
 @requires("plan_terms")
 def wished_run(request, pk, run_pk):
     w = selectors.wished_run_for(request.user, pk, run_pk)
-    form = WishedRunForm(request.POST or None, college=w.wish_list.college, wished_run=w)
+    form = WishedRunForm(request.POST if request.method == "POST" else None, college=w.wish_list.college, wished_run=w)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         online, site = venue_of(data.pop("venue"), w.wish_list.college)
@@ -336,7 +336,7 @@ def availability(request):
 def availability_edit(request, tutor_pk):
     tutor = selectors.tutor_for(request.user, tutor_pk)
     current = [dayslot_key(d, SLOT_IDS.index(s)) for d, s in tutor.availability.values_list("weekday", "slot")]
-    form = AvailabilityForm(request.POST or None, initial={"dayslots": current})
+    form = AvailabilityForm(request.POST if request.method == "POST" else None, initial={"dayslots": current})
     if tutor.kind == "staff":
         form.fields["dayslots"].label = "Times this staff tutor is released to teach"
     if request.method == "POST" and form.is_valid():

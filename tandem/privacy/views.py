@@ -33,7 +33,7 @@ def erase(request, pk):
     if erasure.is_erased_tutor(tutor):
         messages.info(request, "This tutor's records have already been erased.")
         return redirect("tutors:detail", pk=pk)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             summary = erasure.erase_tutor(actor=request.user, tutor=tutor, reason=form.cleaned_data["reason"])

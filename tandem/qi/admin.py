@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tandem.accounts.admin_site import ReadOnlyAdmin
+
 from .models import (
     Aim,
     Annotation,
@@ -15,6 +17,8 @@ from .models import (
     TeamMember,
 )
 
-for model in (QIProject, Aim, TeamMember, ProgressScore, Driver, ChangeIdea, PDSACycle, Annotation, MeasureChart,
-              ManualMeasure, ManualValue, StakeholderEntry):
-    admin.site.register(model)
+admin.site.register(
+    [QIProject, Aim, TeamMember, ProgressScore, Driver, ChangeIdea, PDSACycle, Annotation, MeasureChart,
+     ManualMeasure, ManualValue, StakeholderEntry],
+    ReadOnlyAdmin,
+)

@@ -55,7 +55,7 @@ def home(request):
 @require_http_methods(["GET", "POST"])
 @requires("manage_qi")
 def project_create(request):
-    form = forms.ProjectForm(request.POST or None, college=request.user.college)
+    form = forms.ProjectForm(request.POST if request.method == "POST" else None, college=request.user.college)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(actor=request.user, college=request.user.college, **form.cleaned_data)
@@ -81,7 +81,7 @@ def project(request, pk):
 @requires("manage_qi")
 def charter_edit(request, pk):
     project = selectors.project_for(request.user, pk)
-    form = forms.ProjectForm(request.POST or None, instance=project, college=project.college)
+    form = forms.ProjectForm(request.POST if request.method == "POST" else None, instance=project, college=project.college)
     if request.method == "POST" and form.is_valid():
         fresh = selectors.project_for(request.user, pk)
         try:
@@ -99,7 +99,7 @@ def charter_edit(request, pk):
 @requires("manage_qi")
 def score_add(request, pk):
     project = selectors.project_for(request.user, pk)
-    form = forms.ProgressScoreForm(request.POST or None, initial={"recorded_on": date.today()})
+    form = forms.ProgressScoreForm(request.POST if request.method == "POST" else None, initial={"recorded_on": date.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.score_record(actor=request.user, project=project, **form.cleaned_data)
@@ -153,7 +153,7 @@ def child_add(request, pk, kind):
     child = CHILDREN[kind]
     project = selectors.project_for(request.user, pk)
     initial = {k: request.GET[k] for k in child.initial if k in request.GET}
-    form = child.form(request.POST or None, initial=initial, **child.form_kwargs(project))
+    form = child.form(request.POST if request.method == "POST" else None, initial=initial, **child.form_kwargs(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.item_create(actor=request.user, item=child.new(project), **form.cleaned_data)
@@ -172,7 +172,7 @@ def child_edit(request, pk, item, kind):
     child = CHILDREN[kind]
     project = selectors.project_for(request.user, pk)
     obj = child.lookup(project, item)
-    form = child.form(request.POST or None, instance=obj, **child.form_kwargs(project))
+    form = child.form(request.POST if request.method == "POST" else None, instance=obj, **child.form_kwargs(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.item_update(actor=request.user, item=child.lookup(project, item), **form.cleaned_data)
@@ -236,7 +236,7 @@ def cycle(request, pk, item):
 def cycle_add(request, pk):
     project = selectors.project_for(request.user, pk)
     initial = {"change_idea": request.GET["idea"]} if request.GET.get("idea") else {}
-    form = forms.PDSAForm(request.POST or None, initial=initial, project=project)
+    form = forms.PDSAForm(request.POST if request.method == "POST" else None, initial=initial, project=project)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -255,7 +255,7 @@ def cycle_add(request, pk):
 def cycle_edit(request, pk, item):
     project = selectors.project_for(request.user, pk)
     c = selectors.cycle_for(project, item)
-    form = forms.PDSAForm(request.POST or None, instance=c, project=project)
+    form = forms.PDSAForm(request.POST if request.method == "POST" else None, instance=c, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             services.cycle_update(actor=request.user, cycle=selectors.cycle_for(project, item), **form.cleaned_data)
@@ -324,7 +324,7 @@ def measure_chart(request, pk, key):
 @requires("manage_qi")
 def manual_add(request, pk):
     project = selectors.project_for(request.user, pk)
-    form = forms.ManualMeasureForm(request.POST or None, college=project.college)
+    form = forms.ManualMeasureForm(request.POST if request.method == "POST" else None, college=project.college)
     if request.method == "POST" and form.is_valid():
         try:
             m = services.item_create(actor=request.user, item=ManualMeasure(college=project.college), **form.cleaned_data)
@@ -342,7 +342,7 @@ def manual_add(request, pk):
 def manual_edit(request, pk, key):
     project = selectors.project_for(request.user, pk)
     m = selectors.manual_measure_for(project, key)
-    form = forms.ManualMeasureForm(request.POST or None, instance=m, college=project.college)
+    form = forms.ManualMeasureForm(request.POST if request.method == "POST" else None, instance=m, college=project.college)
     if request.method == "POST" and form.is_valid():
         services.item_update(actor=request.user, item=selectors.manual_measure_for(project, key), **form.cleaned_data)
         messages.success(request, "Measure saved")
@@ -374,7 +374,7 @@ def _values_page(request, project, m, *, value_form=None, paste_form=None, uploa
 def manual_values(request, pk, key):
     project = selectors.project_for(request.user, pk)
     m = selectors.manual_measure_for(project, key)
-    form = forms.ValueForm(request.POST or None)
+    form = forms.ValueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.value_set(actor=request.user, measure=m, **form.cleaned_data)
         messages.success(request, f"Value for {form.cleaned_data['period']:%B %Y} saved")

@@ -41,7 +41,7 @@ def over_rate_limit(request, name, *, limit, window):
 @require_http_methods(["GET", "POST"])
 def interested(request, college):
     college = get_object_or_404(College, slug=college)
-    form = InterestForm(request.POST or None)
+    form = InterestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         limit = getattr(settings, "PIPELINE_INTEREST_LIMIT", 5)
         window = getattr(settings, "PIPELINE_INTEREST_WINDOW_SECONDS", 3600)
@@ -83,7 +83,7 @@ def entry_list(request):
 @requires("manage_pipeline")
 def entry_add(request):
     college = request.user.college
-    form = EntryForm(request.POST or None, college=college)
+    form = EntryForm(request.POST if request.method == "POST" else None, college=college)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(actor=request.user, college=college, **form.cleaned_data)
@@ -106,7 +106,7 @@ def entry_detail(request, pk):
 @requires("manage_pipeline")
 def entry_stage(request, pk):
     entry = selectors.entry_for(request.user, pk)
-    form = StageForm(request.POST or None, college=request.user.college, initial={"stage": entry.stage})
+    form = StageForm(request.POST if request.method == "POST" else None, college=request.user.college, initial={"stage": entry.stage})
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_set_stage(actor=request.user, entry=entry, **form.cleaned_data)

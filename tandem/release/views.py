@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.accounts.models import Role
 from tandem.accounts.rules import requires
 from tandem.courses.models import CourseRun
+from tandem.core import clock
 from tandem.courses.selectors import current_term
 
 from . import selectors, services
@@ -159,7 +160,7 @@ def budgets(request):
     college = request.user.college
     form = TermForm(request.GET or None, college=college)
     term = form.cleaned_data.get("term") if form.is_bound and form.is_valid() else None
-    term = term or current_term(college.id)
+    term = term or current_term(college.id, today=clock.today(college))
     rows = selectors.budget_rows(request.user, term) if term else []
     return render(request, "release/budgets.jinja", {"title": "Release budgets", "section": "release",
                                                      "filter": form, "term": term, "rows": rows})
@@ -174,7 +175,7 @@ def budget_edit(request, tutor_pk):
     term_id = request.GET.get("term")
     if term_id and term_id.isdigit():
         initial["term"] = int(term_id)
-    form = BudgetForm(request.POST or None, college=college, initial=initial)
+    form = BudgetForm(request.POST if request.method == "POST" else None, college=college, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_set(actor=request.user, tutor=tutor, **form.cleaned_data)

@@ -53,7 +53,7 @@ def manage(request):
 @require_http_methods(["GET", "POST"])
 @requires("manage_stories")
 def add(request):
-    form = StoryCreateForm(request.POST or None, initial={"given_on": date.today(), "told_on": date.today()})
+    form = StoryCreateForm(request.POST if request.method == "POST" else None, initial={"given_on": date.today(), "told_on": date.today()})
     if request.method == "POST" and form.is_valid():
         try:
             story = services.story_create(actor=request.user, college=request.user.college, **form.cleaned_data)
@@ -78,7 +78,7 @@ def edit(request, pk):
     story = selectors.managed_story(request.user, pk)
     initial = {k: getattr(story, k) for k in services.STORY_FIELDS}
     initial["tags"] = ", ".join(t.name for t in story.tags.all())
-    form = StoryForm(request.POST or None, initial=initial)
+    form = StoryForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.story_update(actor=request.user, story=story, **form.cleaned_data)
@@ -95,7 +95,7 @@ def edit(request, pk):
 @requires("manage_stories")
 def consent(request, pk):
     story = selectors.managed_story(request.user, pk)
-    form = ConsentForm(request.POST or None, initial={"given_on": date.today()})
+    form = ConsentForm(request.POST if request.method == "POST" else None, initial={"given_on": date.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, story=story, **form.cleaned_data)
@@ -112,7 +112,7 @@ def consent(request, pk):
 @requires("manage_stories")
 def withdraw(request, pk):
     story = selectors.managed_story(request.user, pk)
-    form = WithdrawForm(request.POST or None, initial={"on": date.today()})
+    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"on": date.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(actor=request.user, story=story, on=form.cleaned_data["on"])

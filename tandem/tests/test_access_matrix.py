@@ -86,6 +86,34 @@ MATRIX = {
     "courses:run#not-theirs": (lambda w: {"pk": w.gap_run.pk},
                                row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK)),
     "courses:run#other-college": (lambda w: {"pk": w.other_run.pk}, row(**everyone(GONE))),
+    # Catalogue and course runs: College admins manage them
+    "courses:create": (None, row(**ADMIN_ONLY)),
+    "courses:edit": (lambda w: {"pk": w.course.pk}, row(**ADMIN_ONLY)),
+    "courses:edit#other-college": (lambda w: {"pk": w.other_course.pk}, row(**ADMIN_ONLY_GONE)),
+    "courses:retire": (lambda w: {"pk": w.course.pk}, row(**ADMIN_ONLY)),
+    "courses:retire#other-college": (lambda w: {"pk": w.other_course.pk}, row(**ADMIN_ONLY_GONE)),
+    "courses:run_create": (lambda w: {"pk": w.course.pk}, row(**ADMIN_ONLY)),
+    "courses:run_create#other-college": (lambda w: {"pk": w.other_course.pk}, row(**ADMIN_ONLY_GONE)),
+    "courses:run_edit": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
+    "courses:run_edit#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
+    "courses:run_assign": (lambda w: {"pk": w.gap_run.pk}, row(**ADMIN_ONLY)),
+    "courses:run_assign#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
+    "courses:run_remove": (lambda w: {"pk": w.run.pk, "tutor_pk": w.peer.pk}, row(**ADMIN_ONLY)),
+    "courses:run_remove#not-on-run": (lambda w: {"pk": w.gap_run.pk, "tutor_pk": w.staff.pk}, row(**ADMIN_ONLY_GONE)),
+    "courses:run_remove#other-college": (lambda w: {"pk": w.other_run.pk, "tutor_pk": w.other_tutor.pk},
+                                         row(**ADMIN_ONLY_GONE)),
+    "courses:run_cancel": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
+    "courses:run_cancel#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
+    # The session register: an admin records any session of the College, a tutor those of their runs
+    "courses:my_sessions": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
+    "courses:unrecorded": (None, row(**ADMIN_ONLY)),
+    "courses:session_record": (lambda w: {"pk": w.session.pk},
+                               row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
+    "courses:session_record#not-theirs": (lambda w: {"pk": _session(w.gap_run).pk},
+                                          row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "courses:session_record#other-college": (lambda w: {"pk": _session(w.other_run).pk},
+                                             row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "courses:session_delivered": (lambda w: {"pk": w.session.pk}, row(**everyone(NOT_ALLOWED))),
     "qi:measures": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
     # QI workspace (tandem.qi): view_qi for admin, QI team and leader; manage_qi for admin and QI team
     "qi:home": (None, row(**QI_VIEW)),
@@ -259,6 +287,12 @@ def _planning():
     return factories
 
 
+def _session(run):
+    from tandem.courses.models import Session
+
+    return Session.objects.create(run=run, date=run.start_date, start_time=run.start_time, end_time=run.end_time)
+
+
 def _date(*ymd):
     import datetime
 
@@ -314,11 +348,16 @@ def test_anonymous_is_sent_to_sign_in(world, client):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_django_admin_is_for_staff_accounts_only(world, client):
+def test_django_admin_is_for_platform_operators_only(world, client):
+    """The admin namespace is exempt from the matrix: tandem/accounts/tests/test_admin_site.py
+    covers it. In short: every College role, even with is_staff, gets a 404; operators only."""
     for role, user in world.users.items():
         client.force_login(user)
-        assert client.get("/admin/").status_code == 302, role  # sent to the admin sign-in
+        assert client.get("/admin/").status_code == 404, role
     world.admin.is_staff = True
     world.admin.save()
     client.force_login(world.admin)
+    assert client.get("/admin/").status_code == 404
+    world.admin.is_superuser = True
+    world.admin.save()
     assert client.get("/admin/").status_code == 200

@@ -54,7 +54,7 @@ def _save(request, form, tutor=None):
 @require_http_methods(["GET", "POST"])
 @requires("manage_tutors")
 def tutor_create(request):
-    form = TutorForm(request.POST or None, college=request.user.college)
+    form = TutorForm(request.POST if request.method == "POST" else None, college=request.user.college)
     if request.method == "POST" and form.is_valid():
         tutor = _save(request, form)
         if tutor:
@@ -66,7 +66,7 @@ def tutor_create(request):
 @requires("manage_tutors")
 def tutor_edit(request, pk):
     tutor = selectors.tutor_for(request.user, pk)
-    form = TutorForm(request.POST or None, instance=tutor, college=request.user.college)
+    form = TutorForm(request.POST if request.method == "POST" else None, instance=tutor, college=request.user.college)
     if request.method == "POST" and form.is_valid():
         # ModelForm validation has already written the values onto `tutor`; reload to let the
         # service see what changed.
