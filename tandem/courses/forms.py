@@ -140,7 +140,8 @@ class SessionRecordForm(forms.Form):
                                 error_messages={"required": "Choose whether the session was delivered or cancelled",
                                                 "invalid_choice": "Choose delivered or cancelled"})
     delivered_by = TutorChoices(label="Who delivered it", queryset=None, required=False,
-                                help_text="The peer and staff tutors who were there")
+                                widget=forms.CheckboxSelectMultiple(attrs={"data-required-if": "delivered"}),
+                                help_text="Needed when it was delivered: the peer and staff tutors who were there")
     stand_in = forms.ModelChoiceField(label="Someone else who delivered it", queryset=None, required=False,
                                       empty_label="Nobody else",
                                       help_text="A tutor who stood in and is not listed above",
@@ -148,7 +149,9 @@ class SessionRecordForm(forms.Form):
     head_count = forms.IntegerField(label="Number of students who came", min_value=0, max_value=500, required=False,
                                     error_messages={"invalid": "Enter the number of students as a whole number, like 12",
                                                     "min_value": "Enter 0 or more students", "max_value": "Enter at most 500 students"})
-    cancel_reason = forms.ChoiceField(label="Why was it cancelled?", widget=forms.RadioSelect, required=False,
+    cancel_reason = forms.ChoiceField(label="Why was it cancelled?", required=False,
+                                      widget=forms.RadioSelect(attrs={"data-required-if": "cancelled"}),
+                                      help_text="Needed when it was cancelled",
                                       choices=[c for c in Session.CancelReason.choices if c[0] != Session.CancelReason.RUN_CANCELLED],
                                       error_messages={"invalid_choice": "Choose a reason from the list"})
     cancel_note = forms.CharField(label="More detail", max_length=200, required=False,

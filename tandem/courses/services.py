@@ -254,6 +254,22 @@ def run_remove_tutor(*, actor, run, tutor, asked_by="", note=""):
 
 
 @transaction.atomic
+def run_confirm(*, actor, run):
+    """Confirm a planned run: it has its peer and staff tutor and will go ahead (the prospectus
+    and the tutors can rely on it). A gap cannot be confirmed."""
+    run = CourseRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != CourseRun.Status.PLANNED:
+        raise ValidationError({"__all__": f"Only a planned run can be confirmed; this one is {run.get_status_display().lower()}."})
+    missing = missing_kinds(list(run.tutors.all()))
+    if missing:
+        raise ValidationError({"__all__": f"This run is a gap: put {missing} on it before confirming it."})
+    run.status = CourseRun.Status.CONFIRMED
+    run.save(update_fields=["status"])
+    record(actor=actor, action="confirm", obj=run, fields=["status"])
+    return run
+
+
+@transaction.atomic
 def run_cancel(*, actor, run, reason, note=""):
     """Cancel a run, always with the reason; its unrecorded sessions are cancelled with it
     (sessions already delivered stay delivered)."""
@@ -281,14 +297,17 @@ def run_cancel(*, actor, run, reason, note=""):
 
 
 def _follow_run_status(run):
-    """A run is running once a session is delivered, and completed once every session is recorded
-    (none scheduled) with at least one delivered."""
+    """A run is running once a session is delivered, and completed once no session is left to
+    record (every one delivered or cancelled one by one)."""
     if run.status == CourseRun.Status.CANCELLED:
         return
     statuses = set(run.sessions.values_list("status", flat=True))
-    if Session.Status.DELIVERED not in statuses:
+    if statuses and Session.Status.SCHEDULED not in statuses:
+        new = CourseRun.Status.COMPLETED
+    elif Session.Status.DELIVERED in statuses:
+        new = CourseRun.Status.RUNNING
+    else:
         return
-    new = CourseRun.Status.COMPLETED if Session.Status.SCHEDULED not in statuses else CourseRun.Status.RUNNING
     if run.status != new:
         run.status = new
         run.save(update_fields=["status"])

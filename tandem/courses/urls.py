@@ -15,6 +15,7 @@ urlpatterns = [
     path("runs/<int:pk>/edit/", views.run_edit, name="run_edit"),
     path("runs/<int:pk>/tutors/add/", views.run_assign, name="run_assign"),
     path("runs/<int:pk>/tutors/<int:tutor_pk>/remove/", views.run_remove, name="run_remove"),
+    path("runs/<int:pk>/confirm/", views.run_confirm, name="run_confirm"),
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     # The session register
     path("sessions/mine/", register_views.my_sessions, name="my_sessions"),

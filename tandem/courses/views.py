@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.accounts.rules import can, requires
 from tandem.core import clock
@@ -243,6 +243,19 @@ def run_remove(request, pk, tutor_pk):
             return redirect("courses:run", pk=pk)
     return render(request, "courses/remove.jinja", {"title": f"Take {tutor.full_name} off {run.course.title}",
                                                     "section": SECTION_TIMETABLE, "run": run, "tutor": tutor, "form": form})
+
+
+@require_POST
+@requires("manage_courses")
+def run_confirm(request, pk):
+    run = selectors.run_for(request.user, pk)
+    try:
+        services.run_confirm(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The run is confirmed.")
+    return redirect("courses:run", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,6 @@ import math
 import queue
 import threading
 import time
-from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,8 @@ from django.utils import timezone
 
 from tandem.audit.services import record
 from tandem.core.models import Room, Term
-from tandem.courses.models import Course, CourseRun, Session
+from tandem.courses import services as courses_services
+from tandem.courses.models import Course, CourseRun
 from tandem.release.models import ReleaseRequest
 from tandem.release.services import release_request_create
 from tandem.tutors.models import Tutor
@@ -465,21 +465,10 @@ def _write_plan(actor, job):
             room = rooms.get(inst_mod.pk_of(planned["room"]))
             if room is None:
                 raise PlanConflict("A room in this plan is no longer the College's: run the planner again.")
-        run = CourseRun(course=course, term=term, weekday=planned["day"], start_time=start, end_time=end,
-                        start_date=first, online=room is None, room=room,
-                        capacity=max(1, w.cohort) if w.cohort else 15, status=CourseRun.Status.PLANNED)
-        run.save()
-        sessions = Session.objects.bulk_create([
-            Session(run=run, date=first + timedelta(days=7 * k), start_time=start,
-                    end_time=end, status=Session.Status.SCHEDULED)
-            for k in range(n)
-        ])
-        if any(s.pk is None for s in sessions):  # a backend that returns no ids from bulk inserts
-            sessions = list(run.sessions.order_by("date"))
         blocks = planned.get("blocks") or []
         ranges = block_ranges(n, w.split_allowed, len(blocks))
         pairs = [blocks[min(i, len(blocks) - 1)] for i in range(len(ranges))]
-        assigned, staff_sessions, peers = [], {}, []
+        assigned, staff_ranges, peers = [], {}, []
         for (a, b), pair in zip(ranges, pairs):
             for role in ("peer", "staff"):
                 t = tutors.get(inst_mod.pk_of(pair[role]))
@@ -488,13 +477,20 @@ def _write_plan(actor, job):
                 if t not in assigned:
                     assigned.append(t)
                 if role == "staff":
-                    staff_sessions.setdefault(t, []).extend(sessions[a:b])
+                    staff_ranges.setdefault(t, []).append((a, b))
                 elif t not in peers:
                     peers.append(t)
-        run.tutors.set(assigned)
-        record(actor=actor, action="create", obj=run,
-               fields=["course", "term", "weekday", "start_time", "end_time", "start_date", "room", "online",
-                       "capacity", "tutors", "sessions"],
+        # The same service as "Add a run" on the pages: weekly sessions, tutors, audit rows.
+        try:
+            run = courses_services.run_create(
+                actor=actor, course=course, term=term, weekday=planned["day"], start_time=start, end_time=end,
+                start_date=first, weeks=n, online=room is None, room=room,
+                capacity=max(1, w.cohort) if w.cohort else 15, tutors=assigned)
+        except ValidationError as exc:
+            raise PlanConflict(f"{course.title}: " + " ".join(exc.messages) + " Run the planner again.") from exc
+        sessions = list(run.sessions.order_by("date"))
+        staff_sessions = {t: [s for a, b in spans for s in sessions[a:b]] for t, spans in staff_ranges.items()}
+        record(actor=actor, action="plan", obj=run, fields=["tutors", "sessions"],
                note=f"from accepted plan {job.pk} (wish {w.pk})")
         w.accepted_run = run
         w.save(update_fields=["accepted_run"])

@@ -1,11 +1,11 @@
 """Reads of the QI workspace, always scoped to the user's College: another College's project, or
 an object of another project, answers 404."""
 
-from datetime import date
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from tandem.core import clock
 from tandem.accounts.rules import can
 
 from .measures import measure_for, measures_for
@@ -97,7 +97,7 @@ def team(project):
 
 def progress(project, today=None):
     """The progress score history (newest first), the latest entry, and whether it is stale."""
-    today = today or date.today()
+    today = today or clock.today(project.college)
     history = list(ProgressScore.objects.filter(project=project).select_related("recorded_by"))
     latest = history[0] if history else None
     age = (today - latest.recorded_on).days if latest else None

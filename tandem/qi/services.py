@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from tandem.core import clock
 from tandem.audit.services import record
 
 from . import values_csv
@@ -123,7 +124,7 @@ def cycle_update(*, actor, cycle, **fields):
 
 @transaction.atomic
 def score_record(*, actor, project, score, recorded_on=None, note=""):
-    entry = ProgressScore(project=project, score=score, recorded_on=recorded_on or date.today(), note=note,
+    entry = ProgressScore(project=project, score=score, recorded_on=recorded_on or clock.today(project.college), note=note,
                           recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
                           recorded_by_label=actor.display_name if getattr(actor, "is_authenticated", False) else "")
     return _save(actor=actor, obj=entry, fields=["score", "recorded_on", "note"])

@@ -1,5 +1,4 @@
 from dataclasses import dataclass
-from datetime import date
 from typing import Callable
 
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core import clock
 from tandem.accounts.rules import requires
 
 from . import forms, present, report, selectors, services
@@ -99,7 +99,7 @@ def charter_edit(request, pk):
 @requires("manage_qi")
 def score_add(request, pk):
     project = selectors.project_for(request.user, pk)
-    form = forms.ProgressScoreForm(request.POST if request.method == "POST" else None, initial={"recorded_on": date.today()})
+    form = forms.ProgressScoreForm(request.POST if request.method == "POST" else None, initial={"recorded_on": clock.today(request.user)})
     if request.method == "POST" and form.is_valid():
         try:
             services.score_record(actor=request.user, project=project, **form.cleaned_data)

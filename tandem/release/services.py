@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from tandem.audit.services import record
-from tandem.core.models import Term
+from tandem.core import clock
+from tandem.core.models import College, Term
 from tandem.courses.models import CourseRun
 from tandem.tutors.models import Tutor
 
@@ -127,7 +127,7 @@ def release_request_create(*, actor, tutor, kind, purpose, run=None, sessions=()
     rr = RR.objects.create(
         college_id=tutor.college_id, tutor=tutor, manager_id=tutor.line_manager_id, requested_by=actor,
         kind=kind, run=run, term=term, hours=hours, starts_on=starts_on, ends_on=ends_on, purpose=purpose,
-        requested_at=now or timezone.now(),
+        requested_at=now or clock.now(tutor.college),
     )
     if sessions:
         rr.sessions.set(sessions)
@@ -196,7 +196,7 @@ def release_decide(*, actor, release_request, decision, sessions=None, hours=Non
 
     Raises ReleaseConflict when the request is no longer pending, ValidationError for bad input
     or when approving would exceed the tutor's remaining budget for the term."""
-    now = now or timezone.now()
+    now = now or clock.now(release_request.tutor.college)
     rr = release_request
     status, chosen, approved, reason, note = _decision_values(rr, decision, sessions, hours, reason, note)
     with transaction.atomic():
@@ -237,7 +237,7 @@ def release_decide(*, actor, release_request, decision, sessions=None, hours=Non
 
 
 def release_withdraw(*, actor, release_request, now=None):
-    now = now or timezone.now()
+    now = now or clock.now(release_request.tutor.college)
     with transaction.atomic():
         claimed = RR.objects.filter(pk=release_request.pk, status=RR.Status.PENDING).update(
             status=RR.Status.WITHDRAWN, closed_at=now
@@ -269,12 +269,25 @@ def budget_set(*, actor, tutor, term, hours):
 def send_reminders(*, now=None):
     """Remind line managers of requests pending RELEASE_REMINDER_DAYS days (once each) and expire
     requests pending RELEASE_EXPIRY_DAYS days. Safe to run twice at once: each transition is a
-    conditional UPDATE. Returns {"reminded": n, "expired": n}."""
-    now = now or timezone.now()
+    conditional UPDATE. Returns {"reminded": n, "expired": n}.
+
+    Without `now`, each College is judged by its own clock (the demo College's stands still)."""
+    if now is None:
+        counts = {"reminded": 0, "expired": 0}
+        for college in College.objects.all():
+            for key, n in _send_reminders(now=clock.now(college), college=college).items():
+                counts[key] += n
+        return counts
+    return _send_reminders(now=now)
+
+
+def _send_reminders(*, now, college=None):
     remind_before = now - timedelta(days=setting_days("RELEASE_REMINDER_DAYS"))
     expire_before = now - timedelta(days=setting_days("RELEASE_EXPIRY_DAYS"))
     counts = {"reminded": 0, "expired": 0}
     pending = RR.objects.filter(status=RR.Status.PENDING)
+    if college is not None:
+        pending = pending.filter(college=college)
     for rr in pending.filter(requested_at__lte=expire_before).select_related("tutor"):
         with transaction.atomic():
             if RR.objects.filter(pk=rr.pk, status=RR.Status.PENDING).update(status=RR.Status.EXPIRED, closed_at=now):

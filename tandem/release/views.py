@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.models import Role
-from tandem.accounts.rules import requires
+from tandem.accounts.rules import can, requires
 from tandem.courses.models import CourseRun
 from tandem.core import clock
-from tandem.courses.selectors import current_term
+from tandem.courses.selectors import current_term, visible_runs
 
 from . import selectors, services
 from .forms import (
@@ -112,6 +112,10 @@ def request_detail(request, pk):
         "remaining": remaining,
         "can_decide": rr.is_pending and rr.manager_id == request.user.pk and request.user.role == Role.LINE_MANAGER,
         "can_withdraw": rr.is_pending and request.user.role in (Role.TUTOR, Role.COLLEGE_ADMIN),
+        # A tutor may ask for release for a run they are not on yet, which they (and their line
+        # manager) cannot open: link to the run only when it is visible to this user.
+        "run_visible": rr.run_id is not None and can(request.user, "view_timetable")
+        and visible_runs(request.user).filter(pk=rr.run_id).exists(),
     })
 
 

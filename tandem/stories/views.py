@@ -1,4 +1,3 @@
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core import clock
 from tandem.accounts.rules import requires
 
 from . import pack, selectors, services
@@ -53,7 +53,7 @@ def manage(request):
 @require_http_methods(["GET", "POST"])
 @requires("manage_stories")
 def add(request):
-    form = StoryCreateForm(request.POST if request.method == "POST" else None, initial={"given_on": date.today(), "told_on": date.today()})
+    form = StoryCreateForm(request.POST if request.method == "POST" else None, initial={"given_on": clock.today(request.user), "told_on": clock.today(request.user)})
     if request.method == "POST" and form.is_valid():
         try:
             story = services.story_create(actor=request.user, college=request.user.college, **form.cleaned_data)
@@ -95,7 +95,7 @@ def edit(request, pk):
 @requires("manage_stories")
 def consent(request, pk):
     story = selectors.managed_story(request.user, pk)
-    form = ConsentForm(request.POST if request.method == "POST" else None, initial={"given_on": date.today()})
+    form = ConsentForm(request.POST if request.method == "POST" else None, initial={"given_on": clock.today(request.user)})
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, story=story, **form.cleaned_data)
@@ -112,7 +112,7 @@ def consent(request, pk):
 @requires("manage_stories")
 def withdraw(request, pk):
     story = selectors.managed_story(request.user, pk)
-    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"on": date.today()})
+    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"on": clock.today(request.user)})
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(actor=request.user, story=story, on=form.cleaned_data["on"])

@@ -102,6 +102,7 @@ MATRIX = {
     "courses:run_remove#not-on-run": (lambda w: {"pk": w.gap_run.pk, "tutor_pk": w.staff.pk}, row(**ADMIN_ONLY_GONE)),
     "courses:run_remove#other-college": (lambda w: {"pk": w.other_run.pk, "tutor_pk": w.other_tutor.pk},
                                          row(**ADMIN_ONLY_GONE)),
+    "courses:run_confirm": (lambda w: {"pk": w.run.pk}, row(**everyone(NOT_ALLOWED))),
     "courses:run_cancel": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
     "courses:run_cancel#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
     # The session register: an admin records any session of the College, a tutor those of their runs

@@ -205,3 +205,25 @@ def test_only_admins_change_runs(world, client, role):
     assert client.post(reverse("courses:run_remove", args=[world.run.pk, world.peer.pk])).status_code == 403
     world.run.refresh_from_db()
     assert world.run.status == "planned" and world.run.tutors.count() == 2
+
+
+def test_a_staffed_run_is_confirmed_and_a_gap_cannot_be(world, client):
+    client.force_login(world.admin)
+    assert "Confirm the run" in client.get(reverse("courses:run", args=[world.run.pk])).content.decode()
+    assert "Confirm the run" not in client.get(reverse("courses:run", args=[world.gap_run.pk])).content.decode()
+    response = client.post(reverse("courses:run_confirm", args=[world.gap_run.pk]), follow=True)
+    assert "This run is a gap: put a staff tutor on it before confirming it." in response.content.decode()
+    world.gap_run.refresh_from_db()
+    assert world.gap_run.status == "planned"
+    client.post(reverse("courses:run_confirm", args=[world.run.pk]))
+    world.run.refresh_from_db()
+    assert world.run.status == "confirmed"
+    assert AuditEvent.objects.filter(object_type="courses.CourseRun", object_id=str(world.run.pk), action="confirm").exists()
+
+
+def test_a_run_whose_every_session_was_cancelled_is_completed(world):
+    from tandem.courses import services
+
+    services.session_cancel(actor=world.admin, session=world.session, reason="venue")
+    world.run.refresh_from_db()
+    assert world.run.status == "completed"

@@ -164,3 +164,18 @@ def test_budgets_pages(w, client):
     assert response.status_code == 302
     assert ReleaseBudget.objects.get(tutor=w.staff, term=w.term).hours == Decimal("24")
     assert client.post(reverse("release:budget", args=[w.unmanaged.pk]), {"term": w.term.pk, "hours": "2"}).status_code == 404
+
+
+def test_detail_links_to_the_run_only_when_the_user_may_open_it(w, client):
+    """A tutor asks for release for a run they are not on yet (w.gap_run): neither they nor their
+    line manager may open that run, so its page is not linked; the College admin's is."""
+    rr = make_request(w, run=w.gap_run, sessions=[])
+    run_url = reverse("courses:run", args=[w.gap_run.pk])
+    for user, linked in ((w.tutor_user, False), (w.manager, False), (w.admin, True)):
+        client.force_login(user)
+        body = client.get(reverse("release:detail", args=[rr.pk])).content.decode()
+        assert (run_url in body) == linked, user.username
+        assert (client.get(run_url).status_code == 200) == linked, user.username
+    on_run = make_request(w)  # a run the tutor teaches: linked
+    client.force_login(w.tutor_user)
+    assert reverse("courses:run", args=[w.run.pk]) in client.get(reverse("release:detail", args=[on_run.pk])).content.decode()
