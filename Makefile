@@ -8,9 +8,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: install run test audit bench lint clean
+.PHONY: install run test test-fast audit bench lint clean
 
-install: $(STAMP) node_modules/.installed chromium
+install: $(STAMP) node_modules/.installed chromium .env
+
+# A developer's settings, written once and never committed (.gitignore): DEBUG and a generated
+# SECRET_KEY, so every .venv/bin/tandem command works in this folder. Real environment variables win.
+.env:
+	@if [ "$${TANDEM_DOTENV:-true}" = false ]; then echo "TANDEM_DOTENV=false: no .env written"; exit 0; fi; \
+	printf '# Written once by make install for this checkout (git-ignored). Environment variables override it.\nDEBUG=true\nSECRET_KEY=%s\n' \
+	  "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@; \
+	echo "Wrote .env (DEBUG=true and a new SECRET_KEY) for local commands"
 
 # Python: the whole dependency tree pinned in requirements.lock; reinstalled only when it changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -37,6 +45,7 @@ chromium:
 
 run: install
 	$(TANDEM) migrate --no-input
+	$(TANDEM) createcachetable
 	@$(TANDEM) shell -c "from tandem.core.models import College; import sys; sys.exit(0 if College.objects.exists() else 1)" \
 	  || $(TANDEM) demo
 	@echo
@@ -47,8 +56,19 @@ run: install
 	  $(TANDEM) db_worker & \
 	  $(TANDEM) runserver $(HOST):$(PORT)
 
+# The suite runs in parallel (pytest-xdist): one worker per core, each with its own test database
+# (SQLite in memory, or test_<name>_gw0, _gw1, ... on PostgreSQL). --dist loadfile keeps each test
+# file on one worker, so a module's fixtures (the demo College, the backup) are built once.
+# Override with e.g. `make test PYTEST_WORKERS=0` (serial) or `make test PYTEST_ARGS=--durations=25`.
+PYTEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
 test: install
-	$(VENV)/bin/pytest
+	$(PYTEST)
+
+# The quick loop while working: no browser tests, none of the slow ones (marked `slow`).
+test-fast: install
+	$(PYTEST) -m "not browser and not slow"
 
 # Security: known vulnerabilities in the pinned dependencies (pip-audit; reports, without failing,
 # when PyPI's vulnerability data cannot be reached) and static analysis (bandit, medium and up).

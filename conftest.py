@@ -14,6 +14,16 @@ REPO = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("TANDEM_SHARED", REPO.parent / "shared"))
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: `make test-fast` (-m "not browser") sees the mark
+def pytest_collection_modifyitems(items):
+    """Every test that drives the browser (the `page` or `browser` fixture) is marked `browser`,
+    whether or not its module says so."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if ("page" in names or "browser" in names) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def world(db):
     from tandem.accounts.models import Role, User

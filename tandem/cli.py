@@ -22,9 +22,32 @@ def main(argv=None):
         return plan_main(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
-    execute_from_command_line(["tandem", *argv])
+    try:
+        execute_from_command_line(["tandem", *argv])
+    except DatabaseError as exc:
+        pending = _unmigrated()
+        if pending is None:
+            raise
+        sys.stderr.write(f"tandem: the database has not been migrated ({pending}): run `tandem migrate` first\n")
+        return 2
     return 0
+
+
+def _unmigrated():
+    """A short description of what is missing when the database lacks migrations, else None."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        plan = MigrationExecutor(connection).migration_plan(
+            MigrationExecutor(connection).loader.graph.leaf_nodes())
+    except DatabaseError:
+        return "it cannot be read"
+    if not plan:
+        return None
+    return f"{len(plan)} migration{'s' if len(plan) != 1 else ''} not applied"
 
 
 if __name__ == "__main__":

@@ -5,13 +5,21 @@ SQLite is the embedded default; DATABASE_URL switches to PostgreSQL.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from dotenv import load_dotenv
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A developer's checkout: `make install` writes a git-ignored .env once (DEBUG=true and a generated
+# SECRET_KEY) so every `.venv/bin/tandem` command works in the folder with no extra environment.
+# Real environment variables win; production has no .env (and the test settings turn this off).
+if os.environ.get("TANDEM_DOTENV", "true").lower() not in ("0", "false", "no", "off"):
+    load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_bool(name, default):
@@ -74,6 +82,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Rate limits of the public forms (counted in the shared cache, CACHES).
+    "django_ratelimit",
     "tandem.accounts",
     "tandem.audit",
     "tandem.privacy",
@@ -96,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A NUL character in the query string or form data answers 400 (PostgreSQL refuses NUL in text).
+    "tandem.core.middleware.RejectNulMiddleware",
     # Login is required by default; public views opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +173,18 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every gunicorn worker (and server): Django's database cache, in the College's
+# own database, so no further service is needed. Its table is made by `tandem createcachetable`
+# (after `tandem migrate`; the test database gets it when it is created). tandem.core.cache makes
+# its counters atomic for the rate limits.
+CACHES = {
+    "default": {
+        "BACKEND": "tandem.core.cache.DatabaseCache",
+        "LOCATION": "tandem_cache",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -206,6 +230,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused CSRF token shows Tandem's NHS.UK 403 page with a way back.
+CSRF_FAILURE_VIEW = "tandem.core.errors.csrf_failure"
 
 # Content-Security-Policy (django-csp 4): scripts only from this site or carrying the page's nonce;
 # no framing; forms post only here.
@@ -227,6 +253,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The client's address (tandem.core.client_ip): behind N reverse proxies that set X-Forwarded-For
+# (nginx in docs/deployment.md: 1), set TRUSTED_PROXY_COUNT=N; 0 (no proxy) ignores the header,
+# which any client can write.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# The public forms ("Interested in teaching?"): at most PUBLIC_FORM_RATE posts per client address,
+# e.g. "5/h" (count / s, m, h or d, optionally with a number: "20/10m"), counted in the shared cache.
+PUBLIC_FORM_RATE = os.environ.get("PUBLIC_FORM_RATE", "5/h").strip()
+if not re.fullmatch(r"([1-9][0-9]*)/([1-9][0-9]*)?([smhd])", PUBLIC_FORM_RATE):
+    raise ImproperlyConfigured(
+        f"PUBLIC_FORM_RATE must be a number of posts per period, like 5/h or 20/10m, not {PUBLIC_FORM_RATE!r}"
+    )
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_ENABLE = True
+# django-ratelimit's check knows only memcached and Redis by name; tandem.core.cache is the
+# database cache with an atomic, expiry-keeping incr (see its docstring).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
 # Sign-in lockout (django-axes): 5 failed attempts for a username lock it for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 # By username only: a Trust's staff share a few outbound (NAT or proxy) addresses, so locking an
@@ -234,12 +278,14 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 # met by the 12-character password rule and two-factor for the roles that see most. Hence axes.W006
 # (no 'ip_address' parameter) is silenced on purpose.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
 AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tandem.accounts.views.locked_out"
 AXES_VERBOSE = False
+# The sign-in records keep the client's address, not the proxy's (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "tandem.core.client_ip.client_ip"
 
 # Two-factor (django-otp TOTP) for the roles in TANDEM_OTP_ROLES and for platform operators.
 TANDEM_OTP_REQUIRED = env_bool("TANDEM_OTP_REQUIRED", True)
@@ -281,6 +327,19 @@ TASKS = {
 
 # Uploaded CSV files larger than this are refused with a clear message.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+
+# Backups (tandem backup / tandem restore; docs/deployment.md §7). A restore refuses an archive that
+# would unpack to more than BACKUP_MAX_BYTES (zip bombs; restore needs memory of about ten times its
+# largest table's JSON). Archives are signed (HMAC-SHA256) with BACKUP_SIGNING_KEY; unset, it is
+# derived from SECRET_KEY, so set a separate one to restore on a server with another SECRET_KEY.
+BACKUP_MAX_BYTES = env_int("BACKUP_MAX_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
+if BACKUP_SIGNING_KEY.strip() != BACKUP_SIGNING_KEY or 0 < len(BACKUP_SIGNING_KEY) < 32:
+    raise ImproperlyConfigured("BACKUP_SIGNING_KEY must be at least 32 characters, without spaces around it")
+if not BACKUP_SIGNING_KEY:
+    import hashlib
+
+    BACKUP_SIGNING_KEY = hashlib.sha256(b"tandem-backup-signing-key:" + SECRET_KEY.encode()).hexdigest()
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ run at once (so a test sees a task's result without a worker)."""
 
 import os
 
+os.environ["TANDEM_DOTENV"] = "false"  # a developer's .env must not change what the tests see
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client and live server speak plain HTTP

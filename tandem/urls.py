@@ -16,3 +16,9 @@ urlpatterns = [
     path("privacy/", include("tandem.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages: NHS.UK pages with a way back (tandem/core/errors.py).
+handler400 = "tandem.core.errors.bad_request"
+handler403 = "tandem.core.errors.permission_denied"
+handler404 = "tandem.core.errors.page_not_found"
+handler500 = "tandem.core.errors.server_error"

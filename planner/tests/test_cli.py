@@ -1,11 +1,18 @@
-"""`tandem plan` through the real entry point: exit codes, one JSON doc, one-line errors."""
+"""`tandem plan` through the real entry point: exit codes, one JSON doc, one-line errors.
 
+Most cases call the entry point, `tandem.cli.main`, in this process (`_call`, stdin, stdout and
+stderr replaced); the first test and the `test_real_process_*` ones run the real process."""
+
+import io
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+
+from tandem.cli import main
 
 from .builders import basic
 
@@ -16,6 +23,21 @@ def _run(args, stdin=None):
     proc = subprocess.run([sys.executable, "-m", "tandem.cli", "plan", *args], cwd=ROOT,
                           capture_output=True, text=True, input=stdin, timeout=120)
     return proc.returncode, proc.stdout, proc.stderr
+
+
+def _call(args, stdin=None):
+    """As _run, in this process: an exception escaping main (a traceback) fails the test."""
+    out, err, saved = io.StringIO(), io.StringIO(), sys.stdin
+    sys.stdin = io.StringIO(stdin or "")
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(["plan", *args])
+            except SystemExit as exit_:
+                code = exit_.code
+    finally:
+        sys.stdin = saved
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -35,18 +57,23 @@ def test_success_writes_one_json_document(inst_file):
 
 
 def test_verbose_progress_goes_to_stderr(inst_file):
-    code, out, err = _run([str(inst_file), "--time-limit", "5", "-v"])
+    code, out, err = _call([str(inst_file), "--time-limit", "5", "-v"])
     assert code == 0 and json.loads(out)["objective"] == 1
     assert "objective 1" in err
 
 
 def test_stdin(inst_file):
-    code, out, _ = _run(["-", "--time-limit", "5"], stdin=inst_file.read_text())
+    code, out, _ = _call(["-", "--time-limit", "5"], stdin=inst_file.read_text())
+    assert code == 0 and json.loads(out)["objective"] == 1
+
+
+def test_real_process_stdin(inst_file):
+    code, out, _ = _run(["-", "--greedy-only"], stdin=inst_file.read_text())
     assert code == 0 and json.loads(out)["objective"] == 1
 
 
 def test_greedy_only(inst_file):
-    code, out, _ = _run([str(inst_file), "--greedy-only"])
+    code, out, _ = _call([str(inst_file), "--greedy-only"])
     assert code == 0 and json.loads(out)["objective"] == 1
 
 
@@ -75,11 +102,24 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("make_args,word", BAD, ids=[b[1] for b in BAD])
-def test_bad_input_is_one_line_exit_2(tmp_path, inst_file, make_args, word):
-    code, out, err = _run(make_args(tmp_path, inst_file))
+def _assert_one_line_exit_2(code, out, err, word):
     assert code == 2
     assert out == ""
     assert "Traceback" not in err
     assert err.count("\n") == 1 and err.startswith("tandem plan: error:")
     assert word in err
+
+
+@pytest.mark.parametrize("make_args,word", BAD, ids=[b[1] for b in BAD])
+def test_bad_input_is_one_line_exit_2(tmp_path, inst_file, make_args, word):
+    code, out, err = _call(make_args(tmp_path, inst_file))
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("tandem plan: error:")
+    assert word in err
+
+
+@pytest.mark.parametrize("make_args,word", [BAD[1], BAD[7]], ids=[BAD[1][1], BAD[7][1]])
+def test_real_process_bad_input_is_one_line_exit_2(tmp_path, inst_file, make_args, word):
+    _assert_one_line_exit_2(*_run(make_args(tmp_path, inst_file)), word)

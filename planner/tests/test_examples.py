@@ -22,6 +22,7 @@ def _assert_complete(inst, result):
         assert u["message"].startswith(u["run"] + ":")
 
 
+@pytest.mark.slow  # CP-SAT proves the optimum: seconds
 @pytest.mark.parametrize("name,limit", [("S", 20), ("M", 25)])
 def test_example_reaches_optimum(name, limit):
     inst = example(name)

@@ -1,4 +1,5 @@
-"""(e) The `tandem spc` command, run as a real process."""
+"""(e) The `tandem spc` command, run as a real process (the table of bad inputs calls the same
+entry point, `tandem.cli.main`, in this process: `call`)."""
 
 import json
 import re
@@ -18,6 +19,22 @@ GOOD = {"chart": "xmr", "values": [10, 12, 9, None, 11, 14, 13, 12, 10, 11, 15, 
 def run(*args, stdin=None):
     return subprocess.run([sys.executable, "-m", "tandem.cli", "spc", *args], cwd=ROOT,
                           input=stdin, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def call(capsysbinary):
+    """As run, in this process: exit status and the bytes on stdout and stderr. An exception
+    escaping main (a traceback, in the real process) fails the test."""
+    from types import SimpleNamespace
+
+    from tandem.cli import main
+
+    def call(*args):
+        code = main(["spc", *args])
+        out, err = capsysbinary.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+    return call
 
 
 def write(tmp_path, doc, name="req.json"):
@@ -97,8 +114,8 @@ def test_output_has_no_nan_and_full_precision(tmp_path):
     ([1], "request[0]: expected an object"),
     (7, "request: expected an object"),
 ])
-def test_bad_input_exits_2_with_one_line(tmp_path, doc, message):
-    assert_bad_input(run(write(tmp_path, doc)), message)
+def test_bad_input_exits_2_with_one_line(tmp_path, call, doc, message):
+    assert_bad_input(call(write(tmp_path, doc)), message)
 
 
 def test_batch_error_names_the_item_and_the_first_error_wins(tmp_path):

@@ -27,6 +27,7 @@ PERMISSIONS = {
     "record_sessions": {A, T},
     "view_my_sessions": {T},
     "import_records": {A},
+    "manage_accounts": {A},  # People: invite, roles, tutor record, disable, unlock, reset two-factor
     # QI
     "view_qi": {A, Q, L},
     "manage_qi": {A, Q},

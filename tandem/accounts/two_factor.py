@@ -3,9 +3,11 @@ platform operators (tandem.accounts.rules.is_platform_operator)."""
 
 import base64
 import io
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +20,10 @@ DEVICE_NAME = "Authenticator app"
 VERIFIED, WRONG, TOO_MANY = "verified", "wrong", "too_many"
 MAX_WRONG_CODES = 5
 WRONG_CODES_KEY = "tandem_otp_wrong_codes"
+# The unconfirmed device being set up belongs to the session that started the set-up (its id is
+# kept here), and lives this long: a password alone never gives a lasting view of a secret.
+SETUP_DEVICE_KEY = "tandem_otp_setup_device"
+SETUP_LIFETIME = timedelta(minutes=10)
 
 
 def is_two_factor_role(user):
@@ -30,11 +36,34 @@ def has_confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_device(user):
-    """The unconfirmed device being set up (kept across page loads so the QR code stays the same)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+def stale_setups():
+    """Unconfirmed devices whose set-up time has run out (the set-up page and `tandem retention`
+    delete them)."""
+    return TOTPDevice.objects.filter(confirmed=False, created_at__lt=timezone.now() - SETUP_LIFETIME)
+
+
+def session_device(request):
+    """The unconfirmed device this session started setting up, while it is in time; else None."""
+    device_id = request.session.get(SETUP_DEVICE_KEY)
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(
+        pk=device_id, user=request.user, confirmed=False, created_at__gte=timezone.now() - SETUP_LIFETIME,
+    ).first()
+
+
+@transaction.atomic
+def pending_device(request):
+    """The device this session is setting up (the QR code stays the same across page loads of this
+    session for SETUP_LIFETIME). Otherwise a new device with a fresh secret, and every other
+    unconfirmed device of the user is deleted: a secret shown to one session (say, to someone who
+    has only the password) is never the one another session confirms."""
+    device = session_device(request)
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        stale_setups().delete()
+        device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+        request.session[SETUP_DEVICE_KEY] = device.pk
     return device
 
 
@@ -57,15 +86,26 @@ def qr_svg(text):
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code to scan with your authenticator app" ', 1)
 
 
+def _second_factor_passed(request, device):
+    """Mark the session verified and give it a new key (the key known before the second factor
+    is worth nothing after it)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @transaction.atomic
-def confirm_device(request, device, code):
-    if not device.verify_token(code):
+def confirm_device(request, code):
+    """Confirm the device this session is setting up with a code from it. False when the code is
+    wrong or the set-up ran out of time (the page then shows a new QR code)."""
+    device = session_device(request)
+    if device is None or not device.verify_token(code):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    # A user has one authenticator: any older ones stop working.
+    # A user has one authenticator: any older ones (and unfinished set-ups) stop working.
     TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
-    otp_login(request, device)
+    request.session.pop(SETUP_DEVICE_KEY, None)
+    _second_factor_passed(request, device)
     record(actor=request.user, action="two_factor_setup", obj=request.user, fields=["totp_device"])
     return True
 
@@ -73,8 +113,8 @@ def confirm_device(request, device, code):
 def verify(request, code):
     device = match_token(request.user, code)
     if device is not None:
-        otp_login(request, device)
         request.session.pop(WRONG_CODES_KEY, None)
+        _second_factor_passed(request, device)
         return VERIFIED
     wrong = request.session.get(WRONG_CODES_KEY, 0) + 1
     request.session[WRONG_CODES_KEY] = wrong

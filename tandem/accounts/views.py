@@ -86,13 +86,19 @@ def otp_setup(request):
         return redirect(settings.LOGIN_REDIRECT_URL)
     if two_factor.has_confirmed_device(request.user):
         return redirect(f"{_verify_url()}?{request.GET.urlencode()}" if request.GET else _verify_url())
-    device = two_factor.pending_device(request.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if two_factor.confirm_device(request, device, form.cleaned_data["code"]):
+        if two_factor.session_device(request) is None:
+            # The set-up ran out of time (or another sign-in started one): a new QR code follows.
+            form.add_error("code", "This set-up has ended (it lasts 10 minutes, and signing in again elsewhere starts a new "
+                                   "one), so the QR code has changed. Remove Tandem from your authenticator app, scan the "
+                                   "new QR code and enter the newest code")
+        elif two_factor.confirm_device(request, form.cleaned_data["code"]):
             messages.success(request, "Two-factor authentication is set up.")
             return redirect(_next_url(request))
-        form.add_error("code", "That code is not right. Check the time on your phone is correct and try the newest code")
+        else:
+            form.add_error("code", "That code is not right. Check the time on your phone is correct and try the newest code")
+    device = two_factor.pending_device(request)
     return render(request, "accounts/otp_setup.jinja", {
         "title": "Set up two-factor authentication", "form": form, "next": _next_url(request),
         "secret": two_factor.base32_secret(device), "qr_svg": two_factor.qr_svg(device.config_url),

@@ -1,44 +1,86 @@
 """Portable backups: a zip of JSON (Django's serializer, primary keys kept, natural keys only for
-content types and permissions) with a manifest of the schema's migrations, each model's count
-and a content fingerprint. A backup taken on SQLite restores into PostgreSQL and vice versa.
+content types and permissions) with a manifest of the schema's migrations, each model's count, each
+file's SHA-256 and a content fingerprint, and an HMAC-SHA256 signature of the manifest (so of every
+file) with `settings.BACKUP_SIGNING_KEY`. A backup taken on SQLite restores into PostgreSQL and vice
+versa.
+
+A backup reads every table inside one read-only snapshot (REPEATABLE READ on PostgreSQL, one
+deferred read transaction on SQLite), then re-opens the archive and checks it as a restore would
+before it reports success.
+
+Secrets: authenticator (django-otp) devices hold TOTP seeds and are left out; their count is in the
+manifest and a restore says who sets up two-factor again. Password hashes are kept (docs/deployment.md
+§7 says what an archive holds and how to protect it).
 
 Restoring needs an EMPTY database at the same migrations (`tandem migrate` first): it refuses
-otherwise, so it never mixes two Colleges' records or overwrites anything.
+otherwise, so it never mixes two Colleges' records or overwrites anything. An archive is untrusted
+input: sizes are capped (`settings.BACKUP_MAX_BYTES`) before anything is decompressed, JSON with
+duplicate keys or deep nesting is refused, every row must be of its file's model, an unsigned or
+altered archive is refused unless the operator trusts it, and everything is written in one
+transaction or nothing is.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
+import re
 import zipfile
+import zlib
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers import python as python_serializer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-FORMAT = "tandem-backup/1"
+FORMAT = "tandem-backup/2"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNATURE_PREFIX = "hmac-sha256:"
 # Recreated by `migrate` on the target (content types, permissions) or not worth keeping (sessions).
 SKIPPED = {"contenttypes.ContentType", "auth.Permission", "sessions.Session"}
+# The manifest and the signature are small; more is not a Tandem archive.
+MANIFEST_MAX_BYTES = 1024 * 1024
+# Deepest JSON nesting accepted (a row is 3 deep; JSON fields such as a plan's result add a few).
+MAX_DEPTH = 64
+MANIFEST_KEYS = {"format", "created_at", "database_vendor", "migrations", "counts", "fingerprint", "files",
+                 "left_out"}
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class BackupError(Exception):
     """The archive or the target database is not fit for a restore: one line saying why."""
 
 
-def backed_up_models():
-    """Every concrete model with its own table, parents before children of multi-table inheritance."""
-    out = []
+def _is_secret(model):
+    """Authenticator devices hold TOTP seeds: never in an archive."""
+    from django_otp.models import Device
+
+    return issubclass(model, Device)
+
+
+def _concrete_models():
     for model in apps.get_models():
         meta = model._meta
         if meta.proxy or not meta.managed or meta.label in SKIPPED:
             continue
-        out.append(model)
-    return sorted(out, key=lambda m: m._meta.label)
+        yield model
+
+
+def backed_up_models():
+    """Every concrete model with its own table but the secrets, sorted by label."""
+    return sorted((m for m in _concrete_models() if not _is_secret(m)), key=lambda m: m._meta.label)
+
+
+def left_out_models():
+    return sorted((m for m in _concrete_models() if _is_secret(m)), key=lambda m: m._meta.label)
 
 
 def _entry(model):
@@ -91,78 +133,354 @@ def _rows(model, using):
 
 
 def _serialize(model, using):
-    return json.dumps(_rows(model, using), cls=_Encoder, ensure_ascii=False, indent=None)
+    """The model's rows as the archive holds them (UTF-8 JSON)."""
+    return json.dumps(_rows(model, using), cls=_Encoder, ensure_ascii=False, indent=None).encode()
 
 
-def _canonical(model, using):
-    """The model's rows in a database-independent form (for the fingerprint)."""
-    rows = []
-    for item in _rows(model, using):
+def _canonical(model, rows):
+    """Rows decoded from the archive's JSON in a database-independent form (for the fingerprint)."""
+    m2m = {f.name for f in model._meta.many_to_many}
+    out = []
+    for item in rows:
         fields = {}
         for name, value in item["fields"].items():
-            if isinstance(value, list) and name in {f.name for f in model._meta.many_to_many}:
-                value = sorted(value, key=repr)
+            if name in m2m and isinstance(value, list):
+                value = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
             fields[name] = value
-        rows.append({"pk": item["pk"], "fields": fields})
-    return json.dumps(rows, sort_keys=True, default=str, ensure_ascii=True)
+        out.append({"pk": item["pk"], "fields": fields})
+    return json.dumps(out, sort_keys=True, ensure_ascii=True).encode()
+
+
+def _digest_update(digest, model, rows):
+    digest.update(model._meta.label.encode())
+    digest.update(_canonical(model, rows))
 
 
 def fingerprint(using=DEFAULT_DB_ALIAS):
-    """(per-model counts, sha256 over every backed-up model's canonical rows)."""
+    """(per-model counts, sha256 over every backed-up model's canonical rows), read from the database
+    in the same form as from an archive (its JSON, decoded)."""
     digest = hashlib.sha256()
     counts = {}
     for model in backed_up_models():
-        counts[model._meta.label] = model._default_manager.using(using).count()
-        digest.update(model._meta.label.encode())
-        digest.update(_canonical(model, using).encode())
+        rows = json.loads(_serialize(model, using))
+        counts[model._meta.label] = len(rows)
+        _digest_update(digest, model, rows)
     return counts, digest.hexdigest()
 
 
+def sign(manifest_bytes, key=None):
+    key = settings.BACKUP_SIGNING_KEY if key is None else key
+    return SIGNATURE_PREFIX + hmac.new(key.encode(), manifest_bytes, hashlib.sha256).hexdigest()
+
+
+@contextlib.contextmanager
+def _snapshot(using):
+    """Every read inside sees the database as it was at one moment, however busy the site is."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        # Called inside an open transaction (tests): that transaction's view is the snapshot.
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    if connection.vendor != "sqlite":
+        with transaction.atomic(using=using):
+            yield
+        return
+    # SQLite: Django's atomic() would BEGIN IMMEDIATE (settings: transaction_mode), a write lock.
+    # A deferred transaction becomes a read transaction at its first read and keeps one view until
+    # it ends: a snapshot in WAL mode; in the default rollback-journal mode (Tandem's) it holds a
+    # shared lock, so writers wait (up to the busy timeout) until the backup is read.
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            cursor.execute("PRAGMA query_only = ON")
+            cursor.execute("SELECT count(*) FROM sqlite_master")  # the snapshot starts here
+            cursor.fetchone()
+            yield
+        finally:
+            cursor.execute("ROLLBACK")
+            cursor.execute("PRAGMA query_only = OFF")
+
+
 def backup(path_or_file, using=DEFAULT_DB_ALIAS):
-    """Write the archive. Returns the manifest."""
-    counts, digest = fingerprint(using)
-    manifest = {
-        "format": FORMAT,
-        "created_at": timezone.now().isoformat(),
-        "database_vendor": connections[using].vendor,
-        "migrations": applied_migrations(using),
-        "counts": counts,
-        "fingerprint": digest,
-        "files": [_entry(m) for m in backed_up_models()],
-    }
+    """Write the archive from one consistent snapshot of the database. Returns the manifest."""
+    digest = hashlib.sha256()
+    counts, files = {}, {}
     with zipfile.ZipFile(path_or_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for model in backed_up_models():
-            archive.writestr(_entry(model), _serialize(model, using))
-        archive.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+        with _snapshot(using):
+            migrations = applied_migrations(using)
+            left_out = {m._meta.label: m._default_manager.using(using).count() for m in left_out_models()}
+            for model in backed_up_models():
+                data = _serialize(model, using)
+                rows = json.loads(data)
+                counts[model._meta.label] = len(rows)
+                _digest_update(digest, model, rows)
+                files[_entry(model)] = hashlib.sha256(data).hexdigest()
+                archive.writestr(_entry(model), data)
+                del rows, data
+        manifest = {
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "database_vendor": connections[using].vendor,
+            "migrations": migrations,
+            "counts": counts,
+            "fingerprint": digest.hexdigest(),
+            "files": files,
+            "left_out": left_out,
+        }
+        manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(SIGNATURE, sign(manifest_bytes) + "\n")
     return manifest
 
 
-def read_manifest(archive):
+# --- Reading an archive: untrusted input ------------------------------------------------------
+
+def _no_duplicates(where):
+    def hook(pairs):
+        out = {}
+        for key, value in pairs:
+            if key in out:
+                raise BackupError(f"{where} has the key {key[:40]!r} twice in one object")
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth_ok(value):
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def loads(data, where):
+    """JSON from an archive: no duplicate keys, no NaN or Infinity, at most MAX_DEPTH deep."""
     try:
-        manifest = json.loads(archive.read(MANIFEST))
-    except KeyError:
-        raise BackupError("this is not a Tandem backup: it has no manifest.json") from None
-    except ValueError:
-        raise BackupError("the backup's manifest.json is not valid JSON") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        value = json.loads(data, object_pairs_hook=_no_duplicates(where), parse_constant=_no_constant)
+    except RecursionError:
+        raise BackupError(f"{where} is nested too deeply") from None
+    except ValueError as exc:  # includes UnicodeDecodeError
+        raise BackupError(f"{where} is not valid JSON ({str(exc).splitlines()[0][:120]})") from None
+    if not _depth_ok(value):
+        raise BackupError(f"{where} is nested more than {MAX_DEPTH} deep")
+    return value
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+               RuntimeError, zlib.error, KeyError)
+
+
+class Archive:
+    """A `tandem backup` archive opened for reading, sizes checked before anything is decompressed."""
+
+    def __init__(self, path, *, max_bytes=None):
+        self.max_bytes = settings.BACKUP_MAX_BYTES if max_bytes is None else max_bytes
+        try:
+            size = os.path.getsize(path)
+        except OSError as exc:
+            raise BackupError(f"cannot open the backup: {exc.strerror or exc}") from None
+        if size > self.max_bytes:
+            raise BackupError(f"the backup is {size} bytes, more than BACKUP_MAX_BYTES ({self.max_bytes})")
+        try:
+            self.zip = zipfile.ZipFile(path)
+            infos = self.zip.infolist()
+        except _ZIP_ERRORS as exc:
+            raise BackupError(f"cannot open the backup: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None
+        names = [info.filename for info in infos]
+        if len(names) != len(set(names)):
+            self.zip.close()
+            raise BackupError("the backup holds two files of the same name")
+        total = sum(info.file_size for info in infos)
+        if total > self.max_bytes:
+            self.zip.close()
+            raise BackupError(f"the backup would unpack to {total} bytes, more than BACKUP_MAX_BYTES ({self.max_bytes})")
+        self.names = set(names)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.zip.close()
+
+    def read(self, name, limit=None):
+        limit = self.max_bytes if limit is None else min(limit, self.max_bytes)
+        if name not in self.names:
+            raise BackupError(f"the backup lacks {name}")
+        info = self.zip.getinfo(name)
+        if info.file_size > limit:
+            raise BackupError(f"{name} would unpack to {info.file_size} bytes, more than the {limit} allowed")
+        try:
+            with self.zip.open(info) as member:
+                data = member.read(limit + 1)
+        except _ZIP_ERRORS as exc:
+            raise BackupError(f"{name} cannot be unpacked: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None
+        if len(data) > limit:
+            raise BackupError(f"{name} unpacks to more than the {limit} bytes allowed")
+        return data
+
+
+def _check_manifest(manifest):
+    """Types and shape of every manifest entry; one line naming the first that is wrong."""
+    if not isinstance(manifest, dict):
+        raise BackupError("the manifest is not a JSON object")
+    fmt = manifest.get("format")
+    if fmt != FORMAT:
+        if isinstance(fmt, str) and fmt.startswith("tandem-backup/"):
+            raise BackupError(f"this is a {fmt[:40]} archive; this Tandem reads {FORMAT}: restore it with the "
+                              "Tandem version that made it")
         raise BackupError(f"this is not a {FORMAT} archive")
+    unknown = set(manifest) - MANIFEST_KEYS
+    missing = MANIFEST_KEYS - set(manifest)
+    if unknown or missing:
+        raise BackupError(f"the manifest's entries are wrong (unknown: {', '.join(sorted(unknown))[:200] or 'none'}; "
+                          f"missing: {', '.join(sorted(missing)) or 'none'})")
+
+    def is_count(v):
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+    checks = [
+        ("created_at", isinstance(manifest["created_at"], str)),
+        ("database_vendor", isinstance(manifest["database_vendor"], str)),
+        ("migrations", isinstance(manifest["migrations"], dict) and all(
+            isinstance(names, list) and all(isinstance(n, str) for n in names)
+            for names in manifest["migrations"].values())),
+        ("counts", isinstance(manifest["counts"], dict) and all(map(is_count, manifest["counts"].values()))),
+        ("fingerprint", isinstance(manifest["fingerprint"], str) and _HEX64.fullmatch(manifest["fingerprint"])),
+        ("files", isinstance(manifest["files"], dict) and all(
+            isinstance(h, str) and _HEX64.fullmatch(h) for h in manifest["files"].values())),
+        ("left_out", isinstance(manifest["left_out"], dict) and all(map(is_count, manifest["left_out"].values()))),
+    ]
+    for name, ok in checks:
+        if not ok:
+            raise BackupError(f"the manifest's {name} is not of the right type")
+
+
+def open_manifest(archive, *, trust_unsigned=False):
+    """The manifest, its signature checked first (unless the operator trusts the archive)."""
+    if MANIFEST not in archive.names:
+        raise BackupError("this is not a Tandem backup: it has no manifest.json")
+    raw = archive.read(MANIFEST, MANIFEST_MAX_BYTES)
+    if not trust_unsigned:
+        if SIGNATURE not in archive.names:
+            raise BackupError("the backup is not signed (pass --trust-unsigned only if you know where it came from)")
+        signature = archive.read(SIGNATURE, 1024).decode("ascii", "replace").strip()
+        if not hmac.compare_digest(signature.encode(), sign(raw).encode()):
+            raise BackupError("the backup's signature does not match BACKUP_SIGNING_KEY: it was altered, or signed "
+                              "with another key (set the key it was made with, or pass --trust-unsigned)")
+    manifest = loads(raw, "the manifest")
+    _check_manifest(manifest)
     return manifest
+
+
+def _check_files(archive, manifest):
+    expected = {_entry(m) for m in backed_up_models()}
+    listed = set(manifest["files"])
+    if listed != expected:
+        odd = sorted(listed ^ expected)
+        raise BackupError(f"the manifest's files are not this Tandem's models ({', '.join(odd[:3])[:200]}"
+                          f"{' …' if len(odd) > 3 else ''})")
+    if set(manifest["counts"]) != {m._meta.label for m in backed_up_models()}:
+        raise BackupError("the manifest's counts are not this Tandem's models")
+    extra = archive.names - expected - {MANIFEST, SIGNATURE}
+    if extra:
+        raise BackupError(f"the backup holds files its manifest does not list ({', '.join(sorted(extra)[:3])[:200]})")
+
+
+def _check_rows(model, rows, name):
+    """Rows as `tandem backup` writes them: each of this file's model, known fields only, one per pk."""
+    if not isinstance(rows, list):
+        raise BackupError(f"{name} is not a list of rows")
+    label = model._meta.label_lower
+    allowed = {f.name for f in model._meta.local_fields if not f.primary_key}
+    allowed |= {f.name for f in model._meta.local_many_to_many}
+    seen = set()
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or set(row) != {"model", "pk", "fields"}:
+            raise BackupError(f"{name}: row {number} is not a row of a Tandem backup")
+        if row["model"] != label:
+            raise BackupError(f"{name}: row {number} is a {str(row['model'])[:60]!r}, not a {label}: "
+                              "one model per file")
+        pk = row["pk"]
+        if isinstance(pk, bool) or not isinstance(pk, (int, str)):
+            raise BackupError(f"{name}: row {number}'s pk is not a number or text")
+        if pk in seen:
+            raise BackupError(f"{name}: the pk {str(pk)[:40]} appears twice")
+        seen.add(pk)
+        if not isinstance(row["fields"], dict):
+            raise BackupError(f"{name}: row {number}'s fields are not an object")
+        unknown = set(row["fields"]) - allowed
+        if unknown:
+            raise BackupError(f"{name}: row {number} has fields {model._meta.label} does not have "
+                              f"({', '.join(sorted(unknown))[:120]})")
+
+
+def _each_file(archive, manifest):
+    """(model, entry, rows) for every file, each checked against its SHA-256 and shape."""
+    for model in backed_up_models():
+        name = _entry(model)
+        data = archive.read(name)
+        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), manifest["files"][name]):
+            raise BackupError(f"{name} differs from the SHA-256 in the manifest")
+        rows = loads(data, name)
+        del data
+        _check_rows(model, rows, name)
+        yield model, name, rows
+
+
+def verify(path_or_file, *, trust_unsigned=False):
+    """Check an archive as a restore would, without a database write: signature, sizes, every file's
+    hash and rows, and the manifest's counts and fingerprint against the data. Returns the manifest."""
+    with Archive(path_or_file) as archive:
+        manifest = open_manifest(archive, trust_unsigned=trust_unsigned)
+        _check_files(archive, manifest)
+        _verify_data(archive, manifest)
+    return manifest
+
+
+def _verify_data(archive, manifest):
+    digest = hashlib.sha256()
+    for model, name, rows in _each_file(archive, manifest):
+        if len(rows) != manifest["counts"][model._meta.label]:
+            raise BackupError(f"{name} holds {len(rows)} rows, its manifest says "
+                              f"{manifest['counts'][model._meta.label]}")
+        _digest_update(digest, model, rows)
+    if digest.hexdigest() != manifest["fingerprint"]:
+        raise BackupError("the backup's records do not match the fingerprint in its manifest")
 
 
 def _check_target(manifest, using):
     here = applied_migrations(using)
-    theirs = {app: sorted(names) for app, names in manifest.get("migrations", {}).items()}
+    theirs = {app: sorted(names) for app, names in manifest["migrations"].items()}
     if here != theirs:
         missing = sorted(f"{a}.{n}" for a, ns in theirs.items() for n in ns if n not in here.get(a, []))
         extra = sorted(f"{a}.{n}" for a, ns in here.items() for n in ns if n not in theirs.get(a, []))
         detail = []
         if missing:
-            detail.append(f"not applied here: {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}")
+            detail.append(f"not applied here: {', '.join(missing[:5])[:300]}{' …' if len(missing) > 5 else ''}")
         if extra:
             detail.append(f"applied here but not in the backup: {', '.join(extra[:5])}{' …' if len(extra) > 5 else ''}")
         raise BackupError("the database's migrations differ from the backup's (" + "; ".join(detail)
                           + "): restore with the Tandem version that made the backup, after `tandem migrate`")
-    not_empty = [m._meta.label for m in backed_up_models() if m._default_manager.using(using).exists()]
+    not_empty = [m._meta.label for m in backed_up_models() + left_out_models()
+                 if m._default_manager.using(using).exists()]
     if not_empty:
         raise BackupError(f"the database is not empty ({', '.join(not_empty[:5])}"
                           f"{' …' if len(not_empty) > 5 else ''} have rows): restore only into a new, migrated database")
@@ -196,45 +514,67 @@ def _insert(objects, using, batch=500):
                 [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000)
 
 
-def restore(path_or_file, using=DEFAULT_DB_ALIAS):
-    """Load the archive into an empty database. Returns the manifest. Raises BackupError."""
-    try:
-        archive = zipfile.ZipFile(path_or_file)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise BackupError(f"cannot open the backup: {exc}") from None
-    with archive:
-        manifest = read_manifest(archive)
+def _one_line(exc):
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def restore(path_or_file, using=DEFAULT_DB_ALIAS, *, trust_unsigned=False):
+    """Load the archive into an empty database: all of it in one transaction, or nothing. Returns the
+    manifest. Raises BackupError (one line) for any archive or database not fit for it."""
+    with Archive(path_or_file) as archive:
+        manifest = open_manifest(archive, trust_unsigned=trust_unsigned)
         _check_target(manifest, using)
+        _check_files(archive, manifest)
+        _verify_data(archive, manifest)  # the whole archive is sound before anything is written
         connection = connections[using]
         models, deferred = [], []
-        with transaction.atomic(using=using):
-            with connection.constraint_checks_disabled():
-                for name in manifest.get("files", []):
+        try:
+            with transaction.atomic(using=using):
+                with connection.constraint_checks_disabled():
+                    for model, name, rows in _each_file(archive, manifest):
+                        label = model._meta.label
+                        try:
+                            objects = list(serializers.deserialize("python", rows, using=using,
+                                                                   handle_forward_references=True))
+                        except Exception as exc:  # any value the model cannot take: the archive is bad
+                            raise BackupError(f"{label}: a row cannot be read: {_one_line(exc)}") from None
+                        del rows
+                        try:
+                            with transaction.atomic(using=using):
+                                _insert(objects, using)
+                        except (DatabaseError, ValueError, TypeError, OverflowError) as exc:
+                            raise BackupError(f"{label}: rows break the database's rules: {_one_line(exc)}") from None
+                        deferred.extend(obj for obj in objects if obj.deferred_fields)
+                        if objects:
+                            models.append(model)
                     try:
-                        data = archive.read(name)
-                    except KeyError:
-                        raise BackupError(f"the backup lacks {name}, which its manifest lists") from None
-                    try:
-                        rows = json.loads(data)
-                    except ValueError:
-                        raise BackupError(f"{name} is not valid JSON") from None
-                    try:
-                        objects = list(serializers.deserialize("python", rows, using=using,
-                                                               handle_forward_references=True))
-                    except (serializers.base.DeserializationError, TypeError, AttributeError, KeyError) as exc:
-                        raise BackupError(f"{name} cannot be read: {str(exc).splitlines()[0][:200]}") from None
-                    deferred.extend(obj for obj in objects if obj.deferred_fields)
-                    _insert(objects, using)
-                    models.extend({type(obj.object) for obj in objects} - set(models))
-                for obj in deferred:  # natural-key references to rows loaded later
-                    obj.save_deferred_fields(using=using)
-            connection.check_constraints(table_names=[m._meta.db_table for m in models])
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(sql)
-            counts, digest = fingerprint(using)
-            if counts != manifest.get("counts"):
-                raise BackupError("the restored counts differ from the backup's manifest: nothing was restored")
-            if digest != manifest.get("fingerprint"):
-                raise BackupError("the restored records' fingerprint differs from the backup's: nothing was restored")
+                        for obj in deferred:  # natural-key references to rows loaded later
+                            obj.save_deferred_fields(using=using)
+                    except Exception as exc:
+                        raise BackupError(f"a reference cannot be resolved: {_one_line(exc)}") from None
+                try:
+                    connection.check_constraints(table_names=[m._meta.db_table for m in models])
+                except DatabaseError as exc:
+                    raise BackupError(f"rows break the database's rules: {_one_line(exc)}") from None
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                        cursor.execute(sql)
+                counts, digest = fingerprint(using)
+                if counts != manifest["counts"]:
+                    raise BackupError("the restored counts differ from the backup's manifest")
+                if digest != manifest["fingerprint"]:
+                    raise BackupError("the restored records' fingerprint differs from the backup's")
+        except DatabaseError as exc:  # e.g. a deferred constraint at COMMIT
+            raise BackupError(f"rows break the database's rules: {_one_line(exc)}: nothing was restored") from None
+        except BackupError as exc:
+            raise BackupError(f"{exc}: nothing was restored") from None
     return manifest
+
+
+def superusers(using=DEFAULT_DB_ALIAS):
+    """Usernames of the platform operators, for the operator to check after a restore."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model()._default_manager.using(using).filter(is_superuser=True)
+                .order_by("pk").values_list("username", flat=True))

@@ -56,6 +56,7 @@ class ImportResult:
     ok: bool
     count: int = 0
     errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what else the import did (sites or terms it added)
 
 
 class _FileProblem(Exception):

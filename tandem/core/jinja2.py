@@ -15,7 +15,7 @@ def url(name, *args, **kwargs):
 
 def page_title(title):
     """NHS.UK convention: 'Page – Service – Organisation'."""
-    parts = [p for p in (title, settings.SITE_NAME, settings.TRUST_NAME) if p]
+    parts = [str(p) for p in (title, settings.SITE_NAME, settings.TRUST_NAME) if p]
     return " – ".join(parts)
 
 

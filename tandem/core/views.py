@@ -1,21 +1,33 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.rules import requires
-from tandem.accounts.rules import can
+from tandem.accounts.emails import set_password_link
+from tandem.accounts.rules import can, is_platform_operator
 from tandem.core import clock
 from tandem.courses.selectors import current_term, unrecorded_count, visible_runs, with_gap_flags
 from tandem.qi.charts import outcome_chart
 
 from . import importers
-from .forms import ImportForm
+from .forms import ImportForm, SetupForm, add_service_errors
+from .models import College
+from .setup import AlreadySetUp, college_setup
 from .selectors import headline_counts
 
 
 @require_GET
-@requires("view_dashboard")
 def dashboard(request):
+    if is_platform_operator(request.user) and request.user.college_id is None:
+        # A platform operator has no College of their own: the first-run page until one exists.
+        if not College.objects.exists():
+            return redirect("core:setup")
+        return render(request, "core/operator.jinja", {"title": "Tandem", "section": "dashboard",
+                                                      "colleges": College.objects.select_related("trust")})
+    if not can(request.user, "view_dashboard"):
+        raise PermissionDenied
     college = request.user.college
     today = clock.today(college)
     term = current_term(college.id, today=today) if college else None
@@ -50,7 +62,31 @@ def import_records(request):
             actor=request.user,
         )
         if result.ok:
-            messages.success(request, f"Imported {result.count} {form.cleaned_data['kind']}.")
+            messages.success(request, " ".join([f"Imported {result.count} {form.cleaned_data['kind']}.",
+                                                *(f"{n}." for n in result.notes)]))
             return redirect("core:import")
-    return render(request, "core/import.jinja", {"title": "Import tutors or courses", "section": "import",
+    return render(request, "core/import.jinja", {"title": "Import tutors, courses or past registers", "section": "import",
                                                   "form": form, "result": result})
+
+
+@require_http_methods(["GET", "POST"])
+def first_run(request):
+    """Set up the first College (platform operators only, and only while there is none): the same
+    as `tandem setup`."""
+    if not is_platform_operator(request.user) or College.objects.exists():
+        raise Http404
+    form = SetupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            college, admin = college_setup(actor=request.user, trust=data["trust"], college=data["college"],
+                                           slug=data["slug"], partners=data["partners"].splitlines(),
+                                           admin_username=data["admin_username"], admin_email=data["admin_email"])
+        except AlreadySetUp as exc:
+            form.add_error("slug", str(exc)[:1].upper() + str(exc)[1:])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(request, "core/setup_done.jinja", {"title": "The College is set up", "college": college,
+                                                             "admin": admin, "link": set_password_link(admin)})
+    return render(request, "core/setup.jinja", {"title": "Set up your College", "form": form})

@@ -64,6 +64,9 @@ class CourseRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
     cancel_note = models.CharField(max_length=200, blank=True)
+    # The College's own reference for a run brought in from its past registers (tandem import
+    # sessions): rows with the same reference are one run, and importing a file twice finds it.
+    reference = models.CharField(max_length=100, blank=True, db_index=True)
 
     class Meta:
         ordering = ["start_date", "start_time"]

@@ -414,3 +414,51 @@ def sessions_record_delivery(*, actor, sessions):
                     {"sessions": f"{session.run.course.title}, {session.date:%d %B %Y}: {' '.join(messages)}"}
                 ) from exc
         return done
+
+
+# --- Past registers -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_from_register(*, actor, course, term, reference, sessions, online=False, room=None, capacity=15, run=None):
+    """A run brought in from a College's past register (tandem import sessions): the sessions as
+    they happened, on their own dates, each recorded through the register's own rules.
+
+    `sessions` is a list of dicts: date, start_time, end_time, status ("delivered" or
+    "cancelled"), tutors (delivered), head_count, cancel_reason, cancel_note. With `run` (an
+    earlier import's run of the same reference) the sessions are added to it."""
+    sessions = sorted(sessions, key=lambda s: (s["date"], s["start_time"]))
+    first = sessions[0]
+    if run is None:
+        if course.college_id != term.college_id:
+            raise ValidationError({"term": "Choose a term of this College."})
+        run = CourseRun.objects.create(
+            course=course, term=term, weekday=first["date"].weekday(), start_time=first["start_time"],
+            end_time=first["end_time"], start_date=first["date"], online=online, room=None if online else room,
+            capacity=capacity, reference=reference)
+        record(actor=actor, action="import", obj=run,
+               fields=["course", "term", "weekday", "start_time", "end_time", "start_date", "online", "room",
+                       "reference"])
+    taken = set(run.sessions.values_list("date", "start_time"))
+    people = []
+    for s in sessions:
+        if (s["date"], s["start_time"]) in taken:
+            raise ValidationError({"date": f"The session of {s['date']:%d %B %Y} is already recorded for run {reference}."})
+        if s["end_time"] <= s["start_time"]:
+            raise ValidationError({"end": "The end time must be after the start time."})
+        session = Session.objects.create(run=run, date=s["date"], start_time=s["start_time"], end_time=s["end_time"])
+        if s["status"] == Session.Status.DELIVERED:
+            session_record_delivery(actor=actor, session=session, tutors=s["tutors"], head_count=s.get("head_count"))
+            people += [t for t in s["tutors"] if t not in people]
+        else:
+            session_cancel(actor=actor, session=session, reason=s["cancel_reason"], note=s.get("cancel_note", ""))
+    new = [t for t in people if not run.tutors.filter(pk=t.pk).exists()]
+    if new:
+        run.tutors.add(*new)
+        RunTutorChange.objects.bulk_create([
+            RunTutorChange(run=run, tutor=t, action=RunTutorChange.Action.ADDED, asked_by="Past register",
+                           changed_by=_user(actor)) for t in new])
+    if run.start_date > first["date"]:
+        run.start_date, run.weekday = first["date"], first["date"].weekday()
+        run.save(update_fields=["start_date", "weekday"])
+    return run

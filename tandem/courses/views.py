@@ -107,9 +107,11 @@ def course_retire(request, pk):
 def timetable(request):
     college_id = request.user.college_id
     terms = selectors.college_terms(request.user)
-    term_id = request.GET.get("term")
-    if term_id and term_id.isdigit():
-        term = get_object_or_404(terms, pk=int(term_id))
+    from tandem.core.params import parse_id  # "²".isdigit() is True, int("²") fails: 400, not 500
+
+    term_id = parse_id(request.GET.get("term"), name="term")
+    if term_id is not None:
+        term = get_object_or_404(terms, pk=term_id)
     else:
         term = selectors.current_term(college_id, today=clock.today(request.user))
     days, runs = selectors.timetable(request.user, term) if term else ([], [])

@@ -4,6 +4,7 @@ Status changes are conditional UPDATEs (`... WHERE status = 'approved'`), so how
 requests race to mark one payment paid, the database lets exactly one of them through.
 """
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -210,19 +211,24 @@ def generate_payments(*, actor, college):
     """Create the missing payments of a College's peer tutors from delivered sessions and logged
     work, at the rate card in force on each day. Idempotent: a second call creates nothing, and
     the database's unique constraints ignore any row a concurrent call created first.
-    Staff tutors are salaried: they never get a payment. Returns how many were created."""
-    cards = list(RateCard.objects.filter(college=college).order_by("-effective_from"))
+    Staff tutors are salaried: they never get a payment. Returns how many this call created.
+
+    Concurrent calls for one College queue on a lock of the College's row, so each sees what the
+    one before it created and reports (and audits) only its own new payments."""
+    from tandem.core.models import College
+
     with transaction.atomic():
-        before = Payment.objects.filter(tutor__college=college).count()
+        College.objects.select_for_update().filter(pk=college.pk).first()
+        cards = list(RateCard.objects.filter(college=college).order_by("-effective_from"))
         new = _session_payments(college, cards) + _work_payments(college, cards)
         existing = set(Payment.objects.filter(tutor__college=college).values_list("pk", flat=True))
         Payment.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-        created = Payment.objects.filter(tutor__college=college).count() - before
+        new_ids = set(Payment.objects.filter(tutor__college=college).values_list("pk", flat=True)) - existing
+        created = len(new_ids)
         if created:
             record(actor=actor, action="generate", object_type=Payment._meta.label,
                    fields=["tutor", "amount", "hours"], note=f"{created} payments generated")
             # And one row per new payment, so each tutor's payments can be traced in the log.
-            new_ids = set(Payment.objects.filter(tutor__college=college).values_list("pk", flat=True)) - existing
             record_many(actor=actor, action="create", model=Payment, object_ids=sorted(new_ids),
                         fields=["tutor", "amount", "hours"], college_id=college.pk)
     return created
@@ -305,12 +311,18 @@ def choice_record(*, actor, payment, decision, amount_taken=None, reason="", not
 
 
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may split a cell: a locale that separates with ";" (or a tab, or ",") reads
+# "Pat;=HYPERLINK(…)" as two cells, the second a formula. The export quotes every cell, and any
+# part after one of these that starts like a formula is neutralised too.
+CSV_SEPARATORS = re.compile(r"([;,\t|])(\s*)(?=[=+\-@\r])")
 
 
 def neutralise(cell):
     """A spreadsheet must never run a cell as a formula: prefix a single quote to any cell that
-    starts with = + - @ tab or carriage return."""
+    starts with = + - @ tab or carriage return, and to any part of it after a ; , tab or | that
+    does (for spreadsheets set to another separator)."""
     text = "" if cell is None else str(cell)
+    text = CSV_SEPARATORS.sub(lambda m: m.group(1) + m.group(2) + "'", text)
     return "'" + text if text.startswith(CSV_TRIGGERS) else text
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.accounts.rules import can, requires
 from tandem.audit.services import record
+from tandem.core.params import parse_ids
 from tandem.tutors.models import Tutor
 
 from . import selectors, services
@@ -76,7 +77,7 @@ def _selected(request):
     if request.POST.get("scope") == "all":
         _form, qs = _filtered(request, QueryDict(request.POST.get("query", "")))
         return qs
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("ids"))
     return selectors.college_payments(request.user).filter(pk__in=ids)
 
 
@@ -108,7 +109,8 @@ def export(request):
     _form, qs = _filtered(request, request.GET)
     qs = qs.filter(status=Payment.Status.APPROVED).order_by("tutor__last_name", "tutor__first_name", "date", "id")
     buffer = StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet that separates with ";" keeps "a;b" as one cell.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     count = -1
     for row in services.export_rows(qs):
         writer.writerow([services.neutralise(cell) for cell in row])

@@ -13,12 +13,91 @@ from django.db import transaction
 
 from tandem.audit.services import record
 
+from .registry import NAME_COPIES
+
 ERASED_DOMAIN = "erased.invalid"
 ERASED_TEXT = "Erased"
 
 
 def is_erased_tutor(tutor):
     return tutor.email.endswith("@" + ERASED_DOMAIN)
+
+
+def _scrub(value, replacements):
+    """`value` (text, or JSON: dicts, lists, strings) with every occurrence of each old text
+    replaced, case-insensitively. Returns (new value, changed?)."""
+    import re
+
+    if isinstance(value, str):
+        new = value
+        for old, repl in replacements:
+            if old:
+                new = re.sub(re.escape(old), lambda _m, r=repl: r, new, flags=re.IGNORECASE)
+        return new, new != value
+    if isinstance(value, dict):
+        out, changed = {}, False
+        for key, item in value.items():
+            new_key, key_changed = _scrub(key, replacements)
+            new_item, item_changed = _scrub(item, replacements)
+            out[new_key] = new_item
+            changed = changed or key_changed or item_changed
+        return out, changed
+    if isinstance(value, list):
+        pairs = [_scrub(item, replacements) for item in value]
+        return [p[0] for p in pairs], any(p[1] for p in pairs)
+    return value, False
+
+
+def _replacements(first, last, email, new_name, new_email):
+    """What to replace in copies of a person's name: their email and full name (in both orders).
+    A first or last name on its own is not replaced: another person may share it."""
+    pairs = [(email, new_email)]
+    if first and last:
+        pairs += [(f"{first} {last}", new_name), (f"{last}, {first}", new_name), (f"{last} {first}", new_name)]
+    return [(old, new) for old, new in pairs if old and old.strip()]
+
+
+def _scrub_rows(actor, queryset, field_names, replacements, label, summary, college_id, note):
+    """Scrub `field_names` of every row of `queryset`; audit (field names only) the rows changed."""
+    from tandem.audit.services import record_many
+
+    changed_ids, changed_fields = [], set()
+    for row in queryset:
+        updates = {}
+        for name in field_names:
+            new, changed = _scrub(getattr(row, name), replacements)
+            if changed:
+                updates[name] = new
+        if updates:
+            type(row)._base_manager.filter(pk=row.pk).update(**updates)
+            changed_ids.append(row.pk)
+            changed_fields.update(updates)
+    if changed_ids:
+        summary["changed"][label] = sorted(changed_fields)
+        record_many(actor=actor, action="erase", model=queryset.model, object_ids=changed_ids,
+                    fields=sorted(changed_fields), note=note, college_id=college_id)
+    return changed_ids
+
+
+def _scrub_admin_log(actor, replacements, summary, college_id, note, objects=()):
+    """The Django admin's own log (django_admin_log) keeps each object's str() and a change
+    message: rename the entries about `objects` and scrub every entry that names the person."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    query = Q()
+    for old, _new in replacements:
+        query |= Q(object_repr__icontains=old) | Q(change_message__icontains=old)
+    for obj in objects:
+        ct = ContentType.objects.get_for_model(type(obj), for_concrete_model=False)
+        entries = LogEntry.objects.filter(content_type=ct, object_id=str(obj.pk))
+        renamed = list(entries.values_list("pk", flat=True))
+        if renamed:
+            entries.update(object_repr=str(obj)[:200])
+            summary["changed"]["admin.LogEntry (object)"] = ["object_repr"]
+    _scrub_rows(actor, LogEntry.objects.filter(query), NAME_COPIES["admin.LogEntry"], replacements,
+                "admin.LogEntry", summary, college_id, note)
 
 
 def _reason(reason):
@@ -37,6 +116,7 @@ def erase_user(*, actor, user, reason):
 
     reason = _reason(reason)
     old_username = user.get_username()
+    old_names = (user.first_name, user.last_name, user.email)
     user.username = f"erased-user-{user.pk}"
     user.first_name = user.last_name = user.email = ""
     user.is_active = False  # ends their sessions (tandem.accounts.signals)
@@ -49,6 +129,11 @@ def erase_user(*, actor, user, reason):
     record(actor=actor, action="erase", obj=user,
            fields=["username", "first_name", "last_name", "email", "password", "is_active", "totp_device"],
            note=f"Erasure: {reason}")
+    first, last, email = old_names
+    replacements = [(old_username, user.username)] + _replacements(first, last, email, f"erased user {user.pk}",
+                                                                   f"erased-user-{user.pk}@{ERASED_DOMAIN}")
+    _scrub_admin_log(actor, replacements, {"changed": {}}, user.college_id, f"Erasure of user {user.pk}",
+                     objects=[user])
     return user
 
 
@@ -66,6 +151,7 @@ def erase_tutor(*, actor, tutor, reason, today=None):
     today = today or dt.date.today()
     tutor = Tutor.objects.select_for_update().get(pk=tutor.pk)
     old_name = tutor.full_name
+    old_first, old_last, old_email = tutor.first_name, tutor.last_name, tutor.email
     summary = {"tutor": tutor.pk, "changed": {}, "kept": []}
 
     tutor.first_name = ERASED_TEXT
@@ -120,6 +206,35 @@ def erase_tutor(*, actor, tutor, reason, today=None):
         clear(PipelineEntry.objects.filter(pk=entry.pk), "release.PipelineEntry", name=ERASED_TEXT,
               work_email=f"erased-entry-{entry.pk}@{ERASED_DOMAIN}", profession="", team="",
               line_manager_name="", line_manager_email="", topics="")
+        # Public-form posts matching the entry and waiting for review hold their name and email too.
+        from tandem.release.models import PipelineSubmission
+
+        submissions = list(PipelineSubmission.objects.filter(entry=entry).values_list("pk", flat=True))
+        if submissions:
+            from tandem.audit.services import record_many
+
+            record_many(actor=actor, action="erase", model=PipelineSubmission, object_ids=submissions,
+                        fields=["deleted"], note=f"Erasure of tutor {tutor.pk}", college_id=tutor.college_id)
+            PipelineSubmission.objects.filter(pk__in=submissions).delete()
+            summary["changed"]["release.PipelineSubmission"] = ["deleted"]
+
+    # Copies of their name elsewhere: the planner's jobs (instance, labels, results, what-ifs) and
+    # the Django admin's log.
+    from tandem.planning.models import PlanJob, PlanWhatIf
+
+    replacements = _replacements(old_first, old_last, old_email, tutor.full_name, tutor.email)
+    note = f"Erasure of tutor {tutor.pk}"
+    from tandem.planning.instance import tutor_id
+
+    label_key = tutor_id(tutor.pk)
+    for job in PlanJob.objects.filter(wish_list__college_id=tutor.college_id, labels__has_key=label_key):
+        PlanJob.objects.filter(pk=job.pk).update(labels={**job.labels, label_key: tutor.full_name})
+    _scrub_rows(actor, PlanJob.objects.filter(wish_list__college_id=tutor.college_id),
+                NAME_COPIES["planning.PlanJob"], replacements, "planning.PlanJob",
+                summary, tutor.college_id, note)
+    _scrub_rows(actor, PlanWhatIf.objects.filter(job__wish_list__college_id=tutor.college_id),
+                NAME_COPIES["planning.PlanWhatIf"], replacements, "planning.PlanWhatIf", summary, tutor.college_id, note)
+    _scrub_admin_log(actor, replacements, summary, tutor.college_id, note, objects=[tutor])
 
     if tutor.user_id:
         erase_user(actor=actor, user=tutor.user, reason=reason)

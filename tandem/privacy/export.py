@@ -180,7 +180,6 @@ def export(*, actor, tutor=None, user=None, fmt="json"):
 
 
 def pdf(data):
-    from weasyprint import HTML
+    from tandem.core.pdf import write_pdf
 
-    html = render_to_string("privacy/subject_access_pdf.jinja", {"d": data})
-    return HTML(string=html).write_pdf()
+    return write_pdf(render_to_string("privacy/subject_access_pdf.jinja", {"d": data}))

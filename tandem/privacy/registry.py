@@ -79,8 +79,19 @@ RELATIONS = {
 INDIRECT = [
     ("payments.PaymentChoice", "payment__tutor", "tutor", "their choices about taking payments"),
     ("release.PipelineStageChange", "entry__tutor", "tutor", "their pipeline stages"),
+    ("release.PipelineSubmission", "entry__tutor", "tutor", "public-form submissions matching their pipeline entry"),
 ]
 
 # What the export of a person's own row leaves out.
 USER_FIELDS = ("id", "username", "first_name", "last_name", "email", "role", "college", "is_active",
                "is_staff", "is_superuser", "date_joined", "last_login")  # never the password hash
+
+# Copies of a person's name or email kept as text or JSON, outside any relation to them: erasure
+# (tandem.privacy.erasure) rewrites these fields wherever they hold the person's full name or
+# email. tandem/privacy/tests/test_erasure_sweep.py searches every text and JSON column of every
+# table after an erasure, so a new copy that is not listed here fails it.
+NAME_COPIES = {
+    "planning.PlanJob": ("instance", "labels", "candidates", "result", "error"),  # the planner's input and answer
+    "planning.PlanWhatIf": ("result", "error"),
+    "admin.LogEntry": ("object_repr", "change_message"),  # the Django admin's own log
+}

@@ -77,18 +77,28 @@ def old_payments(today, dry_run):
 
 
 def stale_pipeline(today, dry_run):
-    from tandem.release.models import PipelineEntry
+    """Pipeline entries that went no further, and public-form submissions (matching an existing
+    record) left unreviewed, after `pipeline_years`."""
+    from tandem.release.models import PipelineEntry, PipelineSubmission
 
     cutoff = years_before(today, _periods()["pipeline_years"])
     qs = PipelineEntry.objects.filter(tutor__isnull=True, stage__in=["interested", "lapsed"])
     due = [e.pk for e in qs.prefetch_related("changes")
            if max([c.on for c in e.changes.all()] or [timezone.localtime(e.created_at).date()]) <= cutoff]
-    if not dry_run and due:
+    submissions = [s.pk for s in PipelineSubmission.objects.all()
+                   if s.entry_id in due or timezone.localtime(s.submitted_at).date() <= cutoff]
+    if not dry_run and (due or submissions):
         with transaction.atomic():
-            record_many(actor=None, action="delete", model=PipelineEntry, object_ids=due,
-                        note=f"retention: no change for {_periods()['pipeline_years']} years")
-            PipelineEntry.objects.filter(pk__in=due).delete()
-    return Outcome("pipeline_years", "pipeline entries that went no further", "deleted", len(due))
+            if submissions:
+                record_many(actor=None, action="delete", model=PipelineSubmission, object_ids=submissions,
+                            note=f"retention: not reviewed within {_periods()['pipeline_years']} years")
+                PipelineSubmission.objects.filter(pk__in=submissions).delete()
+            if due:
+                record_many(actor=None, action="delete", model=PipelineEntry, object_ids=due,
+                            note=f"retention: no change for {_periods()['pipeline_years']} years")
+                PipelineEntry.objects.filter(pk__in=due).delete()
+    return Outcome("pipeline_years", "pipeline entries that went no further and unreviewed form submissions",
+                   "deleted", len(due) + len(submissions))
 
 
 def withdrawn_stories(today, dry_run):
@@ -131,15 +141,20 @@ def sign_in_records(today, dry_run):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.sessions.models import Session
 
+    from tandem.accounts.two_factor import stale_setups
+
     cutoff = timezone.now() - dt.timedelta(days=_periods()["sign_in_records_days"])
     querysets = [AccessAttempt.objects.filter(attempt_time__lt=cutoff), AccessLog.objects.filter(attempt_time__lt=cutoff),
                  AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
-                 Session.objects.filter(expire_date__lt=timezone.now())]
+                 Session.objects.filter(expire_date__lt=timezone.now()),
+                 # Authenticator set-ups never confirmed within their 10 minutes (their secrets).
+                 stale_setups()]
     count = sum(qs.count() for qs in querysets)
     if not dry_run:
         for qs in querysets:
             qs.delete()
-    return Outcome("sign_in_records_days", "sign-in records and expired sessions", "deleted", count)
+    return Outcome("sign_in_records_days", "sign-in records, expired sessions and unfinished authenticator set-ups",
+                   "deleted", count)
 
 
 RULES = [left_tutors, old_payments, stale_pipeline, withdrawn_stories, release_text, sign_in_records]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from tandem.accounts.rules import requires
 from tandem.tutors import selectors as tutor_selectors
@@ -11,11 +11,12 @@ from . import erasure, export
 from .forms import EraseForm, SubjectAccessForm
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @requires("subject_access")
 def home(request):
-    form = SubjectAccessForm(request.GET or None, college=request.user.college)
-    if request.GET and form.is_valid():
+    # The export is a POST: producing it writes audit rows (and a GET must change nothing).
+    form = SubjectAccessForm(request.POST if request.method == "POST" else None, college=request.user.college)
+    if request.method == "POST" and form.is_valid():
         tutor, user = form.cleaned_data.get("tutor"), form.cleaned_data.get("user")
         fmt = form.cleaned_data["format"]
         content = export.export(actor=request.user, tutor=tutor, user=user, fmt=fmt)

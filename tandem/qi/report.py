@@ -18,11 +18,11 @@ def html(request, project, level=0, content=None):
 
 def document(request, project):
     """The laid-out WeasyPrint document (tests count its pages): the first layout that fits one page."""
-    from weasyprint import HTML
+    from tandem.core.pdf import html_document
 
     for level in range(len(LEVELS)):
-        # No base URL: the report embeds everything (inline SVG, inline CSS) and fetches nothing.
-        doc = HTML(string=html(request, project, level)).render()
+        # The report embeds everything (inline SVG, inline CSS); its fetcher fetches nothing else.
+        doc = html_document(html(request, project, level)).render()
         if len(doc.pages) == 1:
             return doc
     return doc

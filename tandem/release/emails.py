@@ -1,11 +1,20 @@
 """The emails of the release workflow: plain text, with a link back to the request.
 
-Sent after the transaction commits (transaction.on_commit), so a rolled-back write never emails."""
+Queued after the transaction commits (transaction.on_commit), so a rolled-back write never emails,
+and sent by a background task (tandem.release.tasks.send_release_email), so a mail server that is
+down never breaks the request that made the decision. A failed send is tried again later (where
+the task backend can defer: the database backend in production), then logged and written to the
+audit log as `email_failed`, where College admins see it; it never raises."""
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+
+from tandem.core.text import one_line
 
 
 def fmt_hours(value):
@@ -35,6 +44,8 @@ def _send(subject, body, to):
     to = [address for address in to if address]
     if not to:
         return 0
+    # Names come from records: a line break in one must never break (or add to) the headers.
+    subject = one_line(subject)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(set(to)), fail_silently=False)
 
 
@@ -111,15 +122,90 @@ def settings_days(name):
     return setting_days(name)
 
 
+log = logging.getLogger(__name__)
+
+# Which email, by name (the task's argument).
+KINDS = {fn.__name__: fn for fn in (request_made, reminder, decided, withdrawn, expired)}
+LABELS = {"request_made": "new request", "reminder": "reminder", "decided": "decision",
+          "withdrawn": "withdrawal", "expired": "expiry"}
+# A failed send is tried again after these delays (then given up and recorded).
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
+
+
 def on_commit(fn, rr):
-    """Send `fn(rr)` once the surrounding transaction commits (re-reading the request)."""
-    pk = rr.pk
+    """Queue the email `fn(rr)` once the surrounding transaction commits. Never raises."""
+    pk, kind = rr.pk, fn.__name__
+    assert kind in KINDS, kind
 
-    def send():
-        from .models import ReleaseRequest
+    def enqueue():
+        from .tasks import send_release_email
 
-        fresh = ReleaseRequest.objects.select_related("tutor", "manager", "run__course", "run__term",
-                                                      "requested_by", "decided_by").get(pk=pk)
-        fn(fresh)
+        try:
+            send_release_email.enqueue(kind, pk)
+        except Exception as exc:
+            log.exception("Could not queue the %s email of release request %s", kind, pk)
+            record_failure(kind, pk, exc, attempts=0)
 
-    transaction.on_commit(send)
+    transaction.on_commit(enqueue)
+
+
+def _can_defer(task):
+    try:
+        return bool(task.get_backend().supports_defer)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _queue_retry(delay, kind, pk, attempt):
+    from django.utils import timezone
+
+    from .tasks import send_release_email
+
+    send_release_email.using(run_after=timezone.now() + delay).enqueue(kind, pk, attempt)
+
+
+def deliver(kind, pk, attempt=1):
+    """Send one email of a release request (the task's body). On failure: queue a retry when the
+    task backend can run it later, else log it and record it in the audit log. Never raises;
+    returns "sent", "retrying", "failed" or "gone" (the request no longer exists)."""
+    from .models import ReleaseRequest
+    from .tasks import send_release_email
+
+    rr = (ReleaseRequest.objects.select_related("tutor", "manager", "run__course", "run__term",
+                                                "requested_by", "decided_by").filter(pk=pk).first())
+    if rr is None:
+        return "gone"
+    try:
+        KINDS[kind](rr)
+        return "sent"
+    except Exception as exc:  # noqa: BLE001 - SMTP errors, timeouts, refused connections, bad headers
+        if attempt <= len(RETRY_DELAYS) and _can_defer(send_release_email):
+            try:
+                _queue_retry(RETRY_DELAYS[attempt - 1], kind, pk, attempt + 1)
+            except Exception:
+                log.exception("Could not queue a retry of the %s email of release request %s", kind, pk)
+            else:
+                log.warning("The %s email of release request %s failed (attempt %s: %s); it will be tried again",
+                            kind, pk, attempt, exc.__class__.__name__)
+                return "retrying"
+        log.error("The %s email of release request %s could not be sent after %s attempt(s): %s: %s",
+                  kind, pk, attempt, exc.__class__.__name__, exc)
+        record_failure(kind, pk, exc, attempts=attempt)
+        return "failed"
+
+
+def record_failure(kind, pk, exc, *, attempts):
+    """An `email_failed` row in the audit log (the College admins' audit log page shows it): which
+    email of which request, and the error's kind, never addresses or text."""
+    from tandem.audit.services import record
+
+    from .models import ReleaseRequest
+
+    try:
+        rr = ReleaseRequest.objects.filter(pk=pk).only("pk", "college_id").first()
+        record(actor=None, action="email_failed", object_type=ReleaseRequest._meta.label, object_id=str(pk),
+               fields=[kind], college_id=getattr(rr, "college_id", None),
+               note=(f"The {LABELS.get(kind, kind)} email was not sent ({exc.__class__.__name__}, "
+                     f"{attempts} attempt{'' if attempts == 1 else 's'}): tell the people concerned another way"))
+    except Exception:
+        log.exception("Could not record the failed %s email of release request %s", kind, pk)

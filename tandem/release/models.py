@@ -194,3 +194,33 @@ class PipelineStageChange(models.Model):
 
     def __str__(self):
         return f"{self.entry}: {self.stage} on {self.on}"
+
+
+class PipelineSubmission(models.Model):
+    """A post of the public "Interested in teaching?" form whose work email matches someone already
+    in the pipeline. Nobody signed in wrote it, so it never changes their record: the College's
+    admin or QI team reviews it on the pipeline page and uses its details for the record, or
+    discards it. Either way it is then deleted (and unreviewed ones go with the retention of the
+    pipeline)."""
+
+    college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="pipeline_submissions")
+    entry = models.ForeignKey(PipelineEntry, on_delete=models.CASCADE, related_name="submissions",
+                              help_text="The existing record the submission matches (same work email)")
+    name = models.CharField(max_length=200)
+    work_email = models.EmailField()
+    profession = models.CharField(max_length=100)
+    team = models.CharField(max_length=100)
+    line_manager_name = models.CharField(max_length=200, blank=True)
+    line_manager_email = models.EmailField(blank=True)
+    topics = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self):
+        return f"Interest form from {self.name}"
+
+    @property
+    def submitted_on(self):
+        return timezone.localtime(self.submitted_at).date()

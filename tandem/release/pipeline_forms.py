@@ -55,3 +55,12 @@ class StageForm(forms.Form):
 class EntryFilterForm(forms.Form):
     q = forms.CharField(label="Name, team, profession or topic", required=False)
     stage = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any"), *PipelineEntry.Stage.choices])
+
+
+class SubmissionReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        label="What should happen to this form?", widget=forms.RadioSelect,
+        choices=[("use", "Use its details for the record (details left blank on the form keep the record's)"),
+                 ("discard", "Discard it: the record stays as it is")],
+        error_messages={"required": "Choose whether to use the details or discard the form"},
+    )

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from tandem.accounts.rules import can
 
-from .models import PipelineEntry, PipelineStageChange
+from .models import PipelineEntry, PipelineStageChange, PipelineSubmission
 
 Stage = PipelineEntry.Stage
 STAGES = [s.value for s in PipelineEntry.STAGE_ORDER]
@@ -24,6 +24,17 @@ def visible_entries(user):
 
 def entry_for(user, pk):
     return get_object_or_404(visible_entries(user), pk=pk)
+
+
+def visible_submissions(user):
+    """Posts of the public form matching an existing record, waiting for review."""
+    if not user.is_authenticated or user.college_id is None or not can(user, "manage_pipeline"):
+        return PipelineSubmission.objects.none()
+    return PipelineSubmission.objects.filter(college_id=user.college_id).select_related("entry", "entry__tutor")
+
+
+def submission_for(user, pk):
+    return get_object_or_404(visible_submissions(user), pk=pk)
 
 
 def filter_entries(qs, *, stage="", q=""):

@@ -5,12 +5,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tandem.audit.services import record
 from tandem.tutors.models import Tutor
 
-from .models import PipelineEntry, PipelineStageChange
+from .models import PipelineEntry, PipelineStageChange, PipelineSubmission
 
 Stage = PipelineEntry.Stage
 DETAIL_FIELDS = ("name", "profession", "team", "line_manager_name", "line_manager_email", "topics")
@@ -38,31 +38,63 @@ def _add_change(entry, stage, on, actor):
 
 @transaction.atomic
 def interest_submit(*, college, work_email, today=None, **fields):
-    """The public form: a new person enters the pipeline as interested; someone already there has
-    their details refreshed (a lapsed person is interested again). The answer is the same either
-    way, so the form never tells a stranger who is already known."""
+    """The public form: a new person enters the pipeline as interested. A work email already in
+    the pipeline changes nothing there (anyone can type anyone's email): the post is kept as a
+    submission for the College to review (submission_use / submission_discard). The answer is the
+    same either way, so the form never tells a stranger who is already known."""
     today = today or date.today()
     email = (work_email or "").strip().lower()
     validate_email(email)
     details = _clean_details(fields)
-    entry = PipelineEntry.objects.select_for_update().filter(college=college, work_email=email).first()
+    entry = PipelineEntry.objects.filter(college=college, work_email=email).first()
     if entry is None:
-        entry = PipelineEntry.objects.create(college=college, work_email=email, source=PipelineEntry.Source.WEB_FORM,
-                                             stage=Stage.INTERESTED, **details)
-        PipelineStageChange.objects.create(entry=entry, stage=Stage.INTERESTED, on=today)
-        record(actor=None, action="create", obj=entry, fields=["work_email", *details], note="Interested in teaching form")
-        return entry
-    changed = [k for k, v in details.items() if getattr(entry, k) != v]
+        try:
+            with transaction.atomic():
+                entry = PipelineEntry.objects.create(college=college, work_email=email, stage=Stage.INTERESTED,
+                                                     source=PipelineEntry.Source.WEB_FORM, **details)
+        except IntegrityError:  # the same email sent twice at once: the second is a submission
+            entry = PipelineEntry.objects.get(college=college, work_email=email)
+        else:
+            PipelineStageChange.objects.create(entry=entry, stage=Stage.INTERESTED, on=today)
+            record(actor=None, action="create", obj=entry, fields=["work_email", *details],
+                   note="Interested in teaching form")
+            return entry
+    submission = PipelineSubmission.objects.create(college=college, entry=entry, work_email=email, **details)
+    record(actor=None, action="create", obj=submission, fields=["work_email", *details],
+           note="Interested in teaching form: matches an existing record, to review")
+    return submission
+
+
+@transaction.atomic
+def submission_use(*, actor, submission, today=None):
+    """The reviewer uses a submission's details for the record it matches: every detail the form
+    gave replaces the record's (one left blank keeps the record's); someone lapsed is interested
+    again. The submission is then deleted."""
+    today = today or date.today()
+    entry = PipelineEntry.objects.select_for_update().get(pk=submission.entry_id)
+    given = {k: getattr(submission, k) for k in DETAIL_FIELDS if getattr(submission, k)}
+    changed = [k for k, v in given.items() if getattr(entry, k) != v]
     for key in changed:
-        setattr(entry, key, details[key])
+        setattr(entry, key, given[key])
     if changed:
         entry.save(update_fields=changed)
     if entry.stage == Stage.LAPSED:
-        _add_change(entry, Stage.INTERESTED, today, None)
+        _add_change(entry, Stage.INTERESTED, today, actor)
         changed.append("stage")
-    if changed:
-        record(actor=None, action="update", obj=entry, fields=changed, note="Interested in teaching form")
+    record(actor=actor, action="update", obj=entry, fields=changed,
+           note="Details from the Interested in teaching form, after review")
+    _delete_submission(actor, submission, "used for the record")
     return entry
+
+
+@transaction.atomic
+def submission_discard(*, actor, submission):
+    _delete_submission(actor, submission, "discarded after review")
+
+
+def _delete_submission(actor, submission, note):
+    record(actor=actor, action="delete", obj=submission, note=f"Interested in teaching form: {note}")
+    submission.delete()
 
 
 @transaction.atomic

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from tandem.accounts.rules import requires
 from tandem.core.models import College
@@ -13,41 +13,41 @@ from tandem.core.models import College
 from . import pipeline_selectors as selectors
 from . import pipeline_services as services
 from .charts import grouped_bars
-from .pipeline_forms import EntryFilterForm, EntryForm, InterestForm, StageForm
+from .pipeline_forms import (
+    EntryFilterForm,
+    EntryForm,
+    InterestForm,
+    StageForm,
+    SubmissionReviewForm,
+)
 from .views import add_errors
 
 
-def client_ip(request):
-    """The address the request came from. REMOTE_ADDR only: X-Forwarded-For is not trusted (a
-    proxy in front of Tandem must set REMOTE_ADDR, e.g. with a trusted-proxy middleware)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def public_form_rate(group, request):
+    """django-ratelimit's rate, read at each request (settings.PUBLIC_FORM_RATE, e.g. "5/h")."""
+    return settings.PUBLIC_FORM_RATE
 
 
-def over_rate_limit(request, name, *, limit, window):
-    """Count one attempt for this address; True once it has made more than `limit` in the window.
-    Uses Django's cache (per process with the default local-memory cache; configure a shared cache,
-    e.g. the database cache, when running several processes)."""
-    key = f"ratelimit:{name}:{client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+TOO_MANY_MESSAGE = ("This form has been sent too many times from your network. Nothing was sent this time: "
+                    "your answers are below. Please try again later.")
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@ratelimit(group="pipeline-interest", key="tandem.core.client_ip.rate_limit_key", rate=public_form_rate,
+           method="POST", block=False)
 def interested(request, college):
+    """Every post counts towards the limit (invalid ones too), per client address (behind a proxy,
+    TRUSTED_PROXY_COUNT), in the cache every worker shares. Over the limit, the form is shown again
+    with what was typed and a plain message (429): nothing is saved."""
     college = get_object_or_404(College, slug=college)
     form = InterestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        limit = getattr(settings, "PIPELINE_INTEREST_LIMIT", 5)
-        window = getattr(settings, "PIPELINE_INTEREST_WINDOW_SECONDS", 3600)
-        if over_rate_limit(request, "pipeline-interest", limit=limit, window=window):
-            return render(request, "release/too_many.jinja", {"title": "Too many attempts", "minutes": window // 60},
-                          status=429)
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(None, TOO_MANY_MESSAGE)
+            return render(request, "release/interested.jinja",
+                          {"title": "Interested in teaching?", "form": form, "college": college}, status=429)
         if form.is_valid():
             try:
                 services.interest_submit(college=college, **form.cleaned_data)
@@ -76,6 +76,7 @@ def entry_list(request):
     return render(request, "release/pipeline_list.jinja", {
         "title": "Staff-tutor pipeline", "section": "pipeline", "filter": form, "page": page,
         "counts": selectors.stage_counts(request.user.college),
+        "submissions": selectors.visible_submissions(request.user),
     })
 
 
@@ -117,6 +118,34 @@ def entry_stage(request, pk):
             return redirect("pipeline:detail", pk=entry.pk)
     return render(request, "release/pipeline_stage.jinja", {"title": f"Change stage: {entry.name}", "section": "pipeline",
                                                             "form": form, "entry": entry})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("manage_pipeline")
+def submission_review(request, pk):
+    """A post of the public form that matches an existing record: shown beside the record; the
+    reviewer uses its details for the record or discards it."""
+    submission = selectors.submission_for(request.user, pk)
+    entry = submission.entry
+    form = SubmissionReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["action"] == "use":
+            services.submission_use(actor=request.user, submission=submission)
+            messages.success(request, f"The details from the form are now on {entry.name}'s record.")
+            return redirect("pipeline:detail", pk=entry.pk)
+        services.submission_discard(actor=request.user, submission=submission)
+        messages.success(request, f"The form sent for {submission.name} was discarded; the record is unchanged.")
+        return redirect("pipeline:list")
+    rows = [(label, getattr(entry, name), getattr(submission, name)) for name, label in REVIEW_FIELDS]
+    return render(request, "release/pipeline_submission.jinja", {
+        "title": "Review a form that matches an existing record", "section": "pipeline",
+        "submission": submission, "entry": entry, "rows": rows, "form": form,
+    })
+
+
+REVIEW_FIELDS = (("name", "Name"), ("work_email", "Work email"), ("profession", "Profession"), ("team", "Team"),
+                 ("line_manager_name", "Line manager's name"), ("line_manager_email", "Line manager's work email"),
+                 ("topics", "Topics of interest"))
 
 
 @require_GET

@@ -12,6 +12,15 @@ from django_tasks import task
 
 
 @task()
+def send_release_email(kind, release_request_id, attempt=1):
+    """Send one email of the release workflow (tandem.release.emails.deliver): retried later on
+    failure, then recorded in the audit log; never raises."""
+    from .emails import deliver
+
+    return deliver(kind, release_request_id, attempt)
+
+
+@task()
 def release_reminders():
     """Remind line managers of undecided requests and expire old ones. Returns the counts."""
     from .services import send_reminders

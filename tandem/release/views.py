@@ -10,6 +10,7 @@ from tandem.accounts.models import Role
 from tandem.accounts.rules import can, requires
 from tandem.courses.models import CourseRun
 from tandem.core import clock
+from tandem.core.params import parse_id
 from tandem.courses.selectors import current_term, visible_runs
 
 from . import selectors, services
@@ -176,9 +177,9 @@ def budget_edit(request, tutor_pk):
     tutor = get_object_or_404(selectors.budget_tutors(request.user), pk=tutor_pk)
     college = request.user.college
     initial = {}
-    term_id = request.GET.get("term")
-    if term_id and term_id.isdigit():
-        initial["term"] = int(term_id)
+    term_id = parse_id(request.GET.get("term"), name="term")
+    if term_id is not None:
+        initial["term"] = term_id
     form = BudgetForm(request.POST if request.method == "POST" else None, college=college, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,6 @@ def html(request, stories, college):
 
 
 def pdf(request, stories, college):
-    from weasyprint import HTML
+    from tandem.core.pdf import write_pdf
 
-    return HTML(string=html(request, stories, college)).write_pdf()
+    return write_pdf(html(request, stories, college))

@@ -57,6 +57,19 @@ MATRIX = {
     "accounts:otp_setup": (None, row(**everyone(REDIR))),
     "accounts:otp_verify": (None, row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR)),
     "core:dashboard": (None, row(**everyone(OK))),
+    # The first-run page: platform operators only, and only while no College exists
+    "core:setup": (None, row(**everyone(GONE))),
+    # Passwords: change your own (signed in); forgotten and one-time links need no sign-in
+    "accounts:password_change": (None, row(**everyone(OK))),
+    "accounts:password_forgotten": (None, row(anonymous=OK, **everyone(OK))),
+    "accounts:password_forgotten_sent": (None, row(anonymous=OK, **everyone(OK))),
+    # People (accounts of the College): College admins only; another College's person answers 404
+    "accounts:people": (None, row(**ADMIN_ONLY)),
+    "accounts:invite": (None, row(**ADMIN_ONLY)),
+    "accounts:person": (lambda w: {"pk": w.leader.pk}, row(**ADMIN_ONLY)),
+    "accounts:person#other-college": (lambda w: {"pk": w.other_admin.pk}, row(**ADMIN_ONLY_GONE)),
+    "accounts:person_action": (lambda w: {"pk": w.leader.pk, "action": "unlock"}, row(**everyone(NOT_ALLOWED))),
+    "accounts:set_password": (lambda w: {"uidb64": "MQ", "token": "not-a-token"}, row(anonymous=OK, **everyone(OK))),
     "core:import": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "tutors:list": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
     "tutors:me": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=REDIR, line_manager=FORBID, leader=FORBID)),
@@ -186,6 +199,8 @@ MATRIX = {
     "pipeline:detail": (lambda w: {"pk": _pipeline().make_entry(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "pipeline:detail#other-college": (lambda w: {"pk": _pipeline().make_entry(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "pipeline:stage": (lambda w: {"pk": _pipeline().make_entry(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:submission": (lambda w: {"pk": _pipeline().make_submission(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:submission#other-college": (lambda w: {"pk": _pipeline().make_submission(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     # Stories (tandem.stories): shown only where consent covers; managed by the admin and QI team
     "stories:library": (None, row(**everyone(OK))),
     "stories:detail": (lambda w: {"pk": _stories().make_story(w).pk}, row(**everyone(OK))),

@@ -14,6 +14,7 @@ SCRIPT = ROOT / ".ci" / "audit-dependencies"
 BANDIT = Path(sys.executable).parent / "bandit"
 
 
+@pytest.mark.slow  # bandit scans the whole tree
 def test_bandit_finds_nothing_at_medium_or_high():
     if not BANDIT.exists():
         pytest.skip("bandit is not installed (make install)")

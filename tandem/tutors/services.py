@@ -1,9 +1,10 @@
 """Writes of tutor records: validated, atomic, audited."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tandem.audit.services import record
+from tandem.core.text import refuse_line_breaks
 
 from .models import Tutor
 
@@ -14,6 +15,12 @@ TUTOR_FIELDS = (
 
 
 def _check(tutor):
+    # A name goes into email subjects and page titles: one line only.
+    refuse_line_breaks({name: getattr(tutor, name) for name in ("first_name", "last_name", "profession", "team")})
+    if tutor.email and tutor.college_id and (
+            Tutor.objects.filter(college_id=tutor.college_id, email__iexact=tutor.email.strip())
+            .exclude(pk=tutor.pk).exists()):
+        raise ValidationError({"email": "Another tutor of the College already has this email address"})
     if tutor.kind == Tutor.Kind.STAFF and tutor.employer_id is None:
         raise ValidationError({"employer": "A staff tutor needs an employer."})
     if tutor.kind == Tutor.Kind.PEER:
@@ -26,12 +33,23 @@ def _check(tutor):
         raise ValidationError({"left_on": "The date they left must be after the date they joined."})
 
 
+def _save(tutor):
+    """Save; a concurrent request that took the same email address first is a field error too."""
+    try:
+        with transaction.atomic():
+            tutor.save()
+    except IntegrityError:
+        if Tutor.objects.filter(college_id=tutor.college_id, email=tutor.email).exclude(pk=tutor.pk).exists():
+            raise ValidationError({"email": "Another tutor of the College already has this email address"}) from None
+        raise
+
+
 @transaction.atomic
 def tutor_create(*, actor, college, **fields):
     tutor = Tutor(college=college, **{k: v for k, v in fields.items() if k in TUTOR_FIELDS})
     _check(tutor)
     tutor.full_clean(exclude=["college", "user"])
-    tutor.save()
+    _save(tutor)
     record(actor=actor, action="create", obj=tutor, fields=[k for k in fields if k in TUTOR_FIELDS])
     return tutor
 
@@ -45,7 +63,7 @@ def tutor_update(*, actor, tutor, **fields):
             changed.append(key)
     _check(tutor)
     tutor.full_clean(exclude=["college", "user"])
-    tutor.save()
+    _save(tutor)
     if changed:
         record(actor=actor, action="update", obj=tutor, fields=changed)
     return tutor

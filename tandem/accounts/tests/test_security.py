@@ -164,6 +164,95 @@ def test_first_sign_in_sets_up_an_authenticator(world, client, otp_on):
     assert AuditEvent.objects.filter(action="two_factor_setup", object_id=str(world.qi.pk)).exists()
 
 
+def _secret_on_page(page):
+    return re.search(r'id="otp-secret"[^>]*>([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+
+
+def _code_from_secret(secret, steps_ahead=0):
+    import base64
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    totp = TOTP(key, 30, 0, 6, 0)
+    totp.time = time.time() + steps_ahead * 30
+    return f"{totp.token():06d}"
+
+
+def test_a_set_up_secret_belongs_to_the_session_that_started_it(world, client, otp_on):
+    """Someone with only the password reads the set-up page first; the real user then sets up
+    their phone. The secret the first one saw must never pass the second factor."""
+    TOTPDevice.objects.filter(user=world.qi).delete()
+    intruder = client.__class__()
+    sign_in(intruder, "qi")
+    seen = _secret_on_page(intruder.get(reverse("accounts:otp_setup")).content.decode())
+    sign_in(client, "qi")
+    page = client.get(reverse("accounts:otp_setup")).content.decode()
+    secret = _secret_on_page(page)
+    assert secret != seen  # a fresh secret for this session...
+    assert TOTPDevice.objects.filter(user=world.qi).count() == 1  # ...and the intruder's set-up is gone
+    assert client.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(secret)}).status_code == 302
+    # The intruder's secret passes neither the set-up nor the sign-in check.
+    assert intruder.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(seen)})["Location"].startswith(
+        reverse("accounts:otp_verify"))
+    refused = intruder.post(reverse("accounts:otp_verify"), {"code": _code_from_secret(seen)})
+    assert refused.status_code == 200 and "That code is not right" in refused.content.decode()
+    assert intruder.get("/")["Location"].startswith(reverse("accounts:otp_verify"))
+    assert client.get("/").status_code == 200
+
+
+def test_an_unconfirmed_secret_cannot_be_confirmed_by_another_session(world, client, otp_on):
+    TOTPDevice.objects.filter(user=world.qi).delete()
+    sign_in(client, "qi")
+    secret = _secret_on_page(client.get(reverse("accounts:otp_setup")).content.decode())
+    other = client.__class__()
+    sign_in(other, "qi")  # never opened the set-up page: it may not confirm this session's device
+    response = other.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(secret)})
+    assert response.status_code == 200 and not TOTPDevice.objects.filter(user=world.qi, confirmed=True).exists()
+
+
+def test_a_set_up_runs_out_after_10_minutes(world, client, otp_on):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.privacy import retention
+
+    TOTPDevice.objects.filter(user=world.qi).delete()
+    sign_in(client, "qi")
+    secret = _secret_on_page(client.get(reverse("accounts:otp_setup")).content.decode())
+    TOTPDevice.objects.filter(user=world.qi).update(created_at=timezone.now() - timedelta(minutes=11))
+    response = client.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(secret)})
+    page = response.content.decode()
+    assert response.status_code == 200 and "it lasts 10 minutes" in page
+    assert not TOTPDevice.objects.filter(user=world.qi, confirmed=True).exists()
+    fresh = _secret_on_page(page)
+    assert fresh != secret and TOTPDevice.objects.filter(user=world.qi).count() == 1  # the old one is deleted
+    assert client.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(fresh)}).status_code == 302
+    # `tandem retention` removes set-ups left unfinished (and their secrets).
+    TOTPDevice.objects.filter(user=world.manager).delete()
+    stale = TOTPDevice.objects.create(user=world.manager, name="Authenticator app", confirmed=False)
+    TOTPDevice.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    recent = TOTPDevice.objects.create(user=world.admin, name="Authenticator app", confirmed=False)
+    retention.run()
+    assert not TOTPDevice.objects.filter(pk=stale.pk).exists()
+    assert TOTPDevice.objects.filter(pk=recent.pk).exists() and TOTPDevice.objects.filter(pk=world.totp["admin"].pk).exists()
+
+
+def test_the_session_key_changes_when_the_second_factor_is_passed(world, client, otp_on):
+    sign_in(client, "admin")
+    before = client.session.session_key
+    assert client.post(reverse("accounts:otp_verify"), {"code": code_for(world.totp["admin"])}).status_code == 302
+    assert client.session.session_key != before and not Session.objects.filter(session_key=before).exists()
+    assert client.get("/").status_code == 200
+    TOTPDevice.objects.filter(user=world.qi).delete()
+    other = client.__class__()
+    sign_in(other, "qi")
+    secret = _secret_on_page(other.get(reverse("accounts:otp_setup")).content.decode())
+    before = other.session.session_key
+    assert other.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(secret)}).status_code == 302
+    assert other.session.session_key != before and not Session.objects.filter(session_key=before).exists()
+    assert other.get("/").status_code == 200
+
+
 def test_other_roles_need_no_second_factor(world, client, otp_on):
     for username in ("tutor", "leader"):
         client.logout()

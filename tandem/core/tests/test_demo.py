@@ -27,7 +27,7 @@ from tandem.demo.simulate import TODAY
 from tandem.qi.measures import goal_for, series
 from tandem.tutors.models import Tutor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # generates the whole demo College three times
 
 PASSWORD = "tandem-demo"
 

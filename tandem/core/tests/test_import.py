@@ -497,6 +497,7 @@ def load_command():
     return load_command_class("tandem.core", "import")
 
 
+@pytest.mark.slow  # migrates a database in a subprocess
 def test_the_real_tandem_command_exits_2_without_a_traceback(tmp_path):
     """End to end, in a separate process with its own migrated database file."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
@@ -609,6 +610,7 @@ def test_random_bytes_never_raise(base, tutors, kind, data):
     _never_raises_and_never_half_writes(base, kind, data)
 
 
+@pytest.mark.slow  # 300 examples
 @hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(["tutors", "courses"]), body=csvish, header=st.booleans())
 def test_random_csvish_text_never_raises(base, tutors, kind, body, header):

@@ -99,3 +99,28 @@ def test_twenty_parallel_mark_paid_requests_make_one_transition(world, tmp_path)
 
         assert in_threads(post) == [302] * N
         assert outcome(payment.pk) == ("paid", 1)
+
+
+def test_parallel_generations_report_and_audit_only_what_each_created(world, tmp_path):
+    """Four *Generate payments* at once: together they report each new payment once, and each
+    payment has one "create" audit row (not one per racer)."""
+    import datetime as dt
+
+    from .factories import deliver, rate_card
+
+    rate_card(world.college, dt.date(2019, 4, 1), pays=("delivery", "preparation"))
+    for week in range(6):
+        deliver(world.run, dt.date(2019, 9, 3) + dt.timedelta(days=7 * week), [world.peer, world.staff])
+    with database_as_deployed(tmp_path):
+        results = in_threads(lambda: services.generate_payments(actor=world.admin, college=world.college), n=4)
+
+        def read():
+            return (Payment.objects.count(),
+                    AuditEvent.objects.filter(action="create", object_type="payments.Payment").count(),
+                    AuditEvent.objects.filter(action="generate").count())
+
+        total, create_rows, generate_rows = in_threads(read, n=1)[0]
+    assert total > 0
+    assert sum(results) == total, results
+    assert sorted(results)[:3] == [0, 0, 0]
+    assert create_rows == total and generate_rows == 1

@@ -14,7 +14,7 @@ from tandem.payments.models import (Expense, PayPolicy, PayYear, Payment, Paymen
                                     WorkLog)
 from tandem.payments.parity import breaches_by_month
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # generates the whole demo College
 
 
 def clear(college):

@@ -161,3 +161,12 @@ def test_pay_year_label(world):
     for bad in ("2019/21", "2019-20", "19/20", "abc"):
         with pytest.raises(ValidationError):
             services.pay_year_start(bad)
+
+
+def test_neutralise_parts_after_a_separator():
+    """A spreadsheet set to split cells at ";" (or tab, ",", "|") must not find a formula either."""
+    for risky, safe in (("Pat;=HYPERLINK(\"http://x\")", "Pat;'=HYPERLINK(\"http://x\")"),
+                        ("Pat; +1", "Pat; '+1"), ("a,@cmd", "a,'@cmd"), ("x\t-2", "x\t'-2"), ("a|=1", "a|'=1"),
+                        ("=A;=B", "'=A;'=B")):
+        assert services.neutralise(risky) == safe
+    assert services.neutralise("Smith-Jones; nurse") == "Smith-Jones; nurse"

@@ -119,6 +119,20 @@ def test_export_neutralises_formula_cells(paid_world, client):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
+def test_export_quotes_every_cell_for_semicolon_locales(paid_world, client):
+    w = paid_world
+    Tutor.objects.filter(pk=w.peer.pk).update(last_name="Peer;=HYPERLINK(\"http://x\")")
+    generate(client, w)
+    client.post(reverse("payments:approve"), {"scope": "all", "query": ""})
+    text = client.get(reverse("payments:export")).content.decode()
+    for line in text.splitlines():
+        assert line.startswith('"') and line.endswith('"'), line
+    # Read with ";" as the separator, as a spreadsheet in such a locale does: no cell is a formula.
+    for row in csv.reader(io.StringIO(text), delimiter=";"):
+        for cell in row:
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")), cell
+
+
 def test_other_colleges_payment_is_404(paid_world, client):
     w = paid_world
     generate(client, w)

@@ -12,6 +12,7 @@ from tandem.planning.present import PlanView, status_payload
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # plans, then solves the what-if
 def test_a_job_plans_the_small_college_with_progress_and_what_if(small):
     college, admin, wl = small
     job = services.job_start(actor=admin, wish_list=wl, time_limit=4, what_if=True)

@@ -118,12 +118,18 @@ def test_subject_access_command(world, peer_story, tmp_path):
 def test_subject_access_page(world, peer_story, client):
     client.force_login(world.admin)
     assert client.get(reverse("privacy:home")).status_code == 200
-    response = client.get(reverse("privacy:home"), {"tutor": world.peer.pk, "format": "json"})
+    # A GET never exports (nor writes audit rows): the export is a POST.
+    before = AuditEvent.objects.count()
+    page = client.get(reverse("privacy:home"), {"tutor": world.peer.pk, "format": "json"})
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert AuditEvent.objects.count() == before
+    assert 'method="post"' in client.get(reverse("privacy:home")).content.decode()
+    response = client.post(reverse("privacy:home"), {"tutor": world.peer.pk, "format": "json"})
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     assert "attachment" in response["Content-Disposition"]
     assert json.loads(response.content)["subject"]["tutor"]["id"] == world.peer.pk
     # Another College's tutor cannot be chosen.
-    refused = client.get(reverse("privacy:home"), {"tutor": world.other_tutor.pk, "format": "json"})
+    refused = client.post(reverse("privacy:home"), {"tutor": world.other_tutor.pk, "format": "json"})
     assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
 
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from tandem.release.models import PipelineEntry, PipelineStageChange
+from tandem.release.models import PipelineEntry, PipelineStageChange, PipelineSubmission
 
 
 def make_entry(w, *, college=None, email="alex.keen@example.nhs.uk", stage="interested", on=dt.date(2019, 4, 2)):
@@ -8,3 +8,10 @@ def make_entry(w, *, college=None, email="alex.keen@example.nhs.uk", stage="inte
                                          profession="Occupational therapist", team="Early intervention", stage=stage)
     PipelineStageChange.objects.create(entry=entry, stage=stage, on=on)
     return entry
+
+
+def make_submission(w, *, college=None, entry=None):
+    """A post of the public form that matched an existing record, waiting for review."""
+    entry = entry or make_entry(w, college=college, email=f"sub{PipelineEntry.objects.count()}@example.nhs.uk")
+    return PipelineSubmission.objects.create(college=entry.college, entry=entry, name="Someone Else",
+                                             work_email=entry.work_email, profession="Nurse", team="Crisis team")

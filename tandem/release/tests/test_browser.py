@@ -121,10 +121,11 @@ def test_another_line_manager_gets_404(page, w):
 
 
 def test_pipeline_and_story_pages_are_accessible(page, w):
-    from tandem.release.tests.pipeline_factories import make_entry
+    from tandem.release.tests.pipeline_factories import make_entry, make_submission
     from tandem.stories.tests.factories import make_story
 
     entry = make_entry(w)
+    submission = make_submission(w, entry=entry)  # a public-form post matching the entry, to review
     story = make_story(w, scope="external", pull_quote="changed how I listen")
     page.goto(reverse("pipeline:interested", args=[w.college.slug]))
     assert_accessible(page)
@@ -133,6 +134,7 @@ def test_pipeline_and_story_pages_are_accessible(page, w):
     assert_accessible(page)
     sign_in(page, "qi", "pw-qi")
     for path in (reverse("pipeline:list"), reverse("pipeline:detail", args=[entry.pk]), reverse("pipeline:stage", args=[entry.pk]),
+                 reverse("pipeline:submission", args=[submission.pk]),
                  reverse("pipeline:add"), reverse("pipeline:funnel"), reverse("stories:library"),
                  reverse("stories:detail", args=[story.pk]), reverse("stories:manage"), reverse("stories:add"),
                  reverse("stories:manage_story", args=[story.pk]), reverse("stories:edit", args=[story.pk]),

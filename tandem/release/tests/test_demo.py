@@ -17,23 +17,34 @@ from tandem.stories import services as story_services
 from tandem.stories.models import Consent, Story
 from tandem.stories.selectors import stories_for_channel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 RR = ReleaseRequest
 
 
-@pytest.fixture
-def college():
+@pytest.fixture(scope="module")
+def demo_college(django_db_setup, django_db_blocker):
+    """The demo College, generated once for the module in a transaction of its own that is rolled
+    back at the module's end; each test runs in a savepoint inside it (its changes rolled back)."""
     generate = pytest.importorskip("tandem.demo.generate").generate
-    summary = generate(seed=2019)
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = generate(seed=2019)
+        # generate() already ran these areas' demos; clear their records so each test populates
+        # them itself from a known random stream.
+        RR.objects.all().delete()
+        ReleaseBudget.objects.all().delete()
+        PipelineEntry.objects.all().delete()
+        Story.objects.all().delete()
+        yield summary["college"]
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def college(demo_college):
     from tandem.core.models import College
 
-    # generate() already ran these areas' demos; clear their records so each test populates
-    # them itself from a known random stream.
-    RR.objects.all().delete()
-    ReleaseBudget.objects.all().delete()
-    PipelineEntry.objects.all().delete()
-    Story.objects.all().delete()
-    return College.objects.get(slug=summary["college"])
+    return College.objects.get(slug=demo_college)
 
 
 def rates(college, before_year):

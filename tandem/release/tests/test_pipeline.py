@@ -8,7 +8,7 @@ from django.urls import reverse
 from tandem.audit.models import AuditEvent
 from tandem.qi.measures import REGISTRY
 from tandem.release import pipeline_services as services
-from tandem.release.models import PipelineEntry, PipelineStageChange
+from tandem.release.models import PipelineEntry, PipelineStageChange, PipelineSubmission
 from tandem.release.pipeline_selectors import funnel
 
 pytestmark = pytest.mark.django_db
@@ -61,28 +61,34 @@ def test_public_form_is_rate_limited_per_address(world, client, settings):
     for _ in range(5):
         assert client.post(url(world), {**FORM, "name": ""}).status_code == 200  # invalid posts count too
     response = client.post(url(world), FORM)
-    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert response.status_code == 429 and "sent too many times" in response.content.decode()
     assert not PipelineEntry.objects.exists()
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert other.post(url(world), FORM).status_code == 302
 
 
-def test_second_submission_updates_without_revealing(world, client):
-    client.post(url(world), FORM)
+def test_second_submission_changes_nothing_and_reveals_nothing(world, client):
+    first = client.post(url(world), FORM)
     response = client.post(url(world), {**FORM, "work_email": "alex.keen@example.nhs.uk", "team": "Crisis team"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == first["Location"]  # the same answer
     entry = PipelineEntry.objects.get()
-    assert entry.team == "Crisis team" and entry.changes.count() == 1
+    assert entry.team == "Early intervention" and entry.changes.count() == 1
+    submission = PipelineSubmission.objects.get()
+    assert submission.entry == entry and submission.team == "Crisis team"
 
 
-def test_lapsed_person_becomes_interested_again(world):
+def test_lapsed_person_becomes_interested_again_once_the_college_agrees(world):
     entry = services.entry_create(actor=world.admin, college=world.college, name="Bo", work_email="bo@example.nhs.uk",
                                   profession="Nurse", team="Ward 3", stage="lapsed", on=dt.date(2018, 1, 5))
-    services.interest_submit(college=world.college, name="Bo", work_email="BO@example.nhs.uk", profession="Nurse",
-                             team="Ward 3", today=dt.date(2019, 4, 1))
+    submission = services.interest_submit(college=world.college, name="Bo", work_email="BO@example.nhs.uk",
+                                          profession="Nurse", team="Ward 4", today=dt.date(2019, 4, 1))
     entry.refresh_from_db()
-    assert entry.stage == "interested"
-    assert list(entry.changes.values_list("stage", flat=True)) == ["lapsed", "interested"]
+    assert entry.stage == "lapsed" and entry.team == "Ward 3"  # the form alone changes nothing
+    services.submission_use(actor=world.qi, submission=submission, today=dt.date(2019, 4, 2))
+    entry.refresh_from_db()
+    assert entry.stage == "interested" and entry.team == "Ward 4"
+    assert list(entry.changes.values_list("stage", "recorded_by")) == [("lapsed", world.admin.pk), ("interested", world.qi.pk)]
+    assert not PipelineSubmission.objects.exists()
 
 
 def test_stage_changes_and_tutor_link(world, client):

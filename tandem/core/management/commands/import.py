@@ -3,7 +3,8 @@ import sys
 
 from django.conf import settings
 
-from tandem.core.csv_import import human_size, import_file
+from tandem.core.csv_import import human_size
+from tandem.core.importers import KINDS, import_file
 from tandem.core.management.base import TandemCommand, UsageError
 from tandem.core.models import College
 
@@ -14,13 +15,15 @@ class ImportRefused(Exception):
 
 class Command(TandemCommand):
     help = (
-        "Import tutors or courses from a CSV file. Every row is checked first: if any row has a "
-        "problem, each is printed on stderr, nothing is written and the exit status is 2."
+        "Import tutors or courses from a CSV file, or past session registers from a CSV or Excel (.xlsx) "
+        "file. Every row is checked first: if any row has a problem, each is printed on stderr, nothing "
+        "is written and the exit status is 2."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["tutors", "courses"], help="What the file holds")
-        parser.add_argument("file", help="The CSV file (UTF-8 or Windows-1252; the first row holds the column names)")
+        parser.add_argument("kind", choices=KINDS, help="What the file holds")
+        parser.add_argument("file", help="The CSV file (UTF-8 or Windows-1252; the first row holds the column names); "
+                                         "for sessions also an Excel workbook (.xlsx, first sheet)")
         parser.add_argument("--college", default=None, help="College slug (default: the only College)")
 
     def run_from_argv(self, argv):
@@ -51,6 +54,8 @@ class Command(TandemCommand):
             raise ImportRefused
         noun = kind if result.count != 1 else kind[:-1]
         self.stdout.write(f"Imported {result.count} {noun}.")
+        for note in result.notes:
+            self.stdout.write(f"{note}.")
 
     @staticmethod
     def college(slug):
