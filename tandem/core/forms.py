@@ -60,3 +60,37 @@ class SetupForm(forms.Form):
     admin_email = forms.EmailField(label="The College admin's email address",
                                    error_messages={"required": "Enter the College admin's email address",
                                                    "invalid": "Enter an email address like name@example.nhs.uk"})
+
+
+# Plain English for Django's stock messages ("Ensure this value has at most 200 characters"),
+# used where a form has not said something better for the field.
+PLAIN_MESSAGES = {
+    "max_length": "Enter at most %(limit_value)d characters (this has %(show_value)d)",
+    "min_length": "Enter at least %(limit_value)d characters (this has %(show_value)d)",
+    "max_digits": "Enter a number with at most %(max)s digits",
+    "max_decimal_places": "Enter a number with at most %(max)s decimal places",
+    "max_whole_digits": "Enter a smaller number",
+    "min_value": "Enter %(limit_value)s or more",
+    "max_value": "Enter %(limit_value)s or less",
+    "invalid_pk_value": "Choose from the list",
+    "invalid_list": "Choose from the list",
+    "invalid_choice": "Choose from the list",
+}
+
+
+def plain_errors(form):
+    """Replace each field's stock Django messages (not those the form chose) with plain English."""
+    for field in form.fields.values():
+        stock = {}
+        for cls in reversed(type(field).__mro__):
+            stock.update({k: str(v) for k, v in getattr(cls, "default_error_messages", {}).items()})
+        for code, message in PLAIN_MESSAGES.items():
+            if code not in field.error_messages or str(field.error_messages[code]) == stock.get(code):
+                field.error_messages[code] = message
+    return form
+
+
+class PlainForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_errors(self)

@@ -9,6 +9,7 @@ from tandem.accounts.emails import set_password_link
 from tandem.accounts.rules import can, is_platform_operator
 from tandem.core import clock
 from tandem.courses.selectors import current_term, unrecorded_count, visible_runs, with_gap_flags
+from tandem.release.selectors import pending_count
 from tandem.qi.charts import outcome_chart
 
 from . import importers
@@ -45,6 +46,7 @@ def dashboard(request):
         "own_clock": college is not None and college.clock_date is not None,
         "manage": can(request.user, "manage_courses"),
         "unrecorded": unrecorded_count(request.user, today) if college and can(request.user, "record_sessions") else None,
+        "decisions": pending_count(request.user),
     }
     return render(request, "core/dashboard.jinja", context)
 

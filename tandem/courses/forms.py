@@ -3,7 +3,7 @@ these only turn what was typed into values (and say plainly when it is not one).
 
 from django import forms
 
-from tandem.core.forms import date_field
+from tandem.core.forms import PlainForm, date_field, plain_errors
 from tandem.core.models import Room
 from tandem.tutors.models import Tutor
 
@@ -50,6 +50,7 @@ class CourseForm(forms.ModelForm):
         self.fields["number_of_sessions"].min_value = 1
         self.fields["number_of_sessions"].widget.attrs["min"] = 1
         self.fields["hours_per_session"].widget.attrs["step"] = "0.25"
+        plain_errors(self)
 
     def clean_number_of_sessions(self):
         value = self.cleaned_data["number_of_sessions"]
@@ -78,7 +79,7 @@ class RoomChoice(forms.ModelChoiceField):
         return f"{room.site.name}, {room.name} (seats {room.capacity})"
 
 
-class RunForm(forms.Form):
+class RunForm(PlainForm):
     term = forms.ModelChoiceField(label="Term", queryset=None, empty_label="Choose a term",
                                   error_messages={"required": "Choose the term", "invalid_choice": "Choose a term from the list"})
     weekday = forms.TypedChoiceField(label="Day of the week", coerce=int,
@@ -105,8 +106,18 @@ class RunForm(forms.Form):
         self.fields["term"].queryset = college.terms.order_by("-starts_on")
         self.fields["room"].queryset = Room.objects.filter(site__college=college).select_related("site")
 
+    def clean(self):
+        data = super().clean()
+        room, online, capacity = data.get("room"), data.get("online"), data.get("capacity")
+        if online and room is not None:
+            self.add_error("room", "An online run has no room: choose “No room (online)” or untick Online")
+        elif room is not None and capacity and capacity > room.capacity:
+            self.add_error("capacity", f"{room} seats {room.capacity}: choose a bigger room or at most "
+                                       f"{room.capacity} places")
+        return data
 
-class AssignForm(forms.Form):
+
+class AssignForm(PlainForm):
     tutor = forms.ModelChoiceField(label="Tutor", queryset=None, widget=forms.RadioSelect, empty_label=None,
                                    error_messages={"required": "Choose the tutor to put on the run",
                                                    "invalid_choice": "Choose a tutor from the list"})
@@ -119,12 +130,12 @@ class AssignForm(forms.Form):
         self.fields["tutor"].queryset = Tutor.objects.filter(pk__in=[t.pk for t in candidates])
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(PlainForm):
     asked_by = forms.CharField(label="Who asked for this", max_length=200, required=False)
     note = forms.CharField(label="Note", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RunCancelForm(forms.Form):
+class RunCancelForm(PlainForm):
     cancel_reason = forms.ChoiceField(label="Why is the run cancelled?", widget=forms.RadioSelect,
                                       choices=CourseRun.CancelReason.choices,
                                       error_messages={"required": "Choose why the run is cancelled",
@@ -133,7 +144,7 @@ class RunCancelForm(forms.Form):
                                   help_text="Needed when the reason is Other")
 
 
-class SessionRecordForm(forms.Form):
+class SessionRecordForm(PlainForm):
     DELIVERED, CANCELLED = "delivered", "cancelled"
     outcome = forms.ChoiceField(label="What happened?", widget=forms.RadioSelect,
                                 choices=[(DELIVERED, "It was delivered"), (CANCELLED, "It was cancelled")],
@@ -176,7 +187,7 @@ class SessionRecordForm(forms.Form):
         return data
 
 
-class BulkRecordForm(forms.Form):
+class BulkRecordForm(PlainForm):
     sessions = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple,
                                               error_messages={"required": "Choose at least one session to record",
                                                               "invalid_choice": "Choose sessions from the list"})

@@ -55,7 +55,9 @@ def session_record(request, pk):
     on_run = list(run.tutors.all())
     tutors, stand_ins = _who_may_have_delivered(session)
     if correcting:
-        initial = {"outcome": session.status, "delivered_by": list(session.delivered_by.values_list("pk", flat=True)),
+        # A cancelled session corrected to delivered: the run's tutors are ticked, as when first recording.
+        delivered = list(session.delivered_by.values_list("pk", flat=True)) or [t.pk for t in on_run]
+        initial = {"outcome": session.status, "delivered_by": delivered,
                    "head_count": session.head_count, "cancel_reason": session.cancel_reason,
                    "cancel_note": session.cancel_note}
     else:

@@ -33,7 +33,9 @@ def visible_runs(user):
     if user.role == Role.TUTOR:
         qs = qs.filter(pk__in=CourseRun.objects.filter(tutors__user=user).values("pk"))
     elif user.role == Role.LINE_MANAGER:
-        qs = qs.filter(pk__in=CourseRun.objects.filter(tutors__line_manager=user).values("pk"))
+        # Their staff's runs, and any run a release request to them is about (to decide it).
+        qs = qs.filter(Q(pk__in=CourseRun.objects.filter(tutors__line_manager=user).values("pk"))
+                       | Q(pk__in=CourseRun.objects.filter(release_requests__manager=user).values("pk")))
     return qs.select_related("course", "term", "room__site").prefetch_related(
         Prefetch("tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind"))
     )

@@ -156,7 +156,8 @@ def run_create(*, actor, course, term, weekday, start_time, end_time, start_date
         _check_same_college(course.college, tutors, "tutors")
         run.tutors.set(tutors)
         RunTutorChange.objects.bulk_create([
-            RunTutorChange(run=run, tutor=t, action=RunTutorChange.Action.ADDED, changed_by=_user(actor))
+            RunTutorChange(run=run, tutor=t, action=RunTutorChange.Action.ADDED, changed_by=_user(actor),
+                           changed_at=clock.now(course.college))
             for t in tutors
         ])
         record(actor=actor, action="assign", obj=run, fields=["tutors"])
@@ -177,15 +178,22 @@ def run_update(*, actor, run, term, weekday, start_time, end_time, start_date, o
     sessions = list(run.sessions.order_by("date"))
     recorded = [s for s in sessions if s.status != Session.Status.SCHEDULED]
     weeks = len(sessions) if weeks is None else weeks
-    _check_run(course=run.course, term=term, weekday=weekday, start_time=start_time, end_time=end_time,
-               start_date=start_date, online=online, room=room, capacity=capacity, weeks=weeks)
+    # What is already recorded happened: it decides first (a clearer message than the term's dates).
     if recorded and (start_date != run.start_date or weekday != run.weekday or term != run.term):
-        raise ValidationError({"start_date": (
+        field = "term" if term != run.term else "start_date"
+        raise ValidationError({field: (
             f"{len(recorded)} session{'s' if len(recorded) != 1 else ''} of this run "
             f"{'are' if len(recorded) != 1 else 'is'} already recorded, so the term, day and start date stay as they are."
         )})
-    if weeks < len(recorded):
-        raise ValidationError({"weeks": f"{len(recorded)} sessions are already recorded: the run has at least {len(recorded)} weeks."})
+    if recorded:
+        last = max(s.date for s in recorded)
+        needed = (last - run.start_date).days // 7 + 1
+        if weeks < needed:
+            raise ValidationError({"weeks": (
+                f"The session of {last:%d %B %Y} is already recorded, in week {needed} of the run: "
+                f"the run keeps at least {needed} weeks.")})
+    _check_run(course=run.course, term=term, weekday=weekday, start_time=start_time, end_time=end_time,
+               start_date=start_date, online=online, room=room, capacity=capacity, weeks=weeks)
     fields = dict(term=term, weekday=weekday, start_time=start_time, end_time=end_time, start_date=start_date,
                   online=online, room=None if online else room, capacity=capacity)
     changed = [k for k, v in fields.items() if getattr(run, k) != v]
@@ -235,7 +243,7 @@ def run_assign_tutor(*, actor, run, tutor, asked_by="", note=""):
     run.tutors.add(tutor)
     RunTutorChange.objects.create(run=run, tutor=tutor, action=RunTutorChange.Action.ADDED,
                                   asked_by=(asked_by or "").strip()[:200], note=(note or "").strip()[:500],
-                                  changed_by=_user(actor))
+                                  changed_by=_user(actor), changed_at=clock.now(run.course.college))
     record(actor=actor, action="assign", obj=run, fields=["tutors"])
     return run
 
@@ -248,7 +256,7 @@ def run_remove_tutor(*, actor, run, tutor, asked_by="", note=""):
     run.tutors.remove(tutor)
     RunTutorChange.objects.create(run=run, tutor=tutor, action=RunTutorChange.Action.REMOVED,
                                   asked_by=(asked_by or "").strip()[:200], note=(note or "").strip()[:500],
-                                  changed_by=_user(actor))
+                                  changed_by=_user(actor), changed_at=clock.now(tutor.college))
     record(actor=actor, action="unassign", obj=run, fields=["tutors"])
     return run
 
@@ -457,7 +465,7 @@ def run_from_register(*, actor, course, term, reference, sessions, online=False,
         run.tutors.add(*new)
         RunTutorChange.objects.bulk_create([
             RunTutorChange(run=run, tutor=t, action=RunTutorChange.Action.ADDED, asked_by="Past register",
-                           changed_by=_user(actor)) for t in new])
+                           changed_by=_user(actor), changed_at=clock.now(course.college)) for t in new])
     if run.start_date > first["date"]:
         run.start_date, run.weekday = first["date"], first["date"].weekday()
         run.save(update_fields=["start_date", "weekday"])

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.accounts.rules import can, requires
 from tandem.core import clock
 from tandem.core.forms import add_service_errors
-from tandem.release.selectors import release_status_for_runs
+from tandem.release.selectors import release_detail_for_run, release_status_for_runs
 from tandem.tutors.models import Tutor
 
 from . import selectors, services
@@ -129,7 +129,10 @@ def run_detail(request, pk):
     sessions = run.sessions.prefetch_related("delivered_by").order_by("date")
     manage = can(request.user, "manage_courses")
     tutors = list(run.tutors.all())
+    releases, unreleased = release_detail_for_run(run)
+    asked = {r["tutor"].pk for r in releases}
     context = {
+        "releases": releases, "unreleased": unreleased, "asked": asked,
         "title": str(run), "section": SECTION_TIMETABLE, "run": run, "sessions": sessions,
         "release_status": release_status_for_runs([run]), "manage": manage, "today": clock.today(request.user),
         "missing": services.missing_kinds(tutors), "tutors": tutors,
@@ -148,10 +151,7 @@ def run_detail(request, pk):
 
 
 def _run_fields(form):
-    data = dict(form.cleaned_data)
-    if data.get("online"):
-        data["room"] = None
-    return data
+    return dict(form.cleaned_data)
 
 
 @require_http_methods(["GET", "POST"])
@@ -211,7 +211,9 @@ def run_assign(request, pk):
         kind = Tutor.Kind.STAFF if run.n_peer and not run.n_staff else Tutor.Kind.PEER
     everyone = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     candidates = selectors.candidate_tutors(run, kind, everyone=everyone)
-    form = AssignForm(request.POST if request.method == "POST" else None, candidates=candidates)
+    chosen = request.GET.get("tutor", "")
+    form = AssignForm(request.POST if request.method == "POST" else None, candidates=candidates,
+                      initial={"tutor": int(chosen)} if chosen.isascii() and chosen.isdigit() else None)
     if request.method == "POST" and form.is_valid():
         tutor = form.cleaned_data["tutor"]
         try:

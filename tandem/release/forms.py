@@ -52,7 +52,7 @@ class SessionsField(forms.ModelMultipleChoiceField):
 
 
 class RunRequestForm(forms.Form):
-    sessions = SessionsField(label="Sessions you ask release for", queryset=None,
+    sessions = SessionsField(label="Sessions to ask release for", queryset=None,
                              error_messages={"required": "Choose at least one session"})
     purpose = forms.CharField(label="What the release is for", widget=forms.Textarea,
                               help_text="For example, co-delivering the course with a peer tutor, and preparing each session",

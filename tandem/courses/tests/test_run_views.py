@@ -59,9 +59,40 @@ def test_bad_runs_are_refused_and_nothing_is_written(world, client, over, messag
 
 def test_an_online_run_has_no_room(world, client):
     client.force_login(world.admin)
-    client.post(reverse("courses:run_create", args=[world.course.pk]), run_post(world, online="on", weeks="2"))
+    body = client.post(reverse("courses:run_create", args=[world.course.pk]),
+                       run_post(world, online="on", weeks="2")).content.decode()
+    assert "An online run has no room" in body
+    client.post(reverse("courses:run_create", args=[world.course.pk]), run_post(world, online="on", weeks="2", room=""))
     run = CourseRun.objects.filter(course=world.course).latest("pk")
     assert run.online and run.room is None and run.sessions.count() == 2
+
+
+def test_more_places_than_the_room_seats_is_refused(world, client):
+    client.force_login(world.admin)
+    body = client.post(reverse("courses:run_create", args=[world.course.pk]), run_post(world, capacity="30")).content.decode()
+    assert "Riverside Hub, Room 1 seats 16: choose a bigger room or at most 16 places" in body
+    assert CourseRun.objects.filter(course=world.course).count() == 2
+
+
+def test_weeks_cannot_drop_a_recorded_session_and_the_term_stays(world, client):
+    from tandem.core.models import Term
+    from tandem.courses import services
+
+    run = services.run_create(actor=world.admin, course=world.course, term=world.term, weekday=1,
+                              start_time=dt.time(10), end_time=dt.time(12), start_date=dt.date(2019, 10, 1),
+                              room=world.room, tutors=[world.peer, world.staff])
+    third = run.sessions.order_by("date")[2]
+    services.session_record_delivery(actor=world.admin, session=third, tutors=[world.peer, world.staff])
+    client.force_login(world.admin)
+    url = reverse("courses:run_edit", args=[run.pk])
+    body = client.post(url, run_post(world, weekday="1", start_date="2019-10-01", start_time="10:00",
+                                     end_time="12:00", weeks="2")).content.decode()
+    assert "The session of 15 October 2019 is already recorded, in week 3 of the run" in body
+    assert run.sessions.count() == 4
+    spring = Term.objects.create(college=world.college, season="spring", year=2020, starts_on=dt.date(2020, 1, 6),
+                                 ends_on=dt.date(2020, 3, 27))
+    body = client.post(url, run_post(world, term=spring.pk, weekday="1", start_date="2019-10-01")).content.decode()
+    assert "already recorded, so the term, day and start date stay as they are" in body
 
 
 def test_the_empty_run_form_says_what_is_missing(world, client):
@@ -227,3 +258,35 @@ def test_a_run_whose_every_session_was_cancelled_is_completed(world):
     services.session_cancel(actor=world.admin, session=world.session, reason="venue")
     world.run.refresh_from_db()
     assert world.run.status == "completed"
+
+
+def test_a_part_approved_release_leaves_the_unreleased_sessions_marked(world, client):
+    from tandem.release import services as release
+
+    world.college.clock_date = dt.date(2019, 9, 1)  # the sessions are still to come
+    world.college.save()
+    sessions = [Session.objects.create(run=world.gap_run, date=dt.date(2019, 9, 5) + dt.timedelta(weeks=i),
+                                       start_time=dt.time(14), end_time=dt.time(16)) for i in range(4)]
+    rr = release.release_request_create(actor=world.admin, tutor=world.staff, kind="run", run=world.gap_run,
+                                        sessions=sessions, purpose="Co-deliver with Pat")
+    client.force_login(world.admin)
+    page = client.get(reverse("courses:run", args=[world.gap_run.pk])).content.decode()
+    assert "Sam Staff: release requested, waiting for Manager Persona" in " ".join(page.split())
+    # The line manager may open the run the request is about, before deciding.
+    client.force_login(world.manager)
+    assert client.get(reverse("courses:run", args=[world.gap_run.pk])).status_code == 200
+    release.release_decide(actor=world.manager, release_request=rr, decision="approve_part", sessions=sessions[:1])
+    client.force_login(world.admin)
+    page = " ".join(client.get(reverse("courses:run", args=[world.gap_run.pk])).content.decode().split())
+    assert "released by Manager Persona for 1 of the 4 sessions asked for" in page
+    assert "3 sessions without a released staff tutor" in page
+    assert page.count("No released staff tutor") == 3
+
+
+def test_put_on_the_run_from_the_gap_list_chooses_that_tutor(world, client):
+    client.force_login(world.admin)
+    page = client.get(reverse("courses:run", args=[world.gap_run.pk])).content.decode()
+    link = f"/courses/runs/{world.gap_run.pk}/tutors/add/?kind=staff&amp;tutor={world.staff.pk}"
+    assert link in page
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(rf'value="{world.staff.pk}"\s+checked', form)

@@ -83,7 +83,7 @@ def test_tutor_asks_and_line_manager_approves(page, w):
     assert rr.status == "approved" and rr.decided_by == w.manager
     assert mail.outbox[-1].to == ["sam@example.nhs.uk"] and "approved" in mail.outbox[-1].body
     page.goto(reverse("courses:run", args=[w.run.pk]))
-    assert "Sam Staff: released by their line manager" in page.content()
+    assert "Sam Staff: released by Manager Persona for 2 sessions" in " ".join(page.locator("main").inner_text().split())
     assert_accessible(page)
     page.goto(reverse("courses:timetable") + f"?term={w.term.pk}")
     assert page.locator("strong.nhsuk-tag", has_text="Released").count() == 1

@@ -276,7 +276,7 @@ def test_run_page_and_timetable_show_release(w, client):
     ask(w)
     client.force_login(w.admin)
     page = client.get(reverse("courses:run", args=[w.run.pk])).content.decode()
-    assert "Sam Staff: release requested, waiting for a decision" in page
+    assert "Sam Staff: release requested, waiting for Manager Persona's decision" in " ".join(page.split())
     page = client.get(reverse("courses:timetable") + f"?term={w.term.pk}").content.decode()
     assert "Release pending" in page
     # A run without a staff tutor still renders (nothing to show).

@@ -32,7 +32,7 @@ def test_tutor_asks_in_two_steps(w, client, django_capture_on_commit_callbacks):
     page = client.get(step2)
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Sessions you ask release for" in body and "Tue 03 Sep 2019" in body
+    assert "Sessions to ask release for" in body and "Tue 03 Sep 2019" in body
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(step2, {"sessions": [w.session.pk, w.session2.pk], "purpose": "Co-deliver the course"})
     rr = ReleaseRequest.objects.get()
@@ -167,11 +167,12 @@ def test_budgets_pages(w, client):
 
 
 def test_detail_links_to_the_run_only_when_the_user_may_open_it(w, client):
-    """A tutor asks for release for a run they are not on yet (w.gap_run): neither they nor their
-    line manager may open that run, so its page is not linked; the College admin's is."""
+    """A tutor asks for release for a run they are not on yet (w.gap_run): they may not open that
+    run, so its page is not linked for them; their line manager (who decides the request) and the
+    College admin may, and get the link."""
     rr = make_request(w, run=w.gap_run, sessions=[])
     run_url = reverse("courses:run", args=[w.gap_run.pk])
-    for user, linked in ((w.tutor_user, False), (w.manager, False), (w.admin, True)):
+    for user, linked in ((w.tutor_user, False), (w.manager, True), (w.admin, True)):
         client.force_login(user)
         body = client.get(reverse("release:detail", args=[rr.pk])).content.decode()
         assert (run_url in body) == linked, user.username
