@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: install run test test-fast audit bench lint clean
+.PHONY: install install-production run test test-fast audit bench lint format lock clean
 
 install: $(STAMP) node_modules/.installed chromium .env
 
@@ -20,12 +20,29 @@ install: $(STAMP) node_modules/.installed chromium .env
 	  "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@; \
 	echo "Wrote .env (DEBUG=true and a new SECRET_KEY) for local commands"
 
-# Python: the whole dependency tree pinned in requirements.lock; reinstalled only when it changes.
-$(STAMP): requirements.lock pyproject.toml
+# Python: production's whole tree in requirements.lock and the development and test tools in
+# requirements-dev.lock, every file checked against its hash; reinstalled only when a lock changes.
+# Production installs requirements.lock alone (docs/deployment.md).
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
+
+# Production: requirements.lock alone (no test or development tool), the NHS.UK frontend; no Chromium.
+install-production: node_modules/.installed
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+
+# Regenerate both locks from requirements.in and requirements-dev.in (pip-tools, with hashes).
+lock:
+	@test -x .lockvenv/bin/pip-compile || (python3 -m venv .lockvenv && .lockvenv/bin/pip install --quiet pip-tools==7.6.2)
+	.lockvenv/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-header \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements.in
+	.lockvenv/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-header \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements-dev.lock requirements-dev.in
 
 # nhsuk-frontend and axe-core from the npm registry, pinned by package-lock.json, never committed.
 node_modules/.installed: package.json package-lock.json
@@ -76,9 +93,18 @@ audit: install
 	$(PY) .ci/audit-dependencies
 	$(VENV)/bin/bandit -ll -q -r tandem spc planner
 
+# Lint and format (ruff, configured in pyproject.toml); CI runs `make lint` before the tests.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
 bench: install
 	$(PY) benchmarks/bench_spc.py
 	$(PY) benchmarks/bench_planner.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles tandem.sqlite3
+	rm -rf $(VENV) .lockvenv node_modules staticfiles tandem.sqlite3
