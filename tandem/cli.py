@@ -26,7 +26,7 @@ def main(argv=None):
 
     try:
         execute_from_command_line(["tandem", *argv])
-    except DatabaseError as exc:
+    except DatabaseError:
         pending = _unmigrated()
         if pending is None:
             raise

@@ -258,6 +258,17 @@ CONTENT_SECURITY_POLICY = {
 # which any client can write.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
+# Release requests: line managers are reminded after RELEASE_REMINDER_DAYS and requests expire after
+# RELEASE_EXPIRY_DAYS undecided (tandem release_reminders, daily from cron).
+RELEASE_REMINDER_DAYS = env_int("RELEASE_REMINDER_DAYS", 5, minimum=1)
+RELEASE_EXPIRY_DAYS = env_int("RELEASE_EXPIRY_DAYS", 21, minimum=1)
+
+# Term planning: the planner's defaults (the wish-list page can change the time limit per run).
+PLANNER_MAX_SESSIONS = env_int("PLANNER_MAX_SESSIONS", 24, minimum=1)  # sessions a tutor teaches in a term
+PLANNER_PREP_HOURS_PER_SESSION = env_int("PLANNER_PREP_HOURS_PER_SESSION", 1, minimum=0)
+PLANNER_WORKERS = env_int("PLANNER_WORKERS", 2, minimum=1)
+PLANNER_TIME_LIMIT = env_int("PLANNER_TIME_LIMIT", 30, minimum=1)
+
 # The public forms ("Interested in teaching?"): at most PUBLIC_FORM_RATE posts per client address,
 # e.g. "5/h" (count / s, m, h or d, optionally with a number: "20/10m"), counted in the shared cache.
 PUBLIC_FORM_RATE = os.environ.get("PUBLIC_FORM_RATE", "5/h").strip()

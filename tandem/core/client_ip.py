@@ -22,7 +22,7 @@ def _valid(address):
 
 def client_ip(request):
     remote = request.META.get("REMOTE_ADDR") or ""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if forwarded:

@@ -3,15 +3,14 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tandem.core.forms import date_field
 from .models import LOGGED_ACTIVITIES, Activity, Payment, PaymentChoice, PayPolicy, PayYear, RateCard
 
 DATE_HELP = "For example, 2019-04-01"
 
 
 def _date(label, required=True, help_text=DATE_HELP):
-    return forms.DateField(label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"}),
-                           error_messages={"invalid": "Enter a real date, like 2019-04-01",
-                                           "required": f"Enter the {label.lower()}"})
+    return date_field(label, required=required, help_text=help_text)
 
 
 def _money(label, required=True, help_text="", min_value=Decimal("0")):

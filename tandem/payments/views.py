@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.forms import add_service_errors
 from tandem.accounts.rules import can, requires
 from tandem.audit.services import record
 from tandem.core.params import parse_ids
@@ -29,12 +30,7 @@ def _page(request, template, title, **context):
     return render(request, f"payments/{template}.jinja", {"title": title, "section": SECTION, **context})
 
 
-def _apply_errors(form, exc):
-    if hasattr(exc, "message_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_apply_errors = add_service_errors  # one helper for every app (tandem.core.forms)
 
 
 def _filtered(request, data):

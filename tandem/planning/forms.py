@@ -168,7 +168,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_limit"].initial = int(getattr(settings, "PLANNER_TIME_LIMIT", 30))
+        self.fields["time_limit"].initial = int(settings.PLANNER_TIME_LIMIT)
 
 
 class RaiseReleaseForm(forms.Form):

@@ -342,7 +342,7 @@ def execute_job(job_id, what_if=True):
 def planner_workers():
     from django.conf import settings
 
-    return int(getattr(settings, "PLANNER_WORKERS", 2))
+    return int(settings.PLANNER_WORKERS)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.forms import add_service_errors
 from tandem.accounts.rules import requires
 
 from . import selectors, services
@@ -29,9 +30,7 @@ from .slots import DAYSLOT_CHOICES, SLOT_IDS, describe_dayslots, dayslot_key, te
 SECTION = "planning"
 
 
-def add_errors(form, exc):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
 
 
 @require_GET

@@ -1,18 +1,12 @@
 from django import forms
 
+from tandem.core.forms import date_field
 from tandem.core.models import Term
 
 from .models import ReleaseRequest
 
 RR = ReleaseRequest
 DATE_HINT = "For example, 2019-10-15"
-
-
-def date_field(label, required=True):
-    return forms.DateField(
-        label=label, required=required, help_text=DATE_HINT, widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, like 2019-10-15", "required": f"Enter the {label.lower()}"},
-    )
 
 
 class RunChoiceField(forms.ModelChoiceField):

@@ -26,7 +26,6 @@ from . import emails
 from .models import ReleaseBudget, ReleaseRequest
 
 RR = ReleaseRequest
-DEFAULTS = {"RELEASE_REMINDER_DAYS": 5, "RELEASE_EXPIRY_DAYS": 21}
 
 
 class ReleaseConflict(Exception):
@@ -39,7 +38,7 @@ class ReleaseConflict(Exception):
 
 
 def setting_days(name):
-    value = getattr(settings, name, DEFAULTS[name])
+    value = getattr(settings, name)  # RELEASE_REMINDER_DAYS or RELEASE_EXPIRY_DAYS, set in settings.py
     if not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a whole number of days, at least 1")
     return value

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.forms import add_service_errors
 from tandem.accounts.models import Role
 from tandem.accounts.rules import can, requires
 from tandem.courses.models import CourseRun
@@ -27,9 +28,7 @@ from .models import ReleaseRequest
 RR = ReleaseRequest
 
 
-def add_errors(form, exc):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
 
 
 def conflict(request, exc, rr):

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.forms import add_service_errors
 from tandem.core import clock
 from tandem.accounts.rules import requires
 
@@ -19,9 +20,7 @@ from .forms import (
 )
 
 
-def add_errors(form, exc):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
 
 
 @require_GET

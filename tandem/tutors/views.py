@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.forms import add_service_errors
 from tandem.accounts.rules import requires
 
 from . import selectors, services
@@ -46,8 +47,7 @@ def _save(request, form, tutor=None):
             return services.tutor_create(actor=request.user, college=request.user.college, **fields)
         return services.tutor_update(actor=request.user, tutor=tutor, **fields)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, exc)
         return None
 
 
