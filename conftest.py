@@ -24,6 +24,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Every test that uses the database starts with an empty cache (a table of the database that
+    outlives each test's rolled-back transaction): no computed measure, parity or PDF, no rate-limit
+    count, leaks from one test into another."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        from django.core.cache import cache
+
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     from tandem.accounts.models import Role, User
@@ -63,8 +77,13 @@ def world(db):
     w.manager = user("manager", Role.LINE_MANAGER)
     w.leader = user("leader", Role.LEADER)
     w.other_admin = user("otheradmin", Role.COLLEGE_ADMIN, w.other_college)
+    w.student_user = user("student", Role.STUDENT)
     w.users = {"college_admin": w.admin, "qi_team": w.qi, "tutor": w.tutor_user, "line_manager": w.manager,
-               "leader": w.leader}
+               "leader": w.leader, "student": w.student_user}
+    from tandem.students.models import Student
+
+    w.student = Student.objects.create(college=w.college, user=w.student_user, first_name="Student",
+                                       last_name="Persona", email="student@example.org", relation="community")
     # The two-factor roles already have a confirmed authenticator (TOTP) device, as after their
     # first sign-in; tandem.tests.browser.conftest.sign_in computes its current code.
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -18,7 +18,7 @@ def __getattr__(name):
     # OR-Tools (with numpy and pandas) takes about a second to import: only on first use, so
     # validation and the CLI's error paths stay instant.
     if name in ("solve", "greedy_plan"):
-        from . import api
+        from . import api  # noqa: PLC0415 (OR-Tools loads on first use)
 
         return getattr(api, name)
     raise AttributeError(f"module 'planner' has no attribute {name!r}")

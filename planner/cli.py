@@ -86,7 +86,7 @@ def main(argv=None):
         args = _parser().parse_args(argv)
         instance = _read_json(args.instance, "INSTANCE")
         validate_instance(instance)  # before importing OR-Tools: bad input fails fast
-        from .api import greedy_plan, solve
+        from .api import greedy_plan, solve  # noqa: PLC0415 (CLI fast path: OR-Tools only when solving)
 
         if args.greedy_only:
             result = greedy_plan(instance)

@@ -16,6 +16,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from .plan import Assign
+
 ROLES = ("peer", "staff")
 TOPIC_SCALE = 10000  # topic coverage is a ratio; scaled to an integer for CP-SAT
 
@@ -291,8 +293,6 @@ class PlanModel:
 
     def extract(self, solver):
         """The plan in the solver's best solution."""
-        from .plan import Assign
-
         prob, plan = self.prob, {}
         for r in self.runs:
             if not solver.boolean_value(self.off[r]):

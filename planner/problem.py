@@ -10,8 +10,9 @@ block, not on leave for at least one start week), which rooms fit, and — where
 nothing fits in any plan — the static reason code and message.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .static import preprocess
 from .validate import validate_instance
 
 
@@ -75,18 +76,6 @@ class Run:
     @property
     def required(self):
         return self.mandatory or self.pin is not None
-
-
-@dataclass
-class Elig:
-    """What could staff run r in *some* plan (ignoring every other run)."""
-    ds: list = field(default_factory=list)  # candidate day-slots (allowed, room, tutors)
-    weeks: list = field(default_factory=list)
-    rooms: dict = field(default_factory=dict)  # ds -> [room idx]
-    # per block, per role: {tutor idx: (frozenset of ds, frozenset of forbidden start weeks)}
-    peers: list = field(default_factory=list)
-    staff: list = field(default_factory=list)
-    static: tuple | None = None  # (code, message) when the run cannot run in any plan
 
 
 class Problem:
@@ -210,6 +199,4 @@ def load(inst, extra_tutors=()):
     """Validate and build the Problem plus eligibility for every run."""
     validate_instance(inst)
     prob = Problem(inst, extra_tutors)
-    from .static import preprocess  # local import: static.py needs Problem's helpers
-
     return prob, preprocess(prob)

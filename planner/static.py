@@ -6,7 +6,20 @@ any solving. A pinned run is restricted to its pin; a pin that breaks a rule on 
 recorded as a conflict message instead of a reason code.
 """
 
-from .problem import Elig
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Elig:
+    """What could staff run r in *some* plan (ignoring every other run)."""
+    ds: list = field(default_factory=list)  # candidate day-slots (allowed, room, tutors)
+    weeks: list = field(default_factory=list)
+    rooms: dict = field(default_factory=dict)  # ds -> [room idx]
+    # per block, per role: {tutor idx: (frozenset of ds, frozenset of forbidden start weeks)}
+    peers: list = field(default_factory=list)
+    staff: list = field(default_factory=list)
+    static: tuple | None = None  # (code, message) when the run cannot run in any plan
+
 
 def names(items, limit=6):
     items = list(items)
@@ -233,15 +246,113 @@ def static_reason(prob, run):
                             f"Only {t.id} could teach {course} {where} then, so would take both "
                             f"halves of the run: {run.sessions} sessions, but {t.id} may teach "
                             f"{t.max_sessions}.")
-    peers_when = set().union(*(t.avail for t in avail_pools["peer"])) & D
-    staff_when = set().union(*(t.avail for t in avail_pools["staff"])) & D
-    room_part = ""
-    if not run.online:
-        room_part = f"; suitable rooms are free {prob.ds_names(D)}"
-    return ("NO_COMMON_SLOT",
-            f"Trained peer and staff tutors {where} are never free at the same time and week: "
-            f"peers are available {prob.ds_names(peers_when)}, staff "
-            f"{prob.ds_names(staff_when)}{room_part}.")
+    return _no_common_slot(prob, run, at_site, D)
+
+
+def _weeks_words(weeks):
+    weeks = sorted(weeks)
+    return ("week " if len(weeks) == 1 else "weeks ") + ", ".join(map(str, weeks))
+
+
+def _tutor_problem(prob, t, run, block, role):
+    """Why tutor t cannot take `block` of the run in any of its start weeks (None if they can)."""
+    off, ln = block
+    if t.max_sessions < ln:
+        return f"{t.id} may teach {t.max_sessions} sessions and this needs {ln}", "limits"
+    need = prob.need_hours(run, ln)
+    if role == "staff" and t.release < need:
+        return (f"{t.id} has {t.release:g} release hours and {ln} sessions need {need:g}", "release")
+    forb = prob.forbidden_weeks(t, run, block, run.weeks)
+    if len(forb) == len(run.weeks):
+        lv = sorted(w for w in t.leave if run.weeks[0] + off <= w <= run.weeks[-1] + off + ln - 1)
+        return f"{t.id} is on leave in {_weeks_words(lv)}", "leave"
+    return None
+
+
+def _role_at(prob, run, pool, role, ds):
+    """(start weeks at ds for which every block has a tutor of `role`, [(problem, cause)])."""
+    here = [t for t in pool if ds in t.avail]
+    problems = []
+    ok_by_block = []
+    for block in run.blocks:
+        ok = {}
+        for t in here:
+            p = _tutor_problem(prob, t, run, block, role)
+            if p is None:
+                forb = prob.forbidden_weeks(t, run, block, run.weeks)
+                ok[t.idx] = {w for w in run.weeks if w not in forb}
+            elif p not in problems:
+                problems.append(p)
+        ok_by_block.append(ok)
+    weeks = set()
+    for w in run.weeks:
+        per_block = [{t for t, ws in ok.items() if w in ws} for ok in ok_by_block]
+        if not all(per_block):
+            continue
+        union = set().union(*per_block)
+        if len(union) == 1 and len(run.blocks) > 1 and not _covers_all(prob, prob.tutors[next(iter(union))], run):
+            t = prob.tutors[next(iter(union))]
+            p = ((f"{t.id} would have to take both halves: {run.sessions} sessions need "
+                  f"{prob.need_hours(run, run.sessions):g} release hours and {t.id} has {t.release:g}", "release")
+                 if role == "staff" and t.release < prob.need_hours(run, run.sessions)
+                 else (f"{t.id} would have to take both halves ({run.sessions} sessions) and may teach "
+                       f"{t.max_sessions}", "limits"))
+            if p not in problems:
+                problems.append(p)
+            continue
+        weeks.add(w)
+    return weeks, problems
+
+
+def _no_common_slot(prob, run, at_site, D):
+    """No (day-slot, week) has a room and both tutors. Say what is true of the data: either the
+    trained tutors are never listed free at the same day-slot, or they are, and then name what
+    stops them there (their session limit, release hours or leave)."""
+    where = place(run)
+    listed = {role: set().union(*(t.avail for t in at_site[role])) & D for role in ("peer", "staff")}
+    common = listed["peer"] & listed["staff"]
+    room_part = "" if run.online else f"; suitable rooms are free {prob.ds_names(D)}"
+    if not common:
+        return ("NO_COMMON_SLOT",
+                f"Trained peer and staff tutors {where} are never free at the same time: "
+                f"peers are available {prob.ds_names(listed['peer'])}, staff "
+                f"{prob.ds_names(listed['staff'])}{room_part}.")
+    notes, causes, blocked_roles, mismatch = [], set(), set(), False
+    for ds in sorted(common):
+        res = {role: _role_at(prob, run, at_site[role], role, ds) for role in ("peer", "staff")}
+        blocked = [role for role in ("peer", "staff") if not res[role][0]]
+        if blocked:
+            texts = []
+            for role in blocked:
+                blocked_roles.add(role)
+                for text, cause in res[role][1]:
+                    causes.add(cause)
+                    texts.append(text)
+            notes.append((ds, "; ".join(texts) or "no tutor pair can take it"))
+        else:
+            mismatch = True
+            causes.add("leave")
+            leave = [f"{t.id} {_weeks_words(t.leave)}" for role in ("peer", "staff") for t in at_site[role]
+                     if ds in t.avail and t.leave]
+            notes.append((ds, f"peer tutors could start only in {_weeks_words(res['peer'][0])} and staff "
+                              f"tutors only in {_weeks_words(res['staff'][0])}, because of leave "
+                              f"({'; '.join(leave[:6])})"))
+    detail = "; ".join(f"on {prob.ds_name(ds)}, {text}" for ds, text in notes[:4])
+    if len(notes) > 4:
+        detail += f"; and {len(notes) - 4} more day-slots alike"
+    rooms_too = "" if run.online else " and a suitable room is free then"
+    msg = (f"Trained peer and staff tutors {where} are both free on {prob.ds_names(common)}{rooms_too}, "
+           f"but they cannot take it: {detail}.")
+    others = {role: listed[role] - common for role in ("peer", "staff")}
+    if others["peer"] or others["staff"]:
+        msg += (f" At other times only one of them is free (peers {prob.ds_names(others['peer']) or 'at no other time'}, "
+                f"staff {prob.ds_names(others['staff']) or 'at no other time'}).")
+    if not mismatch and len(blocked_roles) == 1:
+        role = next(iter(blocked_roles))
+        if role == "staff" and causes == {"release"}:
+            return "STAFF_RELEASE_TOO_SMALL", msg
+        return f"{role.upper()}_BLOCKED_BY_LEAVE_OR_LIMITS", msg
+    return "NO_COMMON_SLOT", msg
 
 
 def pin_message(prob, run, cands):

@@ -2,15 +2,37 @@
 
 import orjson
 
+from . import funnel
 from .engine import compute
 from .errors import SpcInputError
-from .request import validate_batch
+from .request import _name, validate_batch
 from .serialise import chunks
 
 
 def _run(requests, batch, from_json=False):
-    specs, flat, y, excluded, den = validate_batch(requests, batch, from_json)
-    return chunks(compute(specs, flat, y, excluded, den), batch)
+    funnels = [i for i, r in enumerate(requests) if type(r) is dict and r.get("chart") == "funnel"]
+    if not funnels:
+        specs, flat, y, excluded, den = validate_batch(requests, batch, from_json)
+        return chunks(compute(specs, flat, y, excluded, den), batch)
+    return _run_with_funnels(requests, batch, from_json, funnels)
+
+
+def _run_with_funnels(requests, batch, from_json, funnels):
+    """Funnel requests (CONTRACTS.md §4) are few and small: validated first (each named by its
+    place in the batch) and computed one by one; the other requests go through the batch
+    engine together and the results are put back in input order."""
+    done = {i: funnel.validate(requests[i], _name(batch, i)) for i in funnels}
+    at = set(funnels)
+    rest = [i for i in range(len(requests)) if i not in at]
+    others = []
+    if rest:
+        specs, flat, y, excluded, den = validate_batch(
+            [requests[i] for i in rest], batch, from_json, names=rest)
+        others = orjson.loads(b"".join(chunks(compute(specs, flat, y, excluded, den), True)))
+    results = dict(zip(rest, others))
+    results.update((i, funnel.analyse_funnel(*args)) for i, args in done.items())
+    ordered = [results[i] for i in range(len(requests))]
+    return iter([orjson.dumps(ordered if batch else ordered[0])])
 
 
 def run_json(data):

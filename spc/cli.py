@@ -5,6 +5,8 @@ Exit 0 on success; exit 2 with one line on stderr naming the field on bad input;
 traceback. Deliberately Django-free and light to import.
 """
 
+import gc
+import os
 import sys
 
 USAGE = "usage: tandem spc [FILE]  (reads stdin when FILE is absent or -)"
@@ -32,10 +34,9 @@ def main(argv=None):
     except OSError as exc:
         return _fail(f"{path}: cannot read: {exc.strerror or exc}")
 
-    import gc
 
-    from .api import run_json  # imported here so --help and read errors stay instant
-    from .errors import SpcInputError
+    from .api import run_json  # noqa: PLC0415 (CLI fast path: --help and read errors stay instant)
+    from .errors import SpcInputError  # noqa: PLC0415 (CLI fast path: --help and read errors stay instant)
 
     # nothing here makes reference cycles; the collector would only re-scan the hundreds
     # of thousands of objects a large batch holds (tens of ms)
@@ -51,7 +52,6 @@ def main(argv=None):
     except SpcInputError as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else "bad input")
     except BrokenPipeError:  # reader went away: stay quiet, also at interpreter exit
-        import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

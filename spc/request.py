@@ -13,8 +13,8 @@ import numpy as np
 
 from .errors import SpcInputError
 
-CHARTS = ("xmr", "run", "i", "mr", "c", "p", "u")
-_CHART_SET = frozenset(CHARTS)
+CHARTS = ("xmr", "run", "i", "mr", "c", "p", "u", "funnel")  # funnel: spc.funnel (CONTRACTS.md §4)
+_CHART_SET = frozenset(CHARTS[:-1])
 DIRECTIONS = {"increase": 1, "decrease": -1, "neutral": 0}
 MIN_FIX_AFTER_XMR = 12  # NHSRplotthedots ptd_spc_options(): fix_after_n_points >= 12
 _VALUE_TYPES = {int, float, type(None)}
@@ -54,6 +54,18 @@ class _Lazy:
         return _name(self.batch, self.i)
 
 
+class _Renamed:
+    """Positions in a sub-batch -> their index in the whole batch (for error messages)."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names):
+        self.names = names
+
+    def __bool__(self):
+        return True
+
+
 def _is_number(x):
     """A finite JSON number (bool is not a number; ints must fit a float)."""
     t = type(x)
@@ -86,18 +98,23 @@ def _first_bad_value(values):
 
 
 def _name(batch, i):
+    if type(batch) is _Renamed:
+        return f"request[{batch.names[i]}]"
     return f"request[{i}]" if batch else "request"
 
 
-def validate_batch(requests, batch, from_json=False):
+def validate_batch(requests, batch, from_json=False, names=None):
     """Validate the requests; return (specs, flat_values, y, excluded, den).
 
     flat_values: every request's `values` concatenated (the original Python objects, so the
     output can echo them); y: the same as float64 with NaN for null; excluded: bool mask;
     den: float64 denominators (NaN where absent). `from_json`: the requests come from
     orjson, which never yields NaN, infinities or out-of-range numbers, so those checks
-    are skipped.
+    are skipped. `names`: each request's index in the caller's whole batch, when these
+    requests are part of one (error messages then name that index).
     """
+    if names is not None and batch:
+        batch = _Renamed(names)
     # bulk check of the values (the large part of any request)
     bad_req = None
     lists_ok = all(type(r) is dict and type(r.get("values")) is list for r in requests)

@@ -7,14 +7,18 @@ beside it for people who cannot see it.
 from dataclasses import dataclass, field
 from html import escape
 
-# NHS.UK colours, chosen for contrast on white (WCAG AA for lines and text)
-BLUE, DARK_GREY, MID_GREY, ORANGE, GREEN, PURPLE = "#005eb8", "#212b32", "#4c6272", "#ed8b00", "#007f3b", "#330072"
+# NHS.UK colours, chosen for contrast on white: every line and marker colour is at least 3:1
+# against the white plot (WCAG 1.4.11). Making Data Count's orange (#ed8b00, 2.5:1) is not: concern
+# is drawn in NHS red instead (4.9:1), and every variation type also has a shape of its own.
+BLUE, DARK_GREY, MID_GREY, RED, GREEN, PURPLE, DARK_PINK = (
+    "#005eb8", "#212b32", "#4c6272", "#d5281b", "#007f3b", "#330072", "#7c2855")
+ORANGE = RED  # the old name of the "concern" colour, kept for callers
 TYPE_COLOURS = {
-    "special_cause_improvement": "#005eb8",  # MDC: blue for improvement
-    "special_cause_concern": "#ed8b00",      # orange for concern
+    "special_cause_improvement": BLUE,  # MDC: blue for improvement
+    "special_cause_concern": RED,       # concern (MDC's orange fails 3:1 on white)
     "special_cause_neutral_high": PURPLE,
     "special_cause_neutral_low": PURPLE,
-    "special_cause": "#d5281b",
+    "special_cause": DARK_PINK,
 }
 
 
@@ -66,12 +70,14 @@ TYPE_LABELS = {
     "special_cause": "Special cause: outside the limits",
 }
 # Shape as well as colour tells the point types apart (WCAG 1.4.1).
+# Common cause: a small dot; improvement: a triangle; concern: a square; neither better nor worse:
+# a diamond; outside the limits without a direction: a cross.
 TYPE_SHAPES = {
-    "special_cause_improvement": "circle",
+    "special_cause_improvement": "triangle",
     "special_cause_concern": "square",
     "special_cause_neutral_high": "diamond",
     "special_cause_neutral_low": "diamond",
-    "special_cause": "square",
+    "special_cause": "cross",
 }
 
 
@@ -92,6 +98,15 @@ def _marker(kind, cx, cy, colour, title=""):
                 f'stroke="#ffffff" stroke-width="1">{tip}</rect>')
     if shape == "diamond":
         return (f'<polygon points="{cx:.1f},{cy - 6:.1f} {cx + 6:.1f},{cy:.1f} {cx:.1f},{cy + 6:.1f} {cx - 6:.1f},{cy:.1f}" '
+                f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
+    if shape == "triangle":
+        return (f'<polygon points="{cx:.1f},{cy - 6.5:.1f} {cx + 6:.1f},{cy + 4.5:.1f} {cx - 6:.1f},{cy + 4.5:.1f}" '
+                f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
+    if shape == "cross":
+        a, b = 6, 2
+        pts = [(-a, -a + b), (-a + b, -a), (0, -b), (a - b, -a), (a, -a + b), (b, 0), (a, a - b), (a - b, a),
+               (0, b), (-a + b, a), (-a, a - b), (-b, 0)]
+        return (f'<polygon points="{" ".join(f"{cx + dx:.1f},{cy + dy:.1f}" for dx, dy in pts)}" '
                 f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
     r = 5 if shape == "circle" else 3.5
     return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</circle>'
@@ -114,6 +129,87 @@ def _segments(values, breaks, x, y):
     return segs
 
 
+LANE = 15  # px between annotation lanes (an 11 px label is about 13 px tall)
+ANNOTATION_SIZE = 11
+MAX_FULL_LANES = 5  # beyond this many lanes a numbered label is written as its number only
+
+
+@dataclass
+class PlacedLabel:
+    ax: float  # the annotated month's x
+    lane: int  # 0 just above the plot, counting upwards
+    text: str
+    full: str
+    anchor: str  # "start": to the right of the leader; "end": to its left
+    x0: float  # the label's estimated extent
+    x1: float
+
+
+def _label_text(a, shorten=True):
+    text = (f"{a.number} " if a.number is not None else "") + (_shorten(a.label, 34) if shorten else a.label)
+    return text
+
+
+def _extent(ax, text, w, number=None):
+    """(text, x0, x1, anchor) of a label at the leader ax: to its right, shortened to fit before
+    the chart's right edge (to its number, if it has one); to its left only when not even that fits."""
+    room = w - 2 - (ax + 3)
+    per_char = _text_width("x", ANNOTATION_SIZE)
+    if _text_width(text, ANNOTATION_SIZE) > room:
+        keep = int(room // per_char)
+        shortest = len(str(number)) + 4 if number is not None else 3
+        if keep >= shortest:
+            text = _shorten(text, keep)
+        elif number is not None:
+            text = str(number)
+    width = _text_width(text, ANNOTATION_SIZE)
+    if width <= room:
+        return text, ax + 3, ax + 3 + width, "start"
+    return text, ax - 3 - width, ax - 3, "end"
+
+
+def _fits(x0, x1, ax, lane, placed, gap=8, clear=3):
+    """A label at lane `lane` spanning x0..x1 with its leader at ax collides with nothing placed:
+    no label in its lane within `gap`, no label in a lower lane over its leader, and no leader of
+    a label in a higher lane passing through it."""
+    for p in placed:
+        if p.lane == lane and x0 < p.x1 + gap and p.x0 < x1 + gap:
+            return False
+        if p.lane < lane and p.x0 - clear < ax < p.x1 + clear:
+            return False
+        if p.lane > lane and x0 - clear < p.ax < x1 + clear:
+            return False
+    return True
+
+
+def _annotation_lanes(annotations, x, w):
+    """Lay annotation labels out in lanes above the plot so that none overlaps another or is
+    crossed by another's leader line, however many there are. Placed right to left: each label
+    goes in the lowest lane where it fits (a fresh lane always does). Past MAX_FULL_LANES lanes a
+    numbered label is written as its number (the numbered list beside the chart gives the text).
+    Returns ([PlacedLabel], number of lanes)."""
+    placed = []
+    for a in sorted(annotations, key=lambda a: (a.index, a.number or 0), reverse=True):
+        ax = x(a.index)
+        full = _label_text(a, shorten=False)
+        options = [_label_text(a)]
+        if a.number is not None:
+            options.append(str(a.number))
+        best = None
+        for text in options:
+            text, x0, x1, anchor = _extent(ax, text, w, a.number)
+            lane = 0
+            while not _fits(x0, x1, ax, lane, placed) and lane <= len(placed):
+                lane += 1
+            if best is None or lane < best.lane:
+                best = PlacedLabel(ax, lane, text, full, anchor, x0, x1)
+            if lane < MAX_FULL_LANES:
+                break
+        placed.append(best)
+    placed.reverse()
+    return placed, (max(p.lane for p in placed) + 1 if placed else 0)
+
+
 def render_svg(chart: Chart) -> str:
     w = chart.width
     n = max(len(chart.values), 1)
@@ -123,32 +219,14 @@ def render_svg(chart: Chart) -> str:
     right = 16
     if end_labels:
         right = int(min(220, max(_text_width(ln.end_label, 11) for ln in end_labels) + 14))
+    if chart.annotations:
+        right = max(right, 44)  # room for a label of the last month, shortened if need be
     pw = w - left - right
 
     def x(i):
         return left + (pw * i / (n - 1) if n > 1 else pw / 2)
 
-    # Annotation labels sit in rows above the plot, each in the first row where it fits.
-    placed, row_ends = [], []
-    for a in sorted(chart.annotations, key=lambda a: a.index):
-        ax = x(a.index)
-        text = (f"{a.number} " if a.number is not None else "") + _shorten(a.label, 34)
-        width = _text_width(text, 11)
-        start, anchor = ax + 3, "start"
-        if start + width > w - 4:
-            start, anchor = ax - 3 - width, "end"
-        row = next((r for r, end in enumerate(row_ends) if end < start - 8), None)
-        if row is None and len(row_ends) >= 5 and a.number is not None:
-            # Too crowded: keep only the number (the list beside the chart gives the label).
-            text, width = str(a.number), _text_width(str(a.number), 11)
-            start, anchor = ax + 3, "start"
-            row = min(range(len(row_ends)), key=lambda r: row_ends[r])
-        if row is None:
-            row_ends.append(start + width)
-            row = len(row_ends) - 1
-        else:
-            row_ends[row] = max(row_ends[row], start + width)
-        placed.append((a, ax, row, text, anchor))
+    placed, n_lanes = _annotation_lanes(chart.annotations, x, w)
 
     # Legend entries: the lines, then the kinds of point that appear.
     legend = [("line", ln.label, ln.colour, ln.dash) for ln in chart.lines]
@@ -164,7 +242,7 @@ def render_svg(chart: Chart) -> str:
             legend_rows += 1
             lx = left
         lx += width
-    top = 28 + 15 * len(row_ends)
+    top = 18 + LANE * n_lanes if n_lanes else 28
     # Room for the x labels (rotated 45°, about 45 px deep) and then the legend rows.
     bottom = 82 + 16 * (legend_rows - 1)
     ph = chart.height - 28 - 64
@@ -187,7 +265,7 @@ def render_svg(chart: Chart) -> str:
     pid = escape(chart.id_prefix)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-chart" viewBox="0 0 {w} {h}" '
-        f'width="{w}" height="{h}" role="img" aria-labelledby="{pid}-title {pid}-desc" '
+        f'width="{w}" height="{h}" role="img" aria-labelledby="{pid}-title" aria-describedby="{pid}-desc" '
         f'font-family="Frutiger W01, Arial, sans-serif" font-size="12">',
         f'<title id="{pid}-title">{escape(chart.title)}</title>',
         f'<desc id="{pid}-desc">{escape(chart.description or chart.title)}</desc>',
@@ -211,11 +289,16 @@ def render_svg(chart: Chart) -> str:
             f'<text x="14" y="{top + ph / 2:.1f}" text-anchor="middle" fill="{DARK_GREY}" '
             f'transform="rotate(-90 14 {top + ph / 2:.1f})">{escape(chart.y_label)}</text>'
         )
-    for a, ax, row, text, anchor in placed:
-        ty = 18 + 15 * row
-        out.append(f'<line x1="{ax:.1f}" x2="{ax:.1f}" y1="{ty + 3}" y2="{top + ph}" stroke="{PURPLE}" stroke-dasharray="2 3"/>')
-        tx = ax + 3 if anchor == "start" else ax - 3
-        out.append(f'<text x="{tx:.1f}" y="{ty}" text-anchor="{anchor}" font-size="11" fill="{PURPLE}">{escape(text)}</text>')
+    for lab in placed:
+        # Lane 0 sits just above the plot, lane 1 above it, and so on; the leader line runs from
+        # the label down to its month and crosses only lanes that are clear at that x.
+        ty = top - 10 - LANE * lab.lane
+        out.append(f'<line class="tandem-leader" x1="{lab.ax:.1f}" x2="{lab.ax:.1f}" y1="{ty - 8}" y2="{top + ph}" '
+                   f'stroke="{PURPLE}" stroke-dasharray="2 3"/>')
+        tx = lab.ax + 3 if lab.anchor == "start" else lab.ax - 3
+        tip = f"<title>{escape(lab.full)}</title>" if lab.text != lab.full else ""
+        out.append(f'<text class="tandem-annotation" data-lane="{lab.lane}" x="{tx:.1f}" y="{ty}" text-anchor="{lab.anchor}" '
+                   f'font-size="{ANNOTATION_SIZE}" fill="{PURPLE}">{tip}{escape(lab.text)}</text>')
     for line in chart.lines:
         dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
         for seg in _segments(line.values, breaks, x, y):

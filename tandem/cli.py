@@ -13,16 +13,16 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else ""
     if command == "spc":
-        from spc.cli import main as spc_main
+        from spc.cli import main as spc_main  # noqa: PLC0415 (CLI fast path: no Django until needed)
 
         return spc_main(argv[1:])
     if command == "plan":
-        from planner.cli import main as plan_main
+        from planner.cli import main as plan_main  # noqa: PLC0415 (CLI fast path: no Django until needed)
 
         return plan_main(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
-    from django.core.management import execute_from_command_line
-    from django.db import DatabaseError
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 (CLI fast path: no Django until needed)
+    from django.db import DatabaseError  # noqa: PLC0415 (CLI fast path: no Django until needed)
 
     try:
         execute_from_command_line(["tandem", *argv])
@@ -37,8 +37,8 @@ def main(argv=None):
 
 def _unmigrated():
     """A short description of what is missing when the database lacks migrations, else None."""
-    from django.db import DatabaseError, connection
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db import DatabaseError, connection  # noqa: PLC0415 (CLI fast path: no Django until needed)
+    from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415 (CLI fast path: no Django until needed)
 
     try:
         plan = MigrationExecutor(connection).migration_plan(

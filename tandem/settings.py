@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tandem.stories",
     "tandem.payments",
     "tandem.planning",
+    "tandem.students",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +316,8 @@ TANDEM_RETENTION = {
     "withdrawn_story_days": env_int("RETENTION_WITHDRAWN_STORY_DAYS", 30, minimum=0),
     # Release requests' free text (purpose, decline note) is cleared after this long.
     "release_text_years": env_int("RETENTION_RELEASE_TEXT_YEARS", 3, minimum=0),
+    # A student with nothing at the College (no booking, attendance or sign-in) is anonymised after this long.
+    "student_years": env_int("RETENTION_STUDENT_YEARS", 6, minimum=1),
     # Sign-in attempt records (username, address, browser) are deleted after this many days.
     "sign_in_records_days": env_int("RETENTION_SIGN_IN_RECORDS_DAYS", 90, minimum=1),
 }

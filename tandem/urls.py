@@ -12,6 +12,8 @@ urlpatterns = [
     path("stories/", include("tandem.stories.urls")),
     path("payments/", include("tandem.payments.urls")),
     path("planning/", include("tandem.planning.urls")),
+    path("students/", include("tandem.students.urls")),
+    path("prospectus/", include("tandem.students.prospectus_urls")),
     path("audit/", include("tandem.audit.urls")),
     path("privacy/", include("tandem.privacy.urls")),
     path("admin/", admin.site.urls),

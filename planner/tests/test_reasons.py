@@ -101,3 +101,56 @@ def test_outweighed_names_the_runs_it_would_displace():
     got, msg = reason(inst, "W2")
     assert got == "OUTWEIGHED"
     assert "W1 (weight 2)" in msg and "its own weight 1" in msg and "P1" in msg and "R1" in msg
+
+
+# A pair listed free on the same day-slots but blocked there: the reason names the true cause
+# (never "never free at the same time" while both are free at one).
+
+def test_common_day_blocked_by_peer_session_limit_says_so():
+    # P1 is free on Monday mornings with the staff tutor but may teach only 1 session; P2 can
+    # teach it but only on Tuesday mornings, when no staff tutor is free.
+    inst = instance([peer("P1", available=[MON_AM], max_sessions=1), peer("P2", available=[TUE_AM]),
+                     staff("N1", available=[MON_AM])], [room("R1")], [run("W1", allowed=ALL)])
+    got, msg = reason(inst, "W1")
+    assert got == "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", msg
+    assert "never free" not in msg
+    assert "Mon AM" in msg and "P1 may teach 1 sessions" in msg
+
+
+def test_common_day_blocked_by_release_hours_says_so():
+    # N2 is free with the peer on Monday mornings but has 4 release hours (2 sessions need 6).
+    inst = instance([peer("P1", available=[MON_AM]), staff("N1", available=[TUE_AM]),
+                     staff("N2", available=[MON_AM], release=4)], [room("R1")], [run("W1", allowed=ALL)])
+    got, msg = reason(inst, "W1")
+    assert got == "STAFF_RELEASE_TOO_SMALL", msg
+    assert "never free" not in msg
+    assert "Mon AM" in msg and "N2 has 4 release hours" in msg and "need 6" in msg
+
+
+def test_common_day_blocked_by_leave_says_so():
+    inst = instance([peer("P1", available=[MON_AM], leave=[1, 2, 3]), peer("P2", available=[TUE_AM]),
+                     staff("N1", available=[MON_AM])], [room("R1")], [run("W1", allowed=ALL, wmax=2)])
+    got, msg = reason(inst, "W1")
+    assert got == "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", msg
+    assert "never free" not in msg
+    assert "P1 is on leave in weeks 1, 2, 3" in msg
+
+
+def test_leave_in_different_weeks_names_the_leave():
+    # Both free on Monday mornings; P1 is away in week 1, N1 in week 3: no start week suits both.
+    inst = instance([peer("P1", available=[MON_AM], leave=[1]), staff("N1", available=[MON_AM], leave=[3])],
+                    [room("R1")], [run("W1", allowed=[MON_AM], wmax=2)])
+    got, msg = reason(inst, "W1")
+    assert got == "NO_COMMON_SLOT", msg
+    assert "never free" not in msg
+    assert "leave" in msg and "P1 week 1" in msg and "N1 week 3" in msg
+
+
+def test_committed_elsewhere_when_free_together_but_teaching_other_runs():
+    # Both free on Monday mornings only; a more important run holds them then.
+    inst = instance([peer("P1", available=[MON_AM]), staff("N1", available=[MON_AM])],
+                    [room("R1"), room("R2")],
+                    [run("W1", allowed=[MON_AM], weight=3), run("W2", allowed=[MON_AM], weight=1)])
+    got, msg = reason(inst, "W2")
+    assert got in ("OUTWEIGHED", "PEER_COMMITTED_ELSEWHERE", "STAFF_COMMITTED_ELSEWHERE"), msg
+    assert "never free" not in msg and "W1" in msg

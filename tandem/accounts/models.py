@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     TUTOR = "tutor", "Tutor"
     LINE_MANAGER = "line_manager", "Line manager"
     LEADER = "leader", "Trust leader"
+    STUDENT = "student", "Student"
 
 
 class User(AbstractUser):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from .models import Role
 
 A, Q, T, M, L = Role.COLLEGE_ADMIN, Role.QI_TEAM, Role.TUTOR, Role.LINE_MANAGER, Role.LEADER
+S = Role.STUDENT  # a student's account: the prospectus, their own bookings and certificates, nothing of the staff's
 
 PERMISSIONS = {
     # College records
@@ -32,6 +33,13 @@ PERMISSIONS = {
     "view_qi": {A, Q, L},
     "manage_qi": {A, Q},
     "view_measures": {A, Q, L},
+    # Compare Colleges (tandem.qi.compare): aggregate counts of every College in the installation
+    # and imported benchmarks; viewed by those who view QI measures, benchmarks imported by the QI managers
+    "view_compare_colleges": {A, Q, L},
+    "import_benchmarks": {A, Q},
+    # The College's RECOLLECT fidelity self-assessment (tandem.qi.fidelity)
+    "view_fidelity": {A, Q, L},
+    "manage_fidelity": {A, Q},
     # Release (object scoping in tandem.release.selectors: a tutor their own requests, a line
     # manager the requests made to them, an admin the College's)
     "view_release_requests": {A, T, M},
@@ -58,6 +66,24 @@ PERMISSIONS = {
     "subject_access": {A},  # GDPR subject-access exports
     # Term planning (tandem.planning): wish lists, tutor availability, the planner, accepting a plan
     "plan_terms": {A},
+    # Students (tandem.students). A student sees their own bookings, attendance and certificates
+    # only (object scoping in tandem.students.selectors); the prospectus needs no permission.
+    "view_my_courses": {S},
+    "book_courses": {S},
+    # Enrol someone (e.g. by phone), book them, see the College's students and bookings; a
+    # student's reasonable adjustments (special category) are read here only, every read audited
+    "manage_students": {A},
+    "manage_student_settings": {A},  # runs per student per term, the certificate threshold, questionnaires on/off
+    # The College's learning advisers: its admins. They read and add to students' individual
+    # learning plans (goals, courses towards them, reviews); nobody else on the staff sees a plan.
+    "advise_students": {A},
+    # A student's own learning plan, questionnaires (SWEMWBS, QPR-15), feedback and optional
+    # equality-monitoring answers (object scoping in tandem.students.outcomes)
+    "answer_outcomes": {S},
+    # Staff enter questionnaires and feedback from paper; equality monitoring is read (audited)
+    # and reported in aggregate only by admins
+    "enter_outcomes": {A},
+    "view_equality": {A},
 }
 
 

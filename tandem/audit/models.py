@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -46,8 +47,6 @@ class AuditEvent(models.Model):
 
     @property
     def at_local(self):
-        from django.utils import timezone
-
         return timezone.localtime(self.at).strftime("%d %b %Y %H:%M:%S")
 
     def save(self, *args, **kwargs):

@@ -1,14 +1,12 @@
 """Reads of the audit log, scoped to the user's College."""
 
-from tandem.accounts.rules import can
+from tandem.core.scoping import scoped
 
 from .models import AuditEvent
 
 
 def visible_events(user):
-    if not can(user, "view_audit_log") or user.college_id is None:
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(college_id=user.college_id)
+    return scoped(AuditEvent.objects, user, perm="view_audit_log")
 
 
 def filter_events(qs, *, actor="", action="", object_type="", object_id="", date_from=None, date_to=None):

@@ -1,8 +1,11 @@
-"""Imports of the College's records: tutors and courses (csv_import), past session registers
-(register_import). One entry point for the upload page and `tandem import`."""
+"""Imports of the College's records: tutors and courses (imports.sheets), past session registers
+(imports.registers). One entry point for the upload page and `tandem import`."""
 
-from .csv_import import ImportResult, import_file as _import_sheet
-from .register_import import import_register
+from .imports.reading import ImportResult, human_size
+from .imports.registers import import_register
+from .imports.sheets import import_file as _import_sheet
+
+__all__ = ["KINDS", "ImportResult", "human_size", "import_file"]
 
 KINDS = ("tutors", "courses", "sessions")
 

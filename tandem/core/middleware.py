@@ -1,6 +1,9 @@
 """Request checks that apply to every page."""
 
 from django.core.exceptions import BadRequest
+from django.http import Http404
+
+BIGGEST_ID = 2**63 - 1  # a database id (bigint); SQLite and PostgreSQL refuse anything larger
 
 
 def _has_nul(querydict):
@@ -28,3 +31,11 @@ class RejectNulMiddleware:
         if request.method == "POST" and form and _has_nul(request.POST):
             raise BadRequest("The form holds a character that is not allowed (NUL)")
         return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        """An id in the address too large for any database row (/runs/99999…9/) is not found,
+        rather than an overflow in the query."""
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not 0 <= value <= BIGGEST_ID:
+                raise Http404("No such record")
+        return None

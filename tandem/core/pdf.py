@@ -12,6 +12,8 @@ import posixpath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
@@ -51,8 +53,6 @@ class StaticOnlyFetcher(URLFetcher):
             return super().fetch(url, headers)
         name = _static_name(url)
         if name is not None:
-            from django.contrib.staticfiles import finders
-
             path = finders.find(name)
             if path:
                 with open(path, "rb") as handle:
@@ -65,8 +65,6 @@ class StaticOnlyFetcher(URLFetcher):
 def html_document(string):
     """A weasyprint.HTML for `string` that can fetch only data: URIs and Tandem's static files
     (write `tandem-static:/path` or the site's own /static/ URL)."""
-    from weasyprint import HTML
-
     return HTML(string=string, base_url="tandem-static:/", url_fetcher=StaticOnlyFetcher())
 
 

@@ -27,6 +27,8 @@ def dashboard(request):
             return redirect("core:setup")
         return render(request, "core/operator.jinja", {"title": "Tandem", "section": "dashboard",
                                                       "colleges": College.objects.select_related("trust")})
+    if can(request.user, "view_my_courses"):  # a student's home is *My courses* (tandem.students)
+        return redirect("students:my_courses")
     if not can(request.user, "view_dashboard"):
         raise PermissionDenied
     college = request.user.college

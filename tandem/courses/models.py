@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -169,8 +171,6 @@ class Session(models.Model):
 
     @property
     def hours(self):
-        from datetime import datetime
-
         start = datetime.combine(self.date, self.start_time)
         end = datetime.combine(self.date, self.end_time)
         return (end - start).total_seconds() / 3600

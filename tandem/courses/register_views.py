@@ -13,6 +13,7 @@ from tandem.accounts.models import Role
 from tandem.accounts.rules import requires
 from tandem.core import clock
 from tandem.core.forms import add_service_errors
+from tandem.students import register as student_attendance
 from tandem.tutors.models import Tutor
 
 from . import selectors, services
@@ -63,12 +64,14 @@ def session_record(request, pk):
     else:
         initial = {"outcome": SessionRecordForm.DELIVERED, "delivered_by": [t.pk for t in on_run]}
     form = SessionRecordForm(request.POST if request.method == "POST" else None, tutors=tutors, stand_ins=stand_ins, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # The students part of the register (tandem.students): the booked students to tick, walk-ins.
+    attendance = student_attendance.form(request, session)
+    if request.method == "POST" and form.is_valid() and attendance.is_valid():
         data = form.cleaned_data
         try:
             if data["outcome"] == SessionRecordForm.DELIVERED:
-                services.session_record_delivery(actor=request.user, session=session, tutors=data["delivered_by"],
-                                                 head_count=data["head_count"])
+                student_attendance.record_delivery(actor=request.user, session=session, tutors=data["delivered_by"],
+                                                   head_count=data["head_count"], attendance=attendance)
                 done = "recorded as delivered"
             else:
                 services.session_cancel(actor=request.user, session=session, reason=data["cancel_reason"],
@@ -84,7 +87,7 @@ def session_record(request, pk):
     return render(request, "courses/session_record.jinja", {
         "title": f"{'Correct' if correcting else 'Record'} the session of {session.date:%d %B %Y}",
         "section": SECTION if request.user.role == Role.TUTOR else "timetable", "session": session, "run": run,
-        "form": form, "correcting": correcting, "on_run_pks": on_run_pks, "next": _next(request, ""),
+        "form": form, "attendance": attendance, "correcting": correcting, "on_run_pks": on_run_pks, "next": _next(request, ""),
         "today": clock.today(request.user),
     })
 

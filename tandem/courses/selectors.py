@@ -9,15 +9,14 @@ from django.shortcuts import get_object_or_404
 from tandem.accounts.models import Role
 from tandem.core import clock
 from tandem.core.models import College, Term
+from tandem.core.scoping import college_id_of, scoped
 from tandem.tutors.models import Tutor
 
 from .models import Course, CourseRun, Session
 
 
 def visible_courses(user):
-    if not user.is_authenticated or user.college_id is None:
-        return Course.objects.none()
-    return Course.objects.filter(college_id=user.college_id).prefetch_related("co_producers")
+    return scoped(Course.objects, user).prefetch_related("co_producers")
 
 
 def course_for(user, pk):
@@ -25,9 +24,9 @@ def course_for(user, pk):
 
 
 def visible_runs(user):
-    if not user.is_authenticated or user.college_id is None:
+    if college_id_of(user) is None:
         return CourseRun.objects.none()
-    qs = CourseRun.objects.filter(course__college_id=user.college_id)
+    qs = scoped(CourseRun.objects, user, "course__college")
     # Filter through a subquery, not a join, so later Count("tutors") annotations count every
     # tutor of the run rather than only the ones that matched this filter.
     if user.role == Role.TUTOR:
@@ -91,6 +90,35 @@ def term_weeks(term):
     return weeks
 
 
+# --- Delivered sessions: the one definition every measure, payment and parity check reads ------
+
+
+def delivered_sessions(college=None):
+    """Sessions recorded as delivered, of the College (of every College when `college` is None)."""
+    qs = Session.objects.filter(status=Session.Status.DELIVERED)
+    return qs if college is None else qs.filter(run__course__college=college)
+
+
+def delivered_by_rows(college=None, *, kind=None, trust_staff=False):
+    """Rows of who delivered which delivered session (Session.delivered_by's through table), of
+    the College (of every College when None); only tutors of `kind` if given; only staff tutors
+    employed by the Trust when `trust_staff`."""
+    qs = Session.delivered_by.through.objects.filter(session__status=Session.Status.DELIVERED)
+    if college is not None:
+        qs = qs.filter(session__run__course__college=college)
+    if trust_staff:
+        qs = qs.filter(tutor__kind=Tutor.Kind.STAFF, tutor__employer__is_trust=True)
+    elif kind is not None:
+        qs = qs.filter(tutor__kind=kind)
+    return qs
+
+
+def terms_with_delivered_sessions(college_id):
+    """The College's terms in which at least one session was delivered, newest first."""
+    return Term.objects.filter(college_id=college_id, runs__sessions__status=Session.Status.DELIVERED).distinct(
+    ).order_by("-starts_on")
+
+
 # --- Courses and runs an admin manages ----------------------------------------------------------
 
 
@@ -148,9 +176,7 @@ def tutor_changes(run):
 
 
 def _sessions_base(user):
-    if not user.is_authenticated or user.college_id is None:
-        return Session.objects.none()
-    return Session.objects.filter(run__course__college_id=user.college_id).select_related(
+    return scoped(Session.objects, user, "run__course__college").select_related(
         "run__course", "run__term", "run__room__site")
 
 

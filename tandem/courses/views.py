@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.accounts.rules import can, requires
 from tandem.core import clock
 from tandem.core.forms import add_service_errors
+from tandem.core.params import parse_id
 from tandem.release.selectors import release_detail_for_run, release_status_for_runs
 from tandem.tutors.models import Tutor
 
@@ -107,7 +108,6 @@ def course_retire(request, pk):
 def timetable(request):
     college_id = request.user.college_id
     terms = selectors.college_terms(request.user)
-    from tandem.core.params import parse_id  # "²".isdigit() is True, int("²") fails: 400, not 500
 
     term_id = parse_id(request.GET.get("term"), name="term")
     if term_id is not None:

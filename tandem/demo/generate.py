@@ -2,7 +2,7 @@
 
 The College is simulated in plain Python first (tandem.demo.simulate: same seed, same College)
 and then written in one transaction with bulk inserts, many-to-many rows included. Every name is
-invented. The demo's "today" is simulate.TODAY (2019-11-15), never the machine clock.
+invented. The demo's "today" is timeline.TODAY (2019-11-15), never the machine clock.
 """
 
 import hashlib
@@ -17,14 +17,17 @@ from django.db import transaction
 from tandem.accounts.models import Role, User
 from tandem.audit.services import record
 from tandem.core.models import College, Organisation, Room, Site, Term
+from tandem.core.versions import bump
 from tandem.courses.models import Course, CourseRun, Session
 from tandem.qi.demo import populate as populate_qi_project
 from tandem.qi.models import QIProject
 from tandem.tutors.models import Tutor
 
 from . import data
+from .people import TRAINING_DRIVE
 from .release import CULTURE_CHANGES
-from .simulate import QI_PROJECT, TODAY, TRAINING_DRIVE, simulate, term_dates
+from .simulate import QI_PROJECT, simulate
+from .timeline import TODAY, term_dates
 
 ACCOUNTS_FROM = date(2014, 7, 1)  # when the College's first accounts were made
 
@@ -219,6 +222,7 @@ def generate(seed=2019):
         "logins": {name: role.value for name, role in LOGINS},
         "password": data.DEMO_PASSWORD,
     })
+    bump(college.pk)  # bulk inserts send no signals: what was computed for this College is out of date
     return summary
 
 

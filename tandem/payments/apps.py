@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments and pay parity"
 
     def ready(self):
-        from . import measures  # noqa: F401  (registers peer_pay_parity_breaches)
+        from . import measures  # noqa: F401, PLC0415  (registers peer_pay_parity_breaches)

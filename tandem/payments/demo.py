@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from tandem.accounts.models import Role, User
 from tandem.audit.services import record
-from tandem.courses.models import Course, Session
+from tandem.courses.models import Course
+from tandem.courses.selectors import delivered_by_rows, delivered_sessions
 from tandem.tutors.models import Tutor
 
 from .models import (Activity, Expense, PayPoint, PayPolicy, PayYear, Payment, PaymentChoice, RateCard, StaffPayGrade,
@@ -96,9 +97,7 @@ def _grades(staff, rng):
 
 def _work_and_expenses(college, peers, rng, today):
     delivered = list(
-        Session.delivered_by.through.objects.filter(
-            session__run__course__college=college, session__status=Session.Status.DELIVERED, tutor__kind=Tutor.Kind.PEER
-        ).values_list("tutor_id", "session__run_id", "session__run__term_id", "session__date")
+        delivered_by_rows(college, kind=Tutor.Kind.PEER).values_list("tutor_id", "session__run_id", "session__run__term_id", "session__date")
         .order_by("session__date", "session_id", "tutor_id")
     )
     travellers = {t.pk for t in peers if rng.random() < TRAVEL_SHARE}
@@ -200,7 +199,7 @@ def _choices(college, peers, admin, rng, today):
 def populate(college, rng):
     """Write the demo College's pay records and return a summary of what was written."""
     admin = User.objects.filter(college=college, role=Role.COLLEGE_ADMIN).order_by("pk").first()
-    last = (Session.objects.filter(run__course__college=college, status=Session.Status.DELIVERED)
+    last = (delivered_sessions(college)
             .order_by("-date").values_list("date", flat=True).first())
     today = last or date(2019, 11, 15)
     RateCard.objects.bulk_create([

@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tandem.core.forms import date_field
+
 from .models import LOGGED_ACTIVITIES, Activity, Payment, PaymentChoice, PayPolicy, PayYear, RateCard
+from .services import pay_year_start
 
 DATE_HELP = "For example, 2019-04-01"
 
@@ -128,8 +130,6 @@ class PayYearForm(forms.ModelForm):
                                     "max_length": "Write the pay year like 2019/20"}}
 
     def clean_label(self):
-        from .services import pay_year_start
-
         label = self.cleaned_data["label"].strip()
         try:
             pay_year_start(label)

@@ -18,6 +18,12 @@ from .parity import breaches_by_month
         "every month in which the peer delivered a session of the run. Source: delivered sessions, work "
         "logs, payments, pay table and staff pay grades. Months with no delivered sessions are missing."
     ),
+    population="Peer tutors delivering the College's course runs",
+    numerator="Peer tutor × run pairs paid below the staff comparator, in each month the peer delivered a session of the run",
+    denominator="None (a count)",
+    source="Tandem session records, work logs, payments, pay table and staff pay grades",
+    frequency=("Monthly; 0 in a month in which the College delivered sessions and no peer tutor was paid below "
+               "the comparator; missing in a month with no delivered sessions (nobody could be paid for teaching)"),
 )
 def peer_pay_parity_breaches(college):
     return breaches_by_month(college)

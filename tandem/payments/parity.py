@@ -28,15 +28,21 @@ Logged work with no course run is paid but outside this per-run check.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from tandem.courses.models import CourseRun, Session
+from django.core.cache import cache
+
+from tandem.core import versions
+from tandem.courses.models import CourseRun
+from tandem.courses.selectors import delivered_by_rows
+from tandem.qi.measures import counts_in_active_months
 from tandem.tutors.models import Tutor
 
 from . import pay
-from .models import Activity, PayYear, Payment, StaffPayGrade, WorkLog
+from .models import Activity, Payment, PayYear, StaffPayGrade, WorkLog
+from .services import policy_for
 
 
 @dataclass
@@ -63,9 +69,9 @@ class ParityRow:
     money: Decimal
     comparator: Comparator | None = None
     unchecked_reason: str = ""
+    term_id: int | None = None
     run: CourseRun | None = None
     tutor: Tutor | None = None
-    staff_names: dict = field(default_factory=dict)
 
     @property
     def prep_hours(self):
@@ -175,16 +181,38 @@ def _comparator(table, row, shared, run_staff, names):
 
 
 def parity_rows(college, *, policy=None, with_objects=False):
-    """Every peer tutor × course run in which the peer delivered a session, with the check."""
-    from .services import policy_for
+    """Every peer tutor × course run in which the peer delivered a session, with the check,
+    oldest first. With the College's own policy, computed once per version of its records
+    (tandem.core.versions: any write to them computes it afresh)."""
+    if policy is None:
+        key = versions.versioned_key(college.pk, "parity")
+        out = cache.get(key)
+        if out is None:
+            out = _parity_rows(college, policy_for(college))
+            cache.set(key, out, versions.TIMEOUT)
+    else:
+        out = _parity_rows(college, policy)
+    if with_objects:
+        with_objects_for(out)
+    return out
 
-    policy = policy or policy_for(college)
+
+def with_objects_for(rows):
+    """Attach each row's run (with course and term) and tutor: for the rows a page shows."""
+    rows = [r for r in rows if r.run is None]
+    runs = CourseRun.objects.select_related("course", "term").in_bulk({r.run_id for r in rows})
+    tutors = Tutor.objects.in_bulk({r.tutor_id for r in rows})
+    for r in rows:
+        r.run, r.tutor = runs[r.run_id], tutors[r.tutor_id]
+    return rows
+
+
+def _parity_rows(college, policy):
     table = _Table(college, policy)
-    through = Session.delivered_by.through.objects.filter(
-        session__run__course__college=college, session__status=Session.Status.DELIVERED
-    )
+    through = delivered_by_rows(college)
     peer_rows = through.filter(tutor__kind=Tutor.Kind.PEER).values_list(
-        "tutor_id", "session_id", "session__run_id", "session__date", "session__start_time", "session__end_time"
+        "tutor_id", "session_id", "session__run_id", "session__date", "session__start_time", "session__end_time",
+        "session__run__term_id",
     ).order_by("session__date", "session_id", "tutor_id")
     session_staff = defaultdict(list)
     run_staff = defaultdict(set)
@@ -195,12 +223,12 @@ def parity_rows(college, *, policy=None, with_objects=False):
         run_staff[run_id].add(staff_id)
 
     rows, shared = {}, defaultdict(Counter)
-    for tutor_id, session_id, run_id, day, start, end in peer_rows:
+    for tutor_id, session_id, run_id, day, start, end, term_id in peer_rows:
         key = (run_id, tutor_id)
         row = rows.get(key)
         if row is None:
             row = rows[key] = ParityRow(run_id, tutor_id, day, set(), 0, Decimal(0), Decimal(0), Decimal(0),
-                                        Decimal(0), Decimal(0))
+                                        Decimal(0), Decimal(0), term_id=term_id)
         row.sessions += 1
         row.months.add(f"{day:%Y-%m}")
         row.delivery_hours += pay.session_hours(day, start, end)
@@ -222,30 +250,22 @@ def parity_rows(college, *, policy=None, with_objects=False):
             row.money += amount
 
     names = {}
-    if with_objects or policy.comparator != "floor":
+    if policy.comparator != "floor":
         staff_ids = {s for ids in run_staff.values() for s in ids}
         names = {t.pk: t.full_name for t in Tutor.objects.filter(pk__in=staff_ids).only("first_name", "last_name")}
     for key, row in rows.items():
         row.prep_implied = policy.prep_hours_per_session * row.sessions
         row.comparator, row.unchecked_reason = _comparator(table, row, shared[key], run_staff[row.run_id], names)
 
-    out = sorted(rows.values(), key=lambda r: (r.first_date, r.run_id, r.tutor_id))
-    if with_objects:
-        runs = CourseRun.objects.select_related("course", "term").in_bulk({r.run_id for r in out})
-        tutors = Tutor.objects.in_bulk({r.tutor_id for r in out})
-        for r in out:
-            r.run, r.tutor, r.staff_names = runs[r.run_id], tutors[r.tutor_id], names
-    return out
+    return sorted(rows.values(), key=lambda r: (r.first_date, r.run_id, r.tutor_id))
 
 
 def breaches_by_month(college):
     """{'YYYY-MM': breaching peer × run pairs with a session that month} over every month the
     College delivered a session (0 when none breached; months without sessions are missing)."""
-    months = {f"{d:%Y-%m}" for d in Session.objects.filter(
-        run__course__college=college, status=Session.Status.DELIVERED).values_list("date", flat=True).distinct()}
-    counts = dict.fromkeys(months, 0)
+    counts = {}
     for row in parity_rows(college):
         if row.breach:
             for m in row.months:
                 counts[m] = counts.get(m, 0) + 1
-    return counts
+    return counts_in_active_months(college, counts)

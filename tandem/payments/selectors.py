@@ -1,29 +1,22 @@
 """Reads of pay records, always scoped to the user: an admin sees their College's; a tutor sees
 their own payments only (request.user.tutor). Anything else answers 404."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from tandem.accounts.rules import can
+from tandem.core.models import Term
+from tandem.core.scoping import college_id_of, scoped
 from tandem.courses.models import CourseRun
+from tandem.courses.selectors import terms_with_delivered_sessions
 from tandem.tutors.models import Tutor
 
 from .models import Expense, PayYear, Payment, RateCard, StaffPayGrade, WorkLog
 
 
-def _college_id(user, permission):
-    if not user.is_authenticated or user.college_id is None or not can(user, permission):
-        return None
-    return user.college_id
-
-
 def college_payments(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return Payment.objects.none()
-    return Payment.objects.filter(tutor__college_id=college_id).select_related("tutor", "run__course", "run__term",
-                                                                             "choice")
+    return scoped(Payment.objects, user, "tutor__college", perm="view_payments").select_related(
+        "tutor", "run__course", "run__term", "choice")
 
 
 def payment_for(user, pk):
@@ -52,19 +45,17 @@ def totals(qs):
 
 def own_tutor(user):
     """The tutor record of a signed-in tutor, in their own College; 404 if there is none."""
-    if not user.is_authenticated or user.college_id is None or not can(user, "view_own_payments"):
+    if college_id_of(user, "view_own_payments") is None:
         raise Http404("No tutor record is linked to this account.")
-    tutor = Tutor.objects.filter(user=user, college_id=user.college_id).first()
+    tutor = scoped(Tutor.objects, user).filter(user=user).first()
     if tutor is None:
         raise Http404("No tutor record is linked to this account.")
     return tutor
 
 
 def own_payments(user):
-    if not user.is_authenticated or user.college_id is None or not can(user, "view_own_payments"):
-        return Payment.objects.none()
-    return Payment.objects.filter(tutor__user=user, tutor__college_id=user.college_id).select_related(
-        "run__course", "choice"
+    return scoped(Payment.objects, user, "tutor__college", perm="view_own_payments").filter(
+        tutor__user=user).select_related("run__course", "choice"
     )
 
 
@@ -73,13 +64,11 @@ def own_payment_for(user, pk):
 
 
 def own_expenses(user):
-    if not user.is_authenticated or user.college_id is None or not can(user, "view_own_payments"):
-        return Expense.objects.none()
-    return Expense.objects.filter(tutor__user=user, tutor__college_id=user.college_id)
+    return scoped(Expense.objects, user, "tutor__college", perm="view_own_payments").filter(tutor__user=user)
 
 
 def rate_cards(user):
-    college_id = _college_id(user, "view_payments")
+    college_id = college_id_of(user, "view_payments")
     return RateCard.objects.filter(college_id=college_id) if college_id else RateCard.objects.none()
 
 
@@ -88,10 +77,7 @@ def rate_card_for(user, pk):
 
 
 def pay_years(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return PayYear.objects.none()
-    return PayYear.objects.filter(college_id=college_id).annotate(n_points=Count("points"))
+    return scoped(PayYear.objects, user, perm="view_payments").annotate(n_points=Count("points"))
 
 
 def pay_year_for(user, pk):
@@ -99,17 +85,11 @@ def pay_year_for(user, pk):
 
 
 def peer_tutors(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return Tutor.objects.none()
-    return Tutor.objects.filter(college_id=college_id, kind=Tutor.Kind.PEER)
+    return scoped(Tutor.objects, user, perm="view_payments").filter(kind=Tutor.Kind.PEER)
 
 
 def staff_tutors(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return Tutor.objects.none()
-    return Tutor.objects.filter(college_id=college_id, kind=Tutor.Kind.STAFF)
+    return scoped(Tutor.objects, user, perm="view_payments").filter(kind=Tutor.Kind.STAFF)
 
 
 def staff_with_grades(user):
@@ -124,35 +104,22 @@ def staff_with_grades(user):
 
 
 def runs(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return CourseRun.objects.none()
-    return CourseRun.objects.filter(course__college_id=college_id).select_related("course", "term").order_by(
-        "-start_date", "course__title"
+    return scoped(CourseRun.objects, user, "course__college", perm="view_payments").select_related(
+        "course", "term").order_by("-start_date", "course__title"
     )
 
 
 def work_logs(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return WorkLog.objects.none()
-    return WorkLog.objects.filter(tutor__college_id=college_id).select_related("tutor", "run__course", "run__term",
-                                                                              "payment")
+    return scoped(WorkLog.objects, user, "tutor__college", perm="view_payments").select_related(
+        "tutor", "run__course", "run__term", "payment")
 
 
 def expenses(user):
-    college_id = _college_id(user, "view_payments")
-    if college_id is None:
-        return Expense.objects.none()
-    return Expense.objects.filter(tutor__college_id=college_id).select_related("tutor")
+    return scoped(Expense.objects, user, "tutor__college", perm="view_payments").select_related("tutor")
 
 
 def terms_with_sessions(user):
-    from tandem.core.models import Term
-
-    college_id = _college_id(user, "view_pay_parity")
+    college_id = college_id_of(user, "view_pay_parity")
     if college_id is None:
         return Term.objects.none()
-    return Term.objects.filter(college_id=college_id).filter(Q(runs__sessions__status="delivered")).distinct().order_by(
-        "-starts_on"
-    )
+    return terms_with_delivered_sessions(college_id)

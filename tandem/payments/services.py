@@ -5,6 +5,7 @@ requests race to mark one payment paid, the database lets exactly one of them th
 """
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,12 +13,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.audit.services import record, record_many
-from tandem.courses.models import Session
+from tandem.core.models import College
+from tandem.courses.selectors import delivered_by_rows
 from tandem.tutors.models import Tutor
 
 from . import pay
-from .models import (Activity, Expense, PayPoint, PayPolicy, PayYear, Payment, PaymentChoice, RateCard,
-                     StaffPayGrade, WorkLog)
+from .models import (
+    Activity,
+    Expense,
+    Payment,
+    PaymentChoice,
+    PayPoint,
+    PayPolicy,
+    PayYear,
+    RateCard,
+    StaffPayGrade,
+    WorkLog,
+)
 
 RATE_CARD_FIELDS = ("effective_from", "delivery_basis", "delivery_rate", "hourly_rate", "pays_delivery",
                     "pays_preparation", "pays_coproduction", "pays_supervision", "pays_training", "note")
@@ -77,8 +89,6 @@ def policy_save(*, actor, college, **fields):
 
 def pay_year_start(label):
     """'2019/20' → 1 April 2019 (Agenda for Change pay years run April to March)."""
-    from datetime import date
-
     try:
         first, second = label.split("/")
         year = int(first)
@@ -162,10 +172,8 @@ def expense_create(*, actor, tutor, date, amount, description):
 
 def _session_payments(college, cards):
     """Unsaved payments for every peer tutor of every delivered session (one each)."""
-    through = Session.delivered_by.through
     rows = (
-        through.objects.filter(session__run__course__college=college, session__status=Session.Status.DELIVERED,
-                               tutor__kind=Tutor.Kind.PEER)
+        delivered_by_rows(college, kind=Tutor.Kind.PEER)
         .values_list("tutor_id", "session_id", "session__run_id", "session__date", "session__start_time",
                      "session__end_time")
         .order_by("session__date", "session_id", "tutor_id")
@@ -215,8 +223,6 @@ def generate_payments(*, actor, college):
 
     Concurrent calls for one College queue on a lock of the College's row, so each sees what the
     one before it created and reports (and audits) only its own new payments."""
-    from tandem.core.models import College
-
     with transaction.atomic():
         College.objects.select_for_update().filter(pk=college.pk).first()
         cards = list(RateCard.objects.filter(college=college).order_by("-effective_from"))

@@ -21,7 +21,7 @@ from . import selectors, services
 from .forms import (ChoiceForm, ExpenseForm, OnBehalfChoiceForm, PayPointForm, PaymentFilterForm, PayYearForm,
                     PolicyForm, RateCardForm, StaffGradeForm, WorkLogForm)
 from .models import Payment
-from .parity import parity_rows
+from .parity import parity_rows, with_objects_for
 
 SECTION = "payments"
 
@@ -313,13 +313,16 @@ def parity(request):
     terms = list(selectors.terms_with_sessions(request.user))
     term_id = request.GET.get("term", "")
     show = request.GET.get("show", "breaches")
-    rows = parity_rows(request.user.college, with_objects=True)
+    # The College's pairs are computed once per version of its records (cached); only the rows of
+    # the page shown (and the first unchecked ones listed) load their run and tutor. Newest first.
+    rows = parity_rows(request.user.college)[::-1]
     term = next((t for t in terms if str(t.pk) == term_id), None)
     if term:
-        rows = [r for r in rows if r.run.term_id == term.pk]
+        rows = [r for r in rows if r.term_id == term.pk]
     breaches = [r for r in rows if r.breach]
     unchecked = [r for r in rows if not r.checked]
     listed = breaches if show == "breaches" else rows
     page = Paginator(listed, 100).get_page(request.GET.get("page"))
+    with_objects_for([*page.object_list, *unchecked[:50]])
     return _page(request, "parity", "Pay parity check", rows=rows, breaches=breaches, unchecked=unchecked,
                  page=page, terms=terms, term=term, show=show, policy=services.policy_for(request.user.college))

@@ -26,16 +26,12 @@ SCHEMA = "tandem.plan-instance/1"
 PLANNING_STATUSES = (Tutor.Status.TRAINED, Tutor.Status.ACTIVE)
 
 
-def setting(name, default):
-    return getattr(settings, name, default)
-
-
 def max_sessions_default():
-    return int(setting("PLANNER_MAX_SESSIONS", 24))
+    return int(settings.PLANNER_MAX_SESSIONS)
 
 
 def prep_hours():
-    return float(setting("PLANNER_PREP_HOURS_PER_SESSION", 1))
+    return float(settings.PLANNER_PREP_HOURS_PER_SESSION)
 
 
 def tutor_id(pk):
@@ -161,12 +157,18 @@ def build(wish_list):
     all_slots = [list(x) for x in ALL_DAYSLOTS]
     site_pks = [s.pk for s in sites]
     inst_tutors, no_availability, no_budget = [], [], []
+    timetabled, sessions_taken = {}, {}
     for t in tutors:
         if t.pk in avail:
             available = avail[t.pk]
         else:
             available = [list(x) for x in ALL_DAYSLOTS]
             no_availability.append(t)
+        if any(tuple(ds) in busy_tutor[t.pk] for ds in available):
+            # said so beside the reasons: these times are free in the tutor's record but taken
+            timetabled[tutor_id(t.pk)] = sorted(ds for ds in available if tuple(ds) in busy_tutor[t.pk])
+        if taken_sessions[t.pk]:
+            sessions_taken[tutor_id(t.pk)] = taken_sessions[t.pk]
         available = [ds for ds in available if tuple(ds) not in busy_tutor[t.pk]]
         hours = None
         if t.kind == Tutor.Kind.STAFF:
@@ -199,7 +201,10 @@ def build(wish_list):
         "schema": SCHEMA,
         "meta": {"generator": "tandem.planning", "college": college.slug, "term": str(term),
                  "wish_list": wish_list.pk, "first_monday": first_monday(term).isoformat(),
-                 "no_release_budget": [tutor_id(t.pk) for t in no_budget]},
+                 "no_release_budget": [tutor_id(t.pk) for t in no_budget],
+                 # informative only (the planner ignores meta): times free in a tutor's record but
+                 # taken by runs already on the timetable, and the sessions those runs use
+                 "timetabled": timetabled, "sessions_taken": sessions_taken},
         "calendar": {
             "weeks": weeks, "days": list(WEEKDAYS),
             "slots": [{"id": sid, "start": f"{a:%H:%M}", "end": f"{b:%H:%M}"} for sid, _l, a, b in SLOTS],

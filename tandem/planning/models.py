@@ -1,9 +1,12 @@
 """Term planning: when tutors can teach, what the College wishes to run next term, and the
 planner's jobs (progress, plan, what-if answers) until a plan is accepted into the timetable."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from .slots import SLOT_CHOICES, WEEKDAYS
 
@@ -138,9 +141,6 @@ class PlanJob(models.Model):
     @property
     def seems_stuck(self):
         """Queued or running far longer than its time limits allow (the worker may have stopped)."""
-        from datetime import timedelta
-
-        from django.utils import timezone
 
         if not self.is_active:
             return False

@@ -1,7 +1,7 @@
 """A planner result as the pages show it: names instead of ids, a week grid, a list, reasons."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .instance import pk_of
 from .slots import SLOTS, WEEKDAYS, describe_dayslots, slot_times
@@ -45,6 +45,51 @@ def humanise(text, labels):
         slug, college = labels["__college__"]
         text = text.replace(f"online for {slug}", f"online for {college}")
     return text
+
+
+WORDS = (
+    (re.compile(r"\bweights\b"), "priorities"),
+    (re.compile(r"\bweight\b"), "priority"),
+    (re.compile(r"\bWeight\b"), "Priority"),
+    (re.compile(r";? ?use --explain-cost for what it would take"), ""),
+)
+
+
+def plain_words(text):
+    """The planner's words for people: "weight" is the wish's priority; no command-line hints."""
+    if not text:
+        return text
+    for pattern, word in WORDS:
+        text = pattern.sub(word, text)
+    return text
+
+
+# Reasons read off the tutors' free times and limits, where runs already on the timetable matter
+TIMETABLE_CODES = {"NO_COMMON_SLOT", "PEER_NOT_AVAILABLE_WHEN", "STAFF_NOT_AVAILABLE_WHEN",
+                   "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS", "STAFF_RELEASE_TOO_SMALL"}
+
+
+def timetable_note(inst, wished, labels, code):
+    """What runs already on this term's timetable take from the tutors trained for a wished run:
+    the planner sees those times as not free and those sessions as used, so say so."""
+    if code not in TIMETABLE_CODES:
+        return ""
+    meta = inst.get("meta") or {}
+    busy, taken = meta.get("timetabled") or {}, meta.get("sessions_taken") or {}
+    allowed = {tuple(x) for x in wished.get("allowed") or []}
+    notes = []
+    for t in inst["tutors"]:
+        if wished["course"] not in t["qualified"]:
+            continue
+        name = labels.get(t["id"], t["id"])
+        slots = [x for x in busy.get(t["id"], []) if tuple(x) in allowed]
+        if slots:
+            notes.append(f"{name} is free {describe_dayslots(slots)} but teaches a run already on the timetable then")
+        elif "LIMITS" in code and taken.get(t["id"]):
+            notes.append(f"{name} already teaches {taken[t['id']]} sessions in runs on the timetable")
+    if not notes:
+        return ""
+    return " Runs already on this term's timetable count: " + "; ".join(notes[:6]) + "."
 
 
 def _strip_prefix(message, run_id):
@@ -91,7 +136,6 @@ class PlanView:
         self.courses = {c["id"]: c for c in inst["courses"]}
         self.wished = {r["id"]: r for r in inst["runs"]}
         self.tutors = {t["id"]: t for t in inst["tutors"]}
-        from datetime import date
 
         self.first_monday = date.fromisoformat(inst["meta"]["first_monday"]) if inst.get("meta", {}).get("first_monday") else None
         self.offered = [self._offered(p) for p in res.get("runs", [])]
@@ -104,7 +148,8 @@ class PlanView:
             for s, (_id, label, start, _end) in enumerate(SLOTS)
         ]
         self.weekdays = WEEKDAYS
-        self.conflicts = [{"runs": [labels.get(r, r) for r in c.get("runs", [])], "message": humanise(c.get("message"), labels)}
+        self.conflicts = [{"runs": [labels.get(r, r) for r in c.get("runs", [])],
+                           "message": plain_words(humanise(c.get("message"), labels))}
                           for c in res.get("conflicts", [])]
         self.wished_weight = sum(r["weight"] for r in inst["runs"])
         self.reason_counts = {}
@@ -136,7 +181,8 @@ class PlanView:
             "id": u["run"], "wish": pk_of(u["run"]), "title": self.labels.get(wished["course"], wished["course"]),
             "weight": wished["weight"], "code": u["reason_code"], "label": REASONS.get(u["reason_code"], u["reason_code"]),
             "staff": u["reason_code"] in STAFF_CODES,
-            "message": humanise(_strip_prefix(u["message"], u["run"]), self.labels),
+            "message": plain_words(humanise(_strip_prefix(u["message"], u["run"]), self.labels))
+            + timetable_note(self.job.instance, wished, self.labels, u["reason_code"]),
             "venue": "Online" if wished["online"] else self.labels.get(wished["site"], wished["site"]),
             "allowed": describe_dayslots(wished["allowed"]),
         }
@@ -149,7 +195,7 @@ class PlanView:
             return None
         best = answer.get("best")
         out = {"answer": answer, "candidates": len(self.job.candidates or []), "best": None,
-               "message": humanise(answer.get("message"), self.labels)}
+               "message": plain_words(humanise(answer.get("message"), self.labels))}
         if best:
             cand = (self.job.candidates or [])[best["index"]] if best["index"] < len(self.job.candidates or []) else None
             out["best"] = {
@@ -172,7 +218,7 @@ class PlanView:
             "objective": res.get("objective"), "base": res.get("base_objective"),
             "added": [self._wish_label(r) for r in res.get("runs_added", [])],
             "dropped": [self._wish_label(r) for r in res.get("runs_dropped", [])],
-            "message": humanise(res.get("message"), self.labels),
+            "message": plain_words(humanise(res.get("message"), self.labels)),
             "proven": res.get("status") == "optimal",
         }
 

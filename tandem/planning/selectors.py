@@ -3,7 +3,7 @@ tutors answer 404."""
 
 from django.shortcuts import get_object_or_404
 
-from tandem.accounts.rules import can
+from tandem.core.scoping import scoped
 from tandem.courses.models import Course
 from tandem.tutors.models import Tutor
 
@@ -11,17 +11,8 @@ from .instance import PLANNING_STATUSES
 from .models import PlanJob, WishedRun, WishList
 
 
-def _college_id(user):
-    if not user.is_authenticated or user.college_id is None or not can(user, "plan_terms"):
-        return None
-    return user.college_id
-
-
 def visible_wish_lists(user):
-    cid = _college_id(user)
-    if cid is None:
-        return WishList.objects.none()
-    return WishList.objects.filter(college_id=cid).select_related("term", "college")
+    return scoped(WishList.objects, user, perm="plan_terms").select_related("term", "college")
 
 
 def wish_list_for(user, pk):
@@ -34,10 +25,7 @@ def wished_run_for(user, wish_list_pk, pk):
 
 
 def visible_jobs(user):
-    cid = _college_id(user)
-    if cid is None:
-        return PlanJob.objects.none()
-    return PlanJob.objects.filter(wish_list__college_id=cid).select_related(
+    return scoped(PlanJob.objects, user, "wish_list__college", perm="plan_terms").select_related(
         "wish_list__term", "wish_list__college", "created_by", "accepted_by")
 
 
@@ -46,20 +34,14 @@ def job_for(user, pk):
 
 
 def catalogue(user):
-    cid = _college_id(user)
-    if cid is None:
-        return Course.objects.none()
-    return Course.objects.filter(college_id=cid, status=Course.Status.ACTIVE).order_by("topic", "title")
+    return scoped(Course.objects, user, perm="plan_terms").filter(
+        status=Course.Status.ACTIVE).order_by("topic", "title")
 
 
 def planning_tutors(user):
-    cid = _college_id(user)
-    if cid is None:
-        return Tutor.objects.none()
-    return Tutor.objects.filter(college_id=cid, status__in=PLANNING_STATUSES).order_by("kind", "last_name", "first_name")
+    return scoped(Tutor.objects, user, perm="plan_terms").filter(
+        status__in=PLANNING_STATUSES).order_by("kind", "last_name", "first_name")
 
 
 def tutor_for(user, pk):
-    cid = _college_id(user)
-    qs = Tutor.objects.filter(college_id=cid) if cid is not None else Tutor.objects.none()
-    return get_object_or_404(qs, pk=pk)
+    return get_object_or_404(scoped(Tutor.objects, user, perm="plan_terms"), pk=pk)

@@ -8,24 +8,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.forms import add_service_errors
+import planner
 from tandem.accounts.rules import requires
+from tandem.core.forms import add_service_errors
+from tandem.tutors.models import Tutor
 
-from . import selectors, services
+from . import accept, selectors, services
+from . import jobs as plan_jobs
 from .forms import (
     AddCoursesForm,
     AvailabilityForm,
+    NewTermForm,
     PlanForm,
     RaiseReleaseForm,
-    NewTermForm,
     WishedRunForm,
     WishListForm,
     venue_of,
 )
-from .instance import build
+from .instance import build, pk_of
 from .models import TutorAvailability
-from .present import PlanView, progress_summary, status_payload
-from .slots import DAYSLOT_CHOICES, SLOT_IDS, describe_dayslots, dayslot_key, term_weeks
+from .present import PlanView, humanise, progress_summary, status_payload
+from .slots import DAYSLOT_CHOICES, SLOT_IDS, dayslot_key, describe_dayslots, term_weeks
 
 SECTION = "planning"
 
@@ -72,13 +75,9 @@ def _wishlist_context(request, wl, plan_form=None, plan_error=None):
     built = build(wl)
     error = plan_error
     if error is None and built.instance["runs"]:
-        import planner
-
         try:
             planner.validate_instance(built.instance)
         except planner.InstanceError as exc:
-            from .present import humanise
-
             error = f"The planner cannot use these records: {humanise(str(exc), built.labels)}"
     runs = list(wl.runs.select_related("course", "site", "accepted_run").order_by("accepted_run", "course__title", "pk"))
     for r in runs:
@@ -184,9 +183,9 @@ def plan(request, pk):
     if not form.is_valid():
         return render(request, "planning/wishlist.jinja", _wishlist_context(request, wl, plan_form=form))
     try:
-        job = services.job_start(actor=request.user, wish_list=wl, time_limit=form.cleaned_data["time_limit"],
+        job = plan_jobs.job_start(actor=request.user, wish_list=wl, time_limit=form.cleaned_data["time_limit"],
                                  what_if=form.cleaned_data["what_if"])
-    except services.PlanningError as exc:
+    except plan_jobs.PlanningError as exc:
         return render(request, "planning/wishlist.jinja", _wishlist_context(request, wl, plan_form=form, plan_error=str(exc)))
     return redirect("planning:job", pk=job.pk)
 
@@ -206,7 +205,7 @@ def job(request, pk):
         "title": f"Plan for {job.wish_list.term}", "section": SECTION, "job": job, "view": view,
         "summary": progress_summary(job), "what_ifs": what_ifs, "raise_form": raise_form,
         "extra": view.extra_staff() if view else None, "polling": job.is_active or any(w.is_active for w in what_ifs),
-        "accept_problem": services.accept_check(job),
+        "accept_problem": accept.accept_check(job),
     })
 
 
@@ -243,7 +242,7 @@ def job_result(request, pk):
 @requires("plan_terms")
 def job_stop(request, pk):
     job = selectors.job_for(request.user, pk)
-    if services.job_stop(actor=request.user, job=job):
+    if plan_jobs.job_stop(actor=request.user, job=job):
         messages.success(request, "Asked the planner to stop: it keeps the best plan found so far.")
     return redirect("planning:job", pk=job.pk)
 
@@ -257,7 +256,7 @@ def job_what_if(request, pk):
     if form.is_valid():
         tutor = selectors.tutor_for(request.user, form.cleaned_data["tutor"])
         try:
-            services.what_if_start(actor=request.user, job=job, tutor=tutor, hours=form.cleaned_data["hours"])
+            plan_jobs.what_if_start(actor=request.user, job=job, tutor=tutor, hours=form.cleaned_data["hours"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -271,11 +270,11 @@ def job_what_if(request, pk):
 @requires("plan_terms")
 def job_accept(request, pk):
     job = selectors.job_for(request.user, pk)
-    problem = services.accept_check(job)
+    problem = accept.accept_check(job)
     if request.method == "POST" and problem is None:
         try:
-            summary = services.plan_accept(actor=request.user, job=job)
-        except services.PlanConflict as exc:
+            summary = accept.plan_accept(actor=request.user, job=job)
+        except accept.PlanConflict as exc:
             problem = str(exc)
         except ValidationError as exc:
             problem = "The plan could not be put on the timetable: " + " ".join(exc.messages) + " Nothing was changed."
@@ -296,7 +295,7 @@ def job_accept(request, pk):
                 need.setdefault(b["staff"], None)
         unlimited = set(job.instance.get("meta", {}).get("no_release_budget", []))
         for tid in sorted(need, key=lambda t: job.labels.get(t, t)):
-            staff.append({"name": job.labels.get(tid, tid), "hours": services.release_need(job, tid),
+            staff.append({"name": job.labels.get(tid, tid), "hours": accept.release_need(job, tid),
                           "budget": None if tid in unlimited else tutors[tid]["release_hours"]})
     status = 409 if (request.method == "POST" and problem) else 200
     return render(request, "planning/accept.jinja", {
@@ -306,10 +305,6 @@ def job_accept(request, pk):
 
 
 def _no_line_manager(job):
-    from tandem.tutors.models import Tutor
-
-    from .instance import pk_of
-
     ids = {pk_of(b["staff"]) for p in (job.result or {}).get("runs", []) for b in p.get("blocks", [])}
     return list(Tutor.objects.filter(pk__in=ids, line_manager__isnull=True).order_by("last_name"))
 

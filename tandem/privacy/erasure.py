@@ -250,3 +250,58 @@ def erase_tutor(*, actor, tutor, reason, today=None):
         Story.objects.filter(college_id=tutor.college_id, author_name__iexact=old_name).values_list("pk", flat=True)
     )
     return summary
+
+
+@transaction.atomic
+def erase_student(*, actor, student, reason):
+    """Anonymise a student: the record stays (attendance and completed runs feed the College's
+    measures; certificates' dates stay) with every identifying field replaced and the reasonable
+    adjustments cleared; their learning plan, equality-monitoring answers and feedback comments
+    are deleted or cleared; questionnaire scores and feedback answers stay, attached only to the
+    anonymised record. Their account, if any, is erased too. Returns a summary dict."""
+    from tandem.audit.services import record_many
+    from tandem.students.models import EqualityMonitoring, Feedback, LearningGoal, PlanReview, Student
+
+    reason = _reason(reason)
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    old_first, old_last, old_email = student.first_name, student.last_name, student.email
+    summary = {"student": student.pk, "changed": {}, "kept": []}
+    student.first_name = ERASED_TEXT
+    student.last_name = f"student {student.pk}"
+    student.email = student.phone = student.adjustments = ""
+    student.contact_by_email = student.contact_by_phone = False
+    student.save()
+    fields = ["first_name", "last_name", "email", "phone", "adjustments", "contact_by_email", "contact_by_phone"]
+    summary["changed"]["students.Student"] = fields
+    record(actor=actor, action="erase", obj=student, fields=fields, note=f"Erasure: {reason}")
+    note = f"Erasure of student {student.pk}"
+    for model, label in ((LearningGoal, "students.LearningGoal"), (PlanReview, "students.PlanReview"),
+                         (EqualityMonitoring, "students.EqualityMonitoring")):
+        ids = list(model.objects.filter(student=student).values_list("pk", flat=True))
+        if ids:
+            record_many(actor=actor, action="delete", model=model, object_ids=ids, fields=["deleted"], note=note,
+                        college_id=student.college_id)
+            model.objects.filter(pk__in=ids).delete()
+            summary["changed"][label] = ["deleted"]
+    comments = list(Feedback.objects.filter(student=student).exclude(comment="").values_list("pk", flat=True))
+    if comments:
+        record_many(actor=actor, action="erase", model=Feedback, object_ids=comments, fields=["comment"], note=note,
+                    college_id=student.college_id)
+        Feedback.objects.filter(pk__in=comments).update(comment="")
+        summary["changed"]["students.Feedback"] = ["comment"]
+    replacements = _replacements(old_first, old_last, old_email, student.full_name,
+                                 f"erased-student-{student.pk}@{ERASED_DOMAIN}")
+    _scrub_admin_log(actor, replacements, summary, student.college_id, note, objects=[student])
+    if student.user_id:
+        erase_user(actor=actor, user=student.user, reason=reason)
+        summary["changed"]["accounts.User"] = ["anonymised", "disabled"]
+    summary["kept"] = [
+        "bookings, attendance and certificates' dates (the College's attendance and completion measures)",
+        "questionnaire scores and feedback answers, without a name (the College's outcome measures)",
+        "the audit log (it holds field names only)",
+    ]
+    return summary
+
+
+def is_erased_student(student):
+    return student.first_name == ERASED_TEXT and not student.email

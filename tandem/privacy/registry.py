@@ -72,6 +72,15 @@ RELATIONS = {
     ("planning.PlanJob", "created_by"): Exempt(WHO_ACTED),
     ("planning.PlanJob", "accepted_by"): Exempt(WHO_ACTED),
     ("planning.PlanWhatIf", "created_by"): Exempt(WHO_ACTED),
+    # Students (tandem.students): a student's own record, bookings, attendance and certificates
+    ("students.Student", "user"): Export(note="their student record: contact details and preferences, connection "
+                                              "to the College, the agreement, reasonable adjustments they gave"),
+    ("students.Student", "enrolled_by"): Exempt(WHO_ACTED),
+    ("students.Booking", "booked_by"): Exempt(WHO_ACTED),
+    ("students.Attendance", "recorded_by"): Exempt(WHO_ACTED),
+    ("students.PlanReview", "recorded_by"): Exempt(WHO_ACTED),
+    ("students.Questionnaire", "entered_by"): Exempt(WHO_ACTED),
+    ("students.Feedback", "entered_by"): Exempt(WHO_ACTED),
 }
 
 # Records reached through another record (not a direct relation), also exported:
@@ -80,6 +89,14 @@ INDIRECT = [
     ("payments.PaymentChoice", "payment__tutor", "tutor", "their choices about taking payments"),
     ("release.PipelineStageChange", "entry__tutor", "tutor", "their pipeline stages"),
     ("release.PipelineSubmission", "entry__tutor", "tutor", "public-form submissions matching their pipeline entry"),
+    ("students.Booking", "student__user", "user", "their bookings of courses and waiting-list places"),
+    ("students.Attendance", "student__user", "user", "the sessions they came to"),
+    ("students.Certificate", "student__user", "user", "their certificates of attendance"),
+    ("students.LearningGoal", "student__user", "user", "the goals of their individual learning plan"),
+    ("students.PlanReview", "student__user", "user", "reviews of their learning plan"),
+    ("students.Questionnaire", "student__user", "user", "their SWEMWBS and QPR-15 answers and scores"),
+    ("students.Feedback", "student__user", "user", "their Friends and Family Test answers and comments"),
+    ("students.EqualityMonitoring", "student__user", "user", "their equality-monitoring answers (optional)"),
 ]
 
 # What the export of a person's own row leaves out.

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tandem.audit.services import record_many
 
-from .erasure import ERASED_TEXT, erase_tutor, is_erased_tutor
+from .erasure import ERASED_TEXT, erase_student, erase_tutor, is_erased_student, is_erased_tutor
 
 
 @dataclass
@@ -157,7 +157,38 @@ def sign_in_records(today, dry_run):
                    "deleted", count)
 
 
-RULES = [left_tutors, old_payments, stale_pipeline, withdrawn_stories, release_text, sign_in_records]
+def inactive_students(today, dry_run):
+    """Students with nothing at the College (no booking made, no session attended, no account
+    sign-in, not enrolled) for `student_years` (default 6; TANDEM_RETENTION) are anonymised."""
+    from django.db.models import Max
+
+    from tandem.students.models import Student
+
+    years = _periods().get("student_years", 6)
+    cutoff = years_before(today, years)
+    due = []
+    for s in Student.objects.select_related("user").annotate(
+        last_booking=Max("bookings__created_at"), last_session=Max("attendances__session__date")
+    ):
+        if is_erased_student(s):
+            continue
+        dates = [timezone.localtime(s.created_at).date()]
+        if s.last_booking:
+            dates.append(timezone.localtime(s.last_booking).date())
+        if s.last_session:
+            dates.append(s.last_session)
+        if s.user_id and s.user.last_login:
+            dates.append(timezone.localtime(s.user.last_login).date())
+        if max(dates) <= cutoff:
+            due.append(s)
+    if not dry_run:
+        for s in due:
+            erase_student(actor=None, student=s, reason=f"retention: nothing at the College for {years} years")
+    return Outcome("student_years", "students with nothing at the College", "anonymised", len(due))
+
+
+RULES = [left_tutors, old_payments, stale_pipeline, withdrawn_stories, release_text, sign_in_records,
+         inactive_students]
 
 
 def run(*, dry_run=False, today=None):

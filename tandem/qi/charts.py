@@ -19,7 +19,7 @@ from tandem.charts import (
     variation_icon,
 )
 
-from .measures import REGISTRY, goal_for, goal_of, month_key, months_between, series
+from .measures import REGISTRY, goal_for, goal_of, month_key, months_between, series, values_of
 
 
 def _label(period):
@@ -37,10 +37,11 @@ def fmt(value):
 
 
 def outcome_chart(college, key="staff_tutors_teaching"):
-    points = series(college, key)
+    values = values_of(college, REGISTRY[key])  # once: the series and the goal both read it
+    points = series(college, key, values=values)
     if not points:
         return None
-    goal = goal_for(college, key)
+    goal = goal_for(college, key, values)
     labels = [_label(p["period"]) for p in points]
     values = [p["value"] for p in points]
     lines = []
@@ -105,6 +106,42 @@ RULE_WORDS = {
 }
 
 
+# Units that cannot go below zero: a lower process limit below zero is drawn at 0 and said so.
+NON_NEGATIVE_UNITS = {"count", "hours", "days", "proportion", "per cent", "percent", "%"}
+
+
+def run_chart_results(groups, labels):
+    """A run chart's result in words, one sentence per period of the chart: signal or none."""
+    out = []
+    for g in groups:
+        runs = g.get("runs") or {}
+        since = f"From {labels[g['first_index']]}" if len(groups) > 1 else "Over the chart"
+        if not runs.get("n_useful"):
+            out.append(f"{since}: too few values off the median to test for a non-random pattern")
+        elif runs.get("signal"):
+            out.append(f"{since}: a non-random pattern (signal): the longest run on one side of the median is "
+                       f"{runs['longest_run']} points (more than {runs['longest_run_max']} would be unusual) and the "
+                       f"line crosses the median {runs['crossings']} times (fewer than {runs['crossings_min']} would "
+                       "be unusual)")
+        else:
+            out.append(f"{since}: no signal, only random variation: the longest run on one side of the median is "
+                       f"{runs['longest_run']} points (at most {runs['longest_run_max']} expected) and the line "
+                       f"crosses the median {runs['crossings']} times (at least {runs['crossings_min']} expected)")
+    return out
+
+
+def year_rows(periods, vals, points=None):
+    """The chart's data as a compact table for the one-page report: a row per year, a cell per
+    month ('' outside the chart, '–' where missing, '*' after a special-cause value)."""
+    rows = {}
+    for i, (period, v) in enumerate(zip(periods, vals)):
+        year, month = map(int, period.split("-"))
+        cells = rows.setdefault(year, [""] * 12)
+        kind = (points[i].get("type") if points and i < len(points) else None) or "common_cause"
+        cells[month - 1] = "–" if v is None else fmt(v) + ("*" if kind != "common_cause" else "")
+    return [{"year": y, "cells": c} for y, c in sorted(rows.items())]
+
+
 def chart_window(project, values):
     """The months a project's chart shows: from the start of the baseline (12 months before the
     project, the SMART goal's baseline period) or the first month with data if later, to the
@@ -135,7 +172,7 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
                   height=340):
     """Everything the page or the report needs to show one measure as a run or XmR chart."""
     college = project.college
-    values = mdef.compute(college)
+    values = values_of(college, mdef)
     if not any(v is not None for v in values.values()):
         return None
     periods = chart_window(project, values)
@@ -172,16 +209,28 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
     if result and not any(g["centre"] is not None for g in groups):
         problem = "there are too few values to calculate a centre line"
 
-    lines = []
+    lines, notes = [], []
+    clamp = (mdef.unit or "").strip().lower() in NON_NEGATIVE_UNITS
+    below_zero = {}  # point index -> the calculated lower limit, where it is below zero
+    if result and chart_type == "xmr" and clamp:
+        below_zero = {i: p["lower"] for i, p in enumerate(points) if p.get("lower") is not None and p["lower"] < 0}
+        if below_zero:
+            calculated = sorted({fmt(g["lower"]) for g in groups if g.get("lower") is not None and g["lower"] < 0})
+            notes.append(f"The calculated lower process limit ({', '.join(c.replace('-', '−') for c in calculated)}) "
+                         f"is below zero, where this measure (in {mdef.unit}) cannot go, so the lower limit is shown at 0")
     if result and chart_type == "xmr":
         last = groups[-1]
         for attr, name, colour, dash in (("upper", "Upper process limit", DARK_GREY, "5 3"),
                                          ("centre", "Mean", MID_GREY, ""),
                                          ("lower", "Lower process limit", DARK_GREY, "5 3")):
             per_point = [p.get(attr) for p in points]
+            end = last[attr]
+            if attr == "lower" and clamp:
+                per_point = [None if v is None else max(v, 0) for v in per_point]
+                end = None if end is None else max(end, 0)
             if any(v is not None for v in per_point):
                 lines.append(Line(name, per_point, colour, dash,
-                                  end_label=f"{name} {fmt(last[attr])}" if last[attr] is not None else ""))
+                                  end_label=f"{name} {fmt(end)}" if end is not None else ""))
     elif result:
         centre = [p.get("centre") for p in points]
         if any(v is not None for v in centre):
@@ -197,7 +246,7 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
         if result["assurance"]:
             assurance = {"type": result["assurance"], "text": ASSURANCE_TEXT[result["assurance"]],
                          "icon": assurance_icon(result["assurance"])}
-    signals = []
+    signals, run_results = [], []
     if result and chart_type == "run":
         for g in groups:
             runs = g.get("runs") or {}
@@ -205,6 +254,9 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
                 signals.append(f"From {labels[g['first_index']]}: a non-random pattern (a run of "
                                f"{runs['longest_run']} points on one side of the median, or only "
                                f"{runs['crossings']} crossings of it)")
+        run_results = run_chart_results(groups, labels)
+    elif chart_type == "run":
+        run_results = [f"No result: {problem}" if problem else "No result: too few values"]
 
     kind_words = "XmR chart" if chart_type == "xmr" else "Run chart"
     description = f"{kind_words} of {mdef.name} per month, {labels[0]} to {labels[-1]}."
@@ -214,6 +266,8 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
         description += f" Limits calculated from the baseline, {labels[0]} to {labels[baseline_n - 1]}."
     if rebase_at:
         description += " Limits recalculated from " + ", ".join(labels[i] for i in rebase_at) + "."
+    for text in run_results + notes:
+        description += f" {text}."
     if variation:
         description += f" {variation['text']}."
     if assurance:
@@ -245,7 +299,8 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
             "label": label,
             "value": "no data" if v is None else fmt(v),
             "centre": fmt(p.get("centre")),
-            "lower": fmt(p.get("lower")),
+            "lower": (f"0 (calculated {fmt(below_zero[i]).replace('-', '−')})" if i in below_zero
+                      else fmt(p.get("lower"))),
             "upper": fmt(p.get("upper")),
             "type": POINT_WORDS.get(p.get("type"), p.get("type") or "") if v is not None else "",
             "rule": RULE_WORDS.get(p.get("rule"), p.get("rule") or ""),
@@ -264,6 +319,9 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
         "variation": variation,
         "assurance": assurance,
         "signals": signals,
+        "run_results": run_results,
+        "notes": notes,
+        "year_rows": year_rows(periods, vals, points),
         "special_points": [{"label": labels[i], "type": points[i]["type"]} for i in special],
         "problem": problem,
         "result": result,

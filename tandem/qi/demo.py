@@ -17,10 +17,13 @@ from tandem.accounts.models import Role, User
 from tandem.tutors.models import Tutor
 
 from .models import (
+    RECOLLECT_MODIFIABLE,
+    RECOLLECT_SCORED,
     Aim,
     Annotation,
     ChangeIdea,
     Driver,
+    FidelityAssessment,
     MeasureChart,
     PDSACycle,
     ProgressScore,
@@ -257,5 +260,33 @@ def populate(college, project, rng):
                          follow_ups=follow_ups)
         for on, kind, title, audience, response, follow_ups in STAKEHOLDERS
     ])
+    populate_fidelity(college)  # the College's yearly RECOLLECT self-assessments (below)
+    project.report_fidelity = True  # the demo's QI team shows the College's fidelity to leaders
+    project.save(update_fields=["report_fidelity"])
     return {"team": len(team), "aims": len(AIMS), "change_ideas": len(ideas),
             "pdsa_cycles": sum(len(c) for c in cycles.values()), "annotations": len(notes)}
+
+
+# The College's yearly RECOLLECT self-assessments (invented; no random numbers, so the rest of the
+# demo is unchanged). The story: co-production was the weak point while too few staff tutors were
+# released (co-delivered but seldom co-produced with Trust staff), and rose in 2019 with the QI
+# project; community focus grew with the community sites. Scored 1-7, then modifiable 8-12.
+FIDELITY = (
+    # year, assessed on, (1..7), (8..12), manager, peer tutors, staff tutors, students
+    (2016, date(2016, 11, 23), (1, 2, 1, 1, 1, 1, 2), (2, 1, 2, 2, 1), True, 3, 1, 2),
+    (2017, date(2017, 11, 22), (2, 2, 1, 1, 1, 1, 2), (2, 1, 2, 2, 1), True, 4, 1, 3),
+    (2018, date(2018, 11, 21), (2, 2, 1, 1, 2, 1, 2), (2, 2, 2, 2, 1), True, 4, 2, 3),
+    (2019, date(2019, 11, 13), (2, 2, 2, 2, 2, 1, 2), (2, 2, 2, 2, 2), True, 5, 3, 4),
+)
+
+
+def populate_fidelity(college):
+    FidelityAssessment.objects.filter(college=college).delete()
+    rows = []
+    for year, on, scored, modifiable, manager, peers, staff, students in FIDELITY:
+        values = {f: v for (f, _n, _name), v in zip(RECOLLECT_SCORED, scored)}
+        values.update({f: v for (f, _n, _name), v in zip(RECOLLECT_MODIFIABLE, modifiable)})
+        rows.append(FidelityAssessment(college=college, year=year, assessed_on=on, manager_took_part=manager,
+                                       peer_tutors=peers, staff_tutors=staff, students=students, **values))
+    FidelityAssessment.objects.bulk_create(rows)
+    return len(rows)

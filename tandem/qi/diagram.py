@@ -79,7 +79,7 @@ def render_driver_diagram(aim, tree, *, id_prefix="drivers"):
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-chart tandem-diagram" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc" '
         f'font-family="Frutiger W01, Arial, sans-serif" font-size="{FONT}">',
         f'<title id="{id_prefix}-title">Driver diagram</title>',
         f'<desc id="{id_prefix}-desc">The aim, {len(tree)} primary drivers, their secondary drivers and the change ideas '

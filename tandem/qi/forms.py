@@ -4,6 +4,8 @@ from tandem.accounts.models import User
 
 from .measures import REGISTRY, measures_for
 from .models import (
+    RECOLLECT_MODIFIABLE,
+    RECOLLECT_SCORED,
     Aim,
     Annotation,
     ChangeIdea,
@@ -38,7 +40,8 @@ def _measure_choices(college):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = QIProject
-        fields = ["title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline"]
+        fields = ["title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline",
+                  "report_fidelity", "report_compare"]
         labels = {
             "title": "Project title",
             "problem": "The problem",
@@ -46,6 +49,8 @@ class ProjectForm(forms.ModelForm):
             "goal_measure": "Goal measure",
             "target_change_percent": "Target change (%)",
             "deadline": "Goal deadline",
+            "report_fidelity": "Show the College's RECOLLECT fidelity self-assessments in the leader report",
+            "report_compare": "Show Compare Colleges (the funnel plot of Trust staff among teaching tutors) in the leader report",
         }
         help_texts = {
             "problem": "What is wrong now, for whom, and how you know",
@@ -322,3 +327,68 @@ class ChartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rebase_at"].queryset = project.annotations.all()
         self.fields["rebase_at"].label_from_instance = lambda a: f"{a.date:%d %B %Y}: {a.text}"
+
+
+from .fidelity import FIELDS as FIDELITY_FIELDS  # noqa: E402
+from .models import FidelityAssessment  # noqa: E402
+
+
+class FidelityForm(forms.ModelForm):
+    """One year's RECOLLECT fidelity self-assessment: radios 0/1/2 for each component, numbered and
+    named exactly as the measure has them; who took part as roles and counts."""
+
+    class Meta:
+        model = FidelityAssessment
+        fields = FIDELITY_FIELDS
+        labels = {
+            "year": "Year assessed",
+            "assessed_on": "Date of the assessment",
+            "manager_took_part": "The College manager took part",
+            "peer_tutors": "Peer tutors who took part (number)",
+            "staff_tutors": "Staff tutors who took part (number)",
+            "students": "Students who took part (number)",
+            "others": "Other roles who took part (optional)",
+            "notes": "Notes (optional)",
+        }
+        help_texts = {
+            "year": "The calendar year the assessment describes, for example 2025",
+            "others": "Roles only, for example \"a Trust governor\"; no names",
+            "notes": "What the team agreed and why; do not record anything about anyone's health",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self, "assessed_on")
+        self.fields["year"].error_messages.update(required="Enter the year assessed, like 2025",
+                                                  invalid="Enter the year as a number, like 2025")
+        for name in ("peer_tutors", "staff_tutors", "students"):
+            self.fields[name].error_messages.update(invalid="Enter a whole number, like 3",
+                                                    min_value="Enter 0 or more")
+            self.fields[name].required = False
+        hint = "Score it as the RECOLLECT Fidelity Measure describes levels 0, 1 and 2 for this component"
+        for f, number, name in RECOLLECT_SCORED:
+            self.fields[f] = forms.TypedChoiceField(
+                label=f"{number} {name}", choices=[("0", "0"), ("1", "1"), ("2", "2")], coerce=int,
+                widget=forms.RadioSelect, help_text=hint,
+                error_messages={"required": f"Choose 0, 1 or 2 for {number} {name}",
+                                "invalid_choice": f"Choose 0, 1 or 2 for {number} {name}"})
+        for f, number, name in RECOLLECT_MODIFIABLE:
+            self.fields[f] = forms.TypedChoiceField(
+                label=f"{number} {name} (optional)", choices=[("0", "0"), ("1", "1"), ("2", "2")], coerce=int,
+                empty_value=None, required=False, widget=forms.RadioSelect,
+                help_text="Describes the College's type: recorded, not added to the total",
+                error_messages={"invalid_choice": f"Choose 0, 1 or 2 for {number} {name}, or leave it"})
+        self.order_fields(["year", "assessed_on"] + [f for f, _n, _name in RECOLLECT_SCORED + RECOLLECT_MODIFIABLE])
+
+    def components(self):
+        return [self[f] for f, _n, _name in RECOLLECT_SCORED], [self[f] for f, _n, _name in RECOLLECT_MODIFIABLE]
+
+    def participation(self):
+        return [self[f] for f in ("manager_took_part", "peer_tutors", "staff_tutors", "students", "others", "notes")]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("peer_tutors", "staff_tutors", "students"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data

@@ -12,8 +12,15 @@ from datetime import date, datetime
 from statistics import fmean
 from typing import Callable
 
-from tandem.courses.models import CourseRun, Session
+from django.core.cache import cache
+
+from tandem.core import versions
+from tandem.core.models import Term
+from tandem.courses.models import CourseRun
+from tandem.courses.selectors import delivered_by_rows, delivered_sessions
 from tandem.tutors.models import Tutor
+
+from .models import ManualMeasure, ManualValue, QIProject
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,6 @@ def manual_def(m):
     """A ManualMeasure as a MeasureDef: its values are the months the QI team entered."""
 
     def compute(college, _pk=m.pk):
-        from .models import ManualValue
-
         return {month_key(p): v for p, v in ManualValue.objects.filter(measure_id=_pk).values_list("period", "value")}
 
     return MeasureDef(m.key, m.name, m.kind, m.unit, "month", m.improvement, m.definition, compute,
@@ -62,8 +67,6 @@ def manual_def(m):
 
 def measures_for(college):
     """Every measure the College has: the registry's computed measures, then its manual ones."""
-    from .models import ManualMeasure
-
     out = list(REGISTRY.values())
     if college is not None:
         out += [manual_def(m) for m in ManualMeasure.objects.filter(college=college).exclude(key__in=list(REGISTRY))]
@@ -74,7 +77,6 @@ def measure_for(college, key):
     """The measure with this key for the College (computed or manual), or None."""
     if key in REGISTRY:
         return REGISTRY[key]
-    from .models import ManualMeasure
 
     m = ManualMeasure.objects.filter(college=college, key=key).first() if college is not None else None
     return manual_def(m) if m else None
@@ -95,14 +97,34 @@ def months_between(first, last):
     return out
 
 
-def _delivered_rows(college):
-    return Session.objects.filter(run__course__college=college, status=Session.Status.DELIVERED)
+# --- Zero is not missing ------------------------------------------------------------------------
+# One notion of an "active month", shared by every computed measure. A count is missing (null)
+# only in a month in which the thing it counts could not happen; where it could and did not, it
+# is 0 (often the improvement itself: no declines, no cancellations). A month is active for a
+# measure when the College delivered any session in it (it was teaching: not the summer break),
+# or when the measure's own kind of event happened in it (a request made or decided, a run due to
+# start, someone trained): an event shows the thing could happen. Each measure's `frequency`
+# says which events make its months active.
+
+def delivered_months(college):
+    """Months in which the College delivered any session."""
+    return {month_key(d) for d in delivered_sessions(college).values_list("date", flat=True).distinct()}
 
 
-def _active_months(college):
-    """Months in which the College delivered any session: other months (the summer break) have
-    nothing to count, so their value is missing (null), not zero."""
-    return {month_key(d) for d in _delivered_rows(college).values_list("date", flat=True).distinct()}
+def active_months(college, *also):
+    """The months in which a measure of the College has a value: every month it delivered a
+    session, plus the months given in `also` (iterables of 'YYYY-MM': the measure's own events).
+    Outside them the measure is missing (null)."""
+    months = delivered_months(college)
+    for extra in also:
+        months |= set(extra)
+    return months
+
+
+def counts_in_active_months(college, counts, *also):
+    """{'YYYY-MM': count} over every active month (see active_months): 0 where nothing was
+    counted in an active month; months with a count are active by definition."""
+    return {m: counts.get(m, 0) for m in active_months(college, counts, *also)}
 
 
 @measure(
@@ -118,36 +140,25 @@ def _active_months(college):
     numerator="Distinct Trust staff tutors recorded as delivering at least one session in the month",
     denominator="None (a count)",
     source="Tandem session records (sessions marked delivered, with who delivered them)",
-    frequency="Monthly; months with no delivered sessions (the summer break) are missing, not zero",
+    frequency=("Monthly; months with no delivered sessions (the summer break) are missing, not zero: "
+               "nobody could teach in them"),
 )
 def staff_tutors_teaching(college):
     rows = (
-        Session.delivered_by.through.objects.filter(
-            session__run__course__college=college,
-            session__status=Session.Status.DELIVERED,
-            tutor__kind=Tutor.Kind.STAFF,
-            tutor__employer__is_trust=True,
-        )
+        delivered_by_rows(college, trust_staff=True)
         .values_list("session__date", "tutor_id")
         .distinct()
     )
     per_month = defaultdict(set)
     for day, tutor_id in rows:
         per_month[month_key(day)].add(tutor_id)
-    return {m: len(per_month.get(m, ())) for m in _active_months(college)}
+    return {m: len(per_month.get(m, ())) for m in active_months(college)}
 
 
 def staff_tutors_teaching_by_term(college):
     """The outcome measure per term: distinct Trust staff tutors who delivered in the term."""
-    from tandem.core.models import Term
-
     out = []
-    through = Session.delivered_by.through.objects.filter(
-        session__run__course__college=college,
-        session__status=Session.Status.DELIVERED,
-        tutor__kind=Tutor.Kind.STAFF,
-        tutor__employer__is_trust=True,
-    )
+    through = delivered_by_rows(college, trust_staff=True)
     for term in Term.objects.filter(college=college).order_by("starts_on"):
         n = through.filter(session__run__term=term).values("tutor_id").distinct().count()
         out.append({"term": str(term), "starts_on": term.starts_on.isoformat(), "value": n})
@@ -167,18 +178,18 @@ def staff_tutors_teaching_by_term(college):
     numerator="Runs with status cancelled and cancellation reason 'no staff tutor', by the run's start month",
     denominator="None (a count)",
     source="Tandem course run records",
-    frequency="Monthly; months in which no run started and no session was delivered are missing",
+    frequency=("Monthly; 0 in a month in which a run was due to start or a session was delivered and no run "
+               "was cancelled for want of a staff tutor; missing in a month with neither"),
 )
 def runs_cancelled_no_staff(college):
     runs = CourseRun.objects.filter(course__college=college).values_list("start_date", "status", "cancel_reason")
-    counts = defaultdict(int)
-    months = set(_active_months(college))
+    counts, starts = defaultdict(int), set()
     for start, status, reason in runs:
         key = month_key(start)
-        months.add(key)
+        starts.add(key)
         if status == CourseRun.Status.CANCELLED and reason == CourseRun.CancelReason.NO_STAFF_TUTOR:
             counts[key] += 1
-    return {m: counts.get(m, 0) for m in months}
+    return counts_in_active_months(college, counts, starts)
 
 
 @measure(
@@ -191,17 +202,15 @@ def runs_cancelled_no_staff(college):
     numerator="Staff tutors whose date of co-production training is in the month",
     denominator="None (a count)",
     source="Tandem tutor records (date of co-production training)",
-    frequency="Monthly; a month with no training counts zero",
+    frequency=("Monthly; 0 in a month in which the College delivered sessions and nobody was trained; "
+               "missing in a month with no delivered sessions and no training (the summer break)"),
 )
 def staff_tutors_newly_trained(college):
     dates = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, coproduction_trained_on__isnull=False)
     counts = defaultdict(int)
     for day in dates.values_list("coproduction_trained_on", flat=True):
         counts[month_key(day)] += 1
-    months = set(counts) | _active_months(college)
-    if not months:
-        return {}
-    return {m: counts.get(m, 0) for m in months_between(min(months), max(months))}
+    return counts_in_active_months(college, counts)
 
 
 @measure(
@@ -218,25 +227,36 @@ def staff_tutors_newly_trained(college):
     numerator="Sum over delivered sessions in the month of the session's hours × peer tutors delivering it",
     denominator="None (hours)",
     source="Tandem session records (times and who delivered each session)",
-    frequency="Monthly; months with no delivered sessions are missing",
+    frequency="Monthly; months with no delivered sessions are missing (nobody could teach in them)",
 )
 def peer_tutor_delivery_hours(college):
-    rows = Session.delivered_by.through.objects.filter(
-        session__run__course__college=college,
-        session__status=Session.Status.DELIVERED,
-        tutor__kind=Tutor.Kind.PEER,
-    ).values_list("session__date", "session__start_time", "session__end_time")
+    rows = delivered_by_rows(college, kind=Tutor.Kind.PEER).values_list("session__date", "session__start_time", "session__end_time")
     hours = defaultdict(float)
     for day, start, end in rows:
         hours[month_key(day)] += (datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() / 3600
-    return {m: hours.get(m, 0.0) for m in _active_months(college)}
+    return {m: hours.get(m, 0.0) for m in active_months(college)}
 
 
-def series(college, key, *, start=None, end=None):
+def values_of(college, mdef):
+    """The measure's {'YYYY-MM': value} for the College, computed once per version of the
+    College's records (tandem.core.versions: any write to them computes it afresh)."""
+    if college is None:
+        return mdef.compute(college)
+    key = versions.versioned_key(college.pk, "measure", mdef.key)
+    found = cache.get(key)
+    if found is None:
+        found = mdef.compute(college)
+        cache.set(key, found, versions.TIMEOUT)
+    return found
+
+
+def series(college, key, *, start=None, end=None, values=None):
     """[{period, value}] for every month from the first to the last month with data (or the
-    given bounds), with null for months that have nothing to count."""
-    found = measure_for(college, key)
-    values = found.compute(college) if found else {}
+    given bounds), with null for months that have nothing to count. `values`: the measure's
+    values when the caller has them already."""
+    if values is None:
+        found = measure_for(college, key)
+        values = values_of(college, found) if found else {}
     if not values and not (start and end):
         return []
     first = start or min(values)
@@ -244,15 +264,13 @@ def series(college, key, *, start=None, end=None):
     return [{"period": m, "value": values.get(m)} for m in months_between(first, last)]
 
 
-def goal_for(college, key):
+def goal_for(college, key, values=None):
     """The SMART goal on this measure from the College's QI project, if it has one:
     baseline = mean of the 12 months before the project starts (missing months left out)."""
-    from .models import QIProject
-
     project = QIProject.objects.filter(college=college, goal_measure=key).order_by("-starts_on").first()
     if project is None:
         return None
-    return goal_of(project)
+    return goal_of(project, values)
 
 
 def goal_of(project, values=None):
@@ -265,7 +283,7 @@ def goal_of(project, values=None):
         m = measure_for(project.college, project.goal_measure)
         if m is None:
             return None
-        values = m.compute(project.college)
+        values = values_of(project.college, m)
     window = [v for m, v in values.items() if month_key(before) <= m < month_key(last) and v is not None]
     if not window:
         return None
@@ -285,6 +303,7 @@ def all_measures(college, *, start=None, end=None):
     out = []
     for m in measures_for(college):
         key = m.key
+        values = values_of(college, m)
         out.append({
             "key": key,
             "name": m.name,
@@ -293,7 +312,7 @@ def all_measures(college, *, start=None, end=None):
             "period": m.period,
             "improvement": m.improvement,
             "definition": m.definition,
-            "goal": goal_for(college, key),
-            "series": series(college, key, start=start, end=end),
+            "goal": goal_for(college, key, values),
+            "series": series(college, key, start=start, end=end, values=values),
         })
     return out

@@ -22,6 +22,10 @@ class QIProject(models.Model):
     goal_measure = models.CharField(max_length=60, default="staff_tutors_teaching")
     target_change_percent = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("20"))
     deadline = models.DateField()
+    report_fidelity = models.BooleanField(
+        default=False, help_text="Show the College's RECOLLECT fidelity self-assessments in the leader report")
+    report_compare = models.BooleanField(
+        default=False, help_text="Show Compare Colleges (the funnel plot) in the leader report")
 
     class Meta:
         ordering = ["-starts_on"]
@@ -307,3 +311,120 @@ class StakeholderEntry(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date})"
+
+
+# The RECOLLECT Fidelity Measure (Toney et al., Canadian Journal of Psychiatry 2019; 64:405-414),
+# CC BY-NC-ND 4.0: used unchanged. Component names, numbering and scoring must not be changed.
+RECOLLECT_CITATION = ("RECOLLECT Fidelity Measure: Toney R, Knight J, Hamill K, et al. Development and evaluation "
+                      "of a recovery college fidelity measure. Canadian Journal of Psychiatry 2019; 64(6):405-414. "
+                      "CC BY-NC-ND 4.0, used unchanged.")
+# (field, number, name): the seven scored components, each 0, 1 or 2; the total is 0-14.
+RECOLLECT_SCORED = (
+    ("valuing_equality", 1, "Valuing equality"),
+    ("learning", 2, "Learning"),
+    ("tailored_to_the_student", 3, "Tailored to the student"),
+    ("coproduction", 4, "Co-production"),
+    ("social_connectedness", 5, "Social connectedness"),
+    ("community_focus", 6, "Community focus"),
+    ("commitment_to_recovery", 7, "Commitment to recovery"),
+)
+# The five modifiable components: they describe the College's type, recorded and never summed.
+RECOLLECT_MODIFIABLE = (
+    ("available_to_all", 8, "Available to all"),
+    ("location", 9, "Location"),
+    ("distinctiveness_of_course_content", 10, "Distinctiveness of course content"),
+    ("strengths_based", 11, "Strengths based"),
+    ("progressive", 12, "Progressive"),
+)
+RECOLLECT_LEVELS = (0, 1, 2)
+RECOLLECT_MAX = 2 * len(RECOLLECT_SCORED)
+RECOLLECT_ENGLAND_2021 = "England survey 2021: median 11 (IQR 9-13)"
+
+
+def _level_field(name, *, null=False):
+    return models.PositiveSmallIntegerField(name, choices=[(v, str(v)) for v in RECOLLECT_LEVELS],
+                                            null=null, blank=null)
+
+
+class FidelityAssessment(models.Model):
+    """A College's RECOLLECT fidelity self-assessment for one year (one per College per year).
+
+    Who took part is recorded as roles and counts, never names or anything about their health."""
+
+    college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="fidelity_assessments")
+    year = models.PositiveSmallIntegerField()
+    assessed_on = models.DateField()
+    valuing_equality = _level_field("1 Valuing equality")
+    learning = _level_field("2 Learning")
+    tailored_to_the_student = _level_field("3 Tailored to the student")
+    coproduction = _level_field("4 Co-production")
+    social_connectedness = _level_field("5 Social connectedness")
+    community_focus = _level_field("6 Community focus")
+    commitment_to_recovery = _level_field("7 Commitment to recovery")
+    available_to_all = _level_field("8 Available to all", null=True)
+    location = _level_field("9 Location", null=True)
+    distinctiveness_of_course_content = _level_field("10 Distinctiveness of course content", null=True)
+    strengths_based = _level_field("11 Strengths based", null=True)
+    progressive = _level_field("12 Progressive", null=True)
+    manager_took_part = models.BooleanField(default=False)
+    peer_tutors = models.PositiveSmallIntegerField(default=0)
+    staff_tutors = models.PositiveSmallIntegerField(default=0)
+    students = models.PositiveSmallIntegerField(default=0)
+    others = models.CharField(max_length=200, blank=True, help_text="Other roles that took part, if any")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["college", "year"], name="qi_fidelity_one_per_college_year"),
+            *[models.CheckConstraint(condition=Q(**{f"{f}__in": list(RECOLLECT_LEVELS)}),
+                                     name=f"qi_fidelity_{f[:30]}_0_to_2") for f, _n, _name in RECOLLECT_SCORED],
+            *[models.CheckConstraint(condition=Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__in": list(RECOLLECT_LEVELS)}),
+                                     name=f"qi_fidelity_{f[:30]}_0_to_2") for f, _n, _name in RECOLLECT_MODIFIABLE],
+        ]
+
+    def __str__(self):
+        return f"RECOLLECT fidelity {self.year}: {self.total} of {RECOLLECT_MAX}"
+
+    @property
+    def total(self):
+        return sum(getattr(self, f) for f, _n, _name in RECOLLECT_SCORED)
+
+    @property
+    def participants(self):
+        parts = []
+        if self.manager_took_part:
+            parts.append("the College manager")
+        for n, word in ((self.peer_tutors, "peer tutor"), (self.staff_tutors, "staff tutor"), (self.students, "student")):
+            if n:
+                parts.append(f"{n} {word}{'' if n == 1 else 's'}")
+        if self.others:
+            parts.append(self.others)
+        return ", ".join(parts)
+
+
+class Benchmark(models.Model):
+    """A benchmark row a College imports (Compare Colleges): another College's aggregate counts of
+    the share of its teaching tutors who are Trust staff, for a period of whole months. Only counts
+    and the name of the College they describe: never anyone's name."""
+
+    college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="qi_benchmarks")
+    name = models.CharField(max_length=120, help_text="The College the counts describe")
+    period_start = models.DateField(help_text="First day of the period's first month")
+    period_end = models.DateField(help_text="Last day of the period's last month")
+    numerator = models.PositiveIntegerField()
+    denominator = models.PositiveIntegerField()
+    source = models.CharField(max_length=300)
+    imported_on = models.DateField()
+
+    class Meta:
+        ordering = ["-period_end", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["college", "name", "period_start", "period_end"],
+                                    name="qi_benchmark_one_per_name_period"),
+            models.CheckConstraint(condition=Q(denominator__gte=1) & Q(numerator__lte=models.F("denominator")),
+                                   name="qi_benchmark_numerator_within_denominator"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.period_start:%Y-%m} to {self.period_end:%Y-%m}"

@@ -2,9 +2,13 @@
 
 from datetime import date
 
+from django.apps import apps
+
 from . import selectors
 from .charts import fmt, measure_chart
-from .measures import measure_for, month_key, goal_of
+from .compare import report_comparison
+from .fidelity import chart, for_college
+from .measures import goal_of, measure_for, month_key, values_of
 
 
 def _month_words(period):
@@ -30,7 +34,7 @@ def goal_progress(project):
     mdef = measure_for(project.college, project.goal_measure)
     if mdef is None:
         return None
-    values = mdef.compute(project.college)
+    values = values_of(project.college, mdef)
     goal = goal_of(project, values)
     latest_key = max((k for k, v in values.items() if v is not None), default=None)
     since = [v for k, v in values.items() if v is not None and k >= month_key(project.starts_on)]
@@ -69,12 +73,10 @@ def chart_for(project, mdef, *, force_xmr=False, **kwargs):
 
 def stories(college):
     """Consented stories for leader reports, once a `stories` app provides them; None without it."""
-    from django.apps import apps
-
     if not apps.is_installed("tandem.stories"):
         return None
     try:
-        from tandem.stories.selectors import stories_for_channel
+        from tandem.stories.selectors import stories_for_channel  # noqa: PLC0415  (optional app: may be absent)
     except ImportError:
         return None
     return list(stories_for_channel(college, "leader_report"))[:2]
@@ -92,6 +94,11 @@ def pdsa_summary(project):
     return rows
 
 
+def compare_summary(project, height=220):
+    """Compare Colleges in the leader report when the project asks for it (else None)."""
+    return report_comparison(project, height=height)
+
+
 def report(project, chart_height=300):
     """Everything on the one-page leader report."""
     mdef = measure_for(project.college, project.goal_measure)
@@ -105,5 +112,17 @@ def report(project, chart_height=300):
         "pdsa": pdsa_summary(project),
         "stories": stories(project.college),
         "score": prog["latest"],
+        "fidelity": fidelity_summary(project, height=max(120, chart_height // 2)),
+        "compare": compare_summary(project, height=chart_height),
         "generated_on": date.today(),
     }
+
+
+def fidelity_summary(project, height=150):
+    """The College's RECOLLECT totals for the leader report, when the project chose to show them."""
+    if not project.report_fidelity:
+        return None
+
+    items = for_college(project.college)[-6:]
+    return {"chart": chart(items, id_prefix="report-fidelity", width=480, height=height) if items else None,
+            "items": items}

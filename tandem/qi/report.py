@@ -6,7 +6,7 @@ from . import present
 
 # Denser layouts tried in turn until the report fits on one A4 page:
 # (chart height, characters per story, CSS density class)
-LEVELS = ((300, 260, 0), (260, 200, 1), (220, 140, 2))
+LEVELS = ((300, 260, 0), (260, 200, 1), (220, 140, 2), (180, 120, 2))
 
 
 def html(request, project, level=0, content=None):
@@ -18,7 +18,7 @@ def html(request, project, level=0, content=None):
 
 def document(request, project):
     """The laid-out WeasyPrint document (tests count its pages): the first layout that fits one page."""
-    from tandem.core.pdf import html_document
+    from tandem.core.pdf import html_document  # noqa: PLC0415 (WeasyPrint is heavy: only when a PDF is made)
 
     for level in range(len(LEVELS)):
         # The report embeds everything (inline SVG, inline CSS); its fetcher fetches nothing else.

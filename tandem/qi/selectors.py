@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from tandem.core import clock
-from tandem.accounts.rules import can
+from tandem.core.scoping import scoped
 
 from .measures import measure_for, measures_for
 from .models import (
@@ -28,9 +28,7 @@ ROLE_ORDER = {"lead": 0, "sponsor": 1, "coach": 2, "member": 3}
 
 
 def visible_projects(user):
-    if not user.is_authenticated or user.college_id is None or not can(user, "view_qi"):
-        return QIProject.objects.none()
-    return QIProject.objects.filter(college_id=user.college_id).select_related("college")
+    return scoped(QIProject.objects, user, perm="view_qi").select_related("college")
 
 
 def project_for(user, pk):

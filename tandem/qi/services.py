@@ -24,7 +24,8 @@ from .models import (
     TeamMember,
 )
 
-PROJECT_FIELDS = ("title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline")
+PROJECT_FIELDS = ("title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline",
+                  "report_fidelity", "report_compare")
 
 
 def _check(obj):

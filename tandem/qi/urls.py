@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import compare_views, fidelity_views, views
 
 app_name = "qi"
 
@@ -16,6 +16,11 @@ CHILD_URLS = (
 
 urlpatterns = [
     path("measures/", views.measures, name="measures"),
+    path("compare/", compare_views.compare_colleges, name="compare"),
+    path("compare/benchmarks/", compare_views.benchmarks, name="compare_benchmarks"),
+    path("fidelity/", fidelity_views.fidelity_list, name="fidelity"),
+    path("fidelity/new/", fidelity_views.fidelity_add, name="fidelity_add"),
+    path("fidelity/<int:item>/edit/", fidelity_views.fidelity_edit, name="fidelity_edit"),
     path("", views.home, name="home"),
     path("new/", views.project_create, name="project_create"),
     path("<int:pk>/", views.project, name="project"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.forms import add_service_errors
 from tandem.core import clock
 from tandem.accounts.rules import requires
 
@@ -35,12 +36,7 @@ def _page(request, template, title, project=None, tab=None, **context):
     return render(request, f"qi/{template}", {"title": title, "section": "qi", "project": project, "tab": tab, **context})
 
 
-def _apply(form, exc):
-    if hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_apply = add_service_errors  # one helper for every app (tandem.core.forms)
 
 
 # --- Projects and charter ------------------------------------------------------------------------

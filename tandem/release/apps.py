@@ -7,4 +7,4 @@ class ReleaseConfig(AppConfig):
     verbose_name = "Release and staff-tutor pipeline"
 
     def ready(self):
-        from . import measures  # noqa: F401  (registers the process measures)
+        from . import measures  # noqa: F401, PLC0415  (registers the process measures)

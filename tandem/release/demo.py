@@ -32,6 +32,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from tandem.courses.models import Course, CourseRun, Session
+from tandem.courses.selectors import delivered_by_rows, delivered_sessions
 from tandem.tutors.models import Tutor
 
 from .models import PipelineEntry, PipelineStageChange, ReleaseBudget, ReleaseRequest
@@ -262,7 +263,7 @@ def populate(college, rng):
 
 def _demo_today(college):
     """The demo's "today": the day after the last delivered session (never the machine clock)."""
-    last = Session.objects.filter(run__course__college=college, status=Session.Status.DELIVERED).aggregate(d=Max("date"))["d"]
+    last = delivered_sessions(college).aggregate(d=Max("date"))["d"]
     return (last or date.today()) + timedelta(days=1)
 
 
@@ -296,12 +297,12 @@ def populate_pipeline(college, rng, *, today=None):
     """Every Trust staff tutor's way into teaching, plus form answers from staff not yet trained."""
     today = today or _demo_today(college)
     delivered = dict(
-        Session.delivered_by.through.objects.filter(session__run__course__college=college, session__status="delivered")
+        delivered_by_rows(college)
         .values("tutor_id").annotate(first=Min("session__date"), last=Max("session__date"))
         .values_list("tutor_id", "first")
     )
     last_taught = dict(
-        Session.delivered_by.through.objects.filter(session__run__course__college=college, session__status="delivered")
+        delivered_by_rows(college)
         .values("tutor_id").annotate(last=Max("session__date")).values_list("tutor_id", "last")
     )
     tutors = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, employer__is_trust=True).select_related(

@@ -13,14 +13,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from tandem.audit.services import record
 from tandem.core.text import one_line
 
-
-def fmt_hours(value):
-    from .services import fmt_hours as fmt
-
-    return fmt(value)
+from .models import ReleaseRequest
+from .tasks import send_release_email
+from .values import fmt_hours, setting_days
 
 
 def absolute(path):
@@ -117,8 +117,6 @@ def expired(rr):
 
 
 def settings_days(name):
-    from .services import setting_days
-
     return setting_days(name)
 
 
@@ -138,8 +136,6 @@ def on_commit(fn, rr):
     assert kind in KINDS, kind
 
     def enqueue():
-        from .tasks import send_release_email
-
         try:
             send_release_email.enqueue(kind, pk)
         except Exception as exc:
@@ -157,10 +153,6 @@ def _can_defer(task):
 
 
 def _queue_retry(delay, kind, pk, attempt):
-    from django.utils import timezone
-
-    from .tasks import send_release_email
-
     send_release_email.using(run_after=timezone.now() + delay).enqueue(kind, pk, attempt)
 
 
@@ -168,9 +160,6 @@ def deliver(kind, pk, attempt=1):
     """Send one email of a release request (the task's body). On failure: queue a retry when the
     task backend can run it later, else log it and record it in the audit log. Never raises;
     returns "sent", "retrying", "failed" or "gone" (the request no longer exists)."""
-    from .models import ReleaseRequest
-    from .tasks import send_release_email
-
     rr = (ReleaseRequest.objects.select_related("tutor", "manager", "run__course", "run__term",
                                                 "requested_by", "decided_by").filter(pk=pk).first())
     if rr is None:
@@ -197,9 +186,6 @@ def deliver(kind, pk, attempt=1):
 def record_failure(kind, pk, exc, *, attempts):
     """An `email_failed` row in the audit log (the College admins' audit log page shows it): which
     email of which request, and the error's kind, never addresses or text."""
-    from tandem.audit.services import record
-
-    from .models import ReleaseRequest
 
     try:
         rr = ReleaseRequest.objects.filter(pk=pk).only("pk", "college_id").first()

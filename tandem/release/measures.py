@@ -1,8 +1,11 @@
 """Process measures of release and of the staff-tutor pipeline, computed from the records.
 
-Months are calendar months in the College's time zone. A month with nothing to count is
-missing (null) in the series, never a made-up zero; the rates are null in a month with no
-decisions of their kind.
+Months are calendar months in the College's time zone. Zero is not missing: a count is 0 in
+every active month (tandem.qi.measures.active_months: the College delivered sessions, or the
+measure's own kind of event happened: for release, a request made or decided; for the pipeline,
+someone reaching a stage) in which nothing was counted, and missing (null) only in the other
+months. The rates and the median are null in a month with no decisions of their kind (nothing
+to divide or take the median of).
 """
 
 from collections import defaultdict
@@ -10,7 +13,7 @@ from statistics import median
 
 from django.utils import timezone
 
-from tandem.qi.measures import measure, month_key
+from tandem.qi.measures import counts_in_active_months, measure, month_key
 from tandem.tutors.models import Tutor
 
 from .models import PipelineEntry, PipelineStageChange, ReleaseRequest
@@ -37,6 +40,24 @@ def _count_by_month(datetimes):
     return dict(out)
 
 
+def _release_months(college):
+    """Months in which release requests were in use: any request made, or any decided."""
+    made = _requests(college).values_list("requested_at", flat=True)
+    decided = _requests(college).filter(decided_at__isnull=False).values_list("decided_at", flat=True)
+    return {_month(dt) for dt in made} | {_month(dt) for dt in decided}
+
+
+def _release_counts(college, datetimes):
+    """A release count per month: 0 in an active month without one (the College teaching, or
+    requests made or decided), missing only where requests could be neither made nor decided."""
+    return counts_in_active_months(college, _count_by_month(datetimes), _release_months(college))
+
+
+RELEASE_FREQUENCY = ("Monthly; 0 in a month in which the College delivered sessions or release requests were "
+                     "made or decided, but none {what}; missing in a month with none of these (the summer break "
+                     "with no requests)")
+
+
 @measure(
     key="release_requests_made",
     name="Release requests made",
@@ -46,10 +67,10 @@ def _count_by_month(datetimes):
                "counted in the month they were made, whatever became of them. Source: release requests.",
     population="Staff tutors asking their line manager for release", numerator="Requests made in the month",
     denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
-    frequency="Monthly; a month with no requests is missing",
+    frequency=RELEASE_FREQUENCY.format(what="was made"),
 )
 def release_requests_made(college):
-    return _count_by_month(_requests(college).values_list("requested_at", flat=True))
+    return _release_counts(college, _requests(college).values_list("requested_at", flat=True))
 
 
 @measure(
@@ -61,10 +82,10 @@ def release_requests_made(college):
                "Source: release requests.",
     population="Release requests decided by line managers", numerator="Requests approved (in full or in part) in the month",
     denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
-    frequency="Monthly; a month with no approvals is missing",
+    frequency=RELEASE_FREQUENCY.format(what="was approved"),
 )
 def release_requests_approved(college):
-    return _count_by_month(_decided(college).filter(status__in=RR.APPROVED_STATUSES).values_list("decided_at", flat=True))
+    return _release_counts(college, _decided(college).filter(status__in=RR.APPROVED_STATUSES).values_list("decided_at", flat=True))
 
 
 @measure(
@@ -76,10 +97,10 @@ def release_requests_approved(college):
                "decision. Withdrawn and expired requests are not counted. Source: release requests.",
     population="Release requests decided by line managers", numerator="Requests declined in the month",
     denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
-    frequency="Monthly; a month with no declines is missing",
+    frequency=RELEASE_FREQUENCY.format(what="was declined"),
 )
 def release_requests_declined(college):
-    return _count_by_month(_decided(college).filter(status=RR.Status.DECLINED).values_list("decided_at", flat=True))
+    return _release_counts(college, _decided(college).filter(status=RR.Status.DECLINED).values_list("decided_at", flat=True))
 
 
 def _approval_rate(college, low, high):
@@ -160,14 +181,20 @@ def release_days_to_decision(college):
                "'Interested in teaching?' form or added by the College). Source: pipeline stage history.",
     population="Trust staff in the staff-tutor pipeline", numerator="People reaching the stage 'interested' in the month",
     denominator="None (a count)", source="Tandem staff-tutor pipeline (stage history)",
-    frequency="Monthly; a month with nobody newly interested is missing",
+    frequency=("Monthly; 0 in a month in which the College delivered sessions or someone reached a pipeline "
+               "stage, but nobody became interested; missing in a month with neither"),
 )
 def staff_tutors_interested(college):
     rows = PipelineStageChange.objects.filter(entry__college=college, stage=PipelineEntry.Stage.INTERESTED)
     per = defaultdict(set)
     for on, entry in rows.values_list("on", "entry_id"):
         per[month_key(on)].add(entry)
-    return {m: len(v) for m, v in per.items()}
+    return counts_in_active_months(college, {m: len(v) for m, v in per.items()}, _pipeline_months(college))
+
+
+def _pipeline_months(college):
+    """Months in which anyone reached any stage of the staff-tutor pipeline."""
+    return {month_key(on) for on in PipelineStageChange.objects.filter(entry__college=college).values_list("on", flat=True)}
 
 
 @measure(
@@ -180,7 +207,8 @@ def staff_tutors_interested(college):
                "are not linked to a tutor record (nobody counted twice). Source: tutor records, pipeline.",
     population="Trust staff tutors and Trust staff in the pipeline", numerator="People trained in co-production in the month",
     denominator="None (a count)", source="Tandem tutor records (training date) and staff-tutor pipeline",
-    frequency="Monthly; a month with nobody trained is missing",
+    frequency=("Monthly; 0 in a month in which the College delivered sessions or someone reached a pipeline "
+               "stage, but nobody was trained; missing in a month with neither"),
 )
 def staff_tutors_trained(college):
     per = defaultdict(set)
@@ -194,4 +222,4 @@ def staff_tutors_trained(college):
     for on, entry, tutor in changes.values_list("on", "entry_id", "entry__tutor_id"):
         if tutor is None or tutor not in counted:
             per[month_key(on)].add(("entry", entry))
-    return {m: len(v) for m, v in per.items()}
+    return counts_in_active_months(college, {m: len(v) for m, v in per.items()}, _pipeline_months(college))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from tandem.accounts.rules import can
+from tandem.core.scoping import scoped
 
 from .models import PipelineEntry, PipelineStageChange, PipelineSubmission
 
@@ -15,9 +15,7 @@ STAGES = [s.value for s in PipelineEntry.STAGE_ORDER]
 
 
 def visible_entries(user):
-    if not user.is_authenticated or user.college_id is None or not can(user, "view_pipeline"):
-        return PipelineEntry.objects.none()
-    return PipelineEntry.objects.filter(college_id=user.college_id).select_related("tutor").prefetch_related(
+    return scoped(PipelineEntry.objects, user, perm="view_pipeline").select_related("tutor").prefetch_related(
         Prefetch("changes", queryset=PipelineStageChange.objects.select_related("recorded_by").order_by("on", "id"))
     )
 
@@ -28,9 +26,7 @@ def entry_for(user, pk):
 
 def visible_submissions(user):
     """Posts of the public form matching an existing record, waiting for review."""
-    if not user.is_authenticated or user.college_id is None or not can(user, "manage_pipeline"):
-        return PipelineSubmission.objects.none()
-    return PipelineSubmission.objects.filter(college_id=user.college_id).select_related("entry", "entry__tutor")
+    return scoped(PipelineSubmission.objects, user, perm="manage_pipeline").select_related("entry", "entry__tutor")
 
 
 def submission_for(user, pk):

@@ -148,17 +148,25 @@ REVIEW_FIELDS = (("name", "Name"), ("work_email", "Work email"), ("profession", 
                  ("topics", "Topics of interest"))
 
 
+FUNNEL_QUARTERS = 8  # the chart's quarters (the latest); the table lists every quarter
+
+
 @require_GET
 @requires("view_pipeline_funnel")
 def funnel(request):
     rows = selectors.funnel(request.user.college)
     labels = [r["quarter"] for r in rows]
+    shown = rows[-FUNNEL_QUARTERS:]
+    words = "; ".join(f"{r['quarter']}: {r['interested']} interested, {r['trained']} trained, {r['teaching']} teaching, "
+                      f"{r['lapsed']} lapsed" for r in shown)
+    span = f"the last {len(shown)} quarters" if len(rows) > len(shown) else "every quarter"
     svg = grouped_bars(
         title="Staff-tutor pipeline: people reaching each stage, per quarter",
-        description="Bars per quarter for interested, trained, teaching and lapsed; the table below gives the numbers.",
-        labels=labels, chart_id="funnel",
+        description=f"Bars for {span} ({shown[0]['quarter']} to {shown[-1]['quarter']}) for interested, trained, "
+                    f"teaching and lapsed. {words}. The table below gives every quarter.",
+        labels=labels, chart_id="funnel", max_groups=FUNNEL_QUARTERS,
         series=[(label, [r[key] for r in rows]) for key, label in
                 (("interested", "Interested"), ("trained", "Trained"), ("teaching", "Teaching"), ("lapsed", "Lapsed"))],
     ) if rows else ""
     return render(request, "release/funnel.jinja", {"title": "Pipeline funnel per quarter", "section": "pipeline",
-                                                    "rows": rows, "svg": svg})
+                                                    "rows": rows, "svg": svg, "shown": shown})

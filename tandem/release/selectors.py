@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 
 from tandem.accounts.models import Role
+from tandem.core.scoping import college_id_of, scoped
 from tandem.tutors.models import Tutor
 
 from .models import ReleaseBudget, ReleaseRequest
@@ -20,9 +21,9 @@ def _base():
 
 
 def visible_requests(user):
-    if not user.is_authenticated or user.college_id is None:
+    if college_id_of(user) is None:
         return RR.objects.none()
-    qs = _base().filter(college_id=user.college_id)
+    qs = scoped(_base(), user)
     if user.role == Role.COLLEGE_ADMIN:
         return qs
     if user.role == Role.LINE_MANAGER:
@@ -52,9 +53,9 @@ def withdrawable_request(user, pk):
 
 def requestable_tutors(user):
     """Staff tutors the user may ask release for: themselves, or (an admin) any in the College."""
-    if not user.is_authenticated or user.college_id is None:
+    if college_id_of(user) is None:
         return Tutor.objects.none()
-    qs = Tutor.objects.filter(college_id=user.college_id, kind=Tutor.Kind.STAFF).exclude(status=Tutor.Status.LEFT)
+    qs = scoped(Tutor.objects, user).filter(kind=Tutor.Kind.STAFF).exclude(status=Tutor.Status.LEFT)
     if user.role == Role.COLLEGE_ADMIN:
         return qs.select_related("line_manager")
     if user.role == Role.TUTOR:
@@ -65,9 +66,9 @@ def requestable_tutors(user):
 def budget_tutors(user):
     """Staff tutors whose budgets the user may see and set: an admin all the College's, a line
     manager their own staff."""
-    if not user.is_authenticated or user.college_id is None:
+    if college_id_of(user) is None:
         return Tutor.objects.none()
-    qs = Tutor.objects.filter(college_id=user.college_id, kind=Tutor.Kind.STAFF).select_related("line_manager")
+    qs = scoped(Tutor.objects, user).filter(kind=Tutor.Kind.STAFF).select_related("line_manager")
     if user.role == Role.COLLEGE_ADMIN:
         return qs
     if user.role == Role.LINE_MANAGER:

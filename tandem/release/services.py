@@ -11,7 +11,6 @@ are counted, so two approvals for the same tutor cannot both spend the last hour
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -23,6 +22,7 @@ from tandem.courses.models import CourseRun
 from tandem.tutors.models import Tutor
 
 from . import emails
+from .values import fmt_hours, setting_days
 from .models import ReleaseBudget, ReleaseRequest
 
 RR = ReleaseRequest
@@ -35,19 +35,6 @@ class ReleaseConflict(Exception):
         self.status = status
         label = RR.Status(status).label.lower() if status in RR.Status.values else status
         super().__init__(f"This request has already been {label}: nothing was changed.")
-
-
-def setting_days(name):
-    value = getattr(settings, name)  # RELEASE_REMINDER_DAYS or RELEASE_EXPIRY_DAYS, set in settings.py
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a whole number of days, at least 1")
-    return value
-
-
-def fmt_hours(value):
-    """6.50 -> '6.5', 5.00 -> '5'."""
-    value = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
-    return format(value, "f")
 
 
 def hours_of(sessions):

@@ -15,7 +15,7 @@ from django_tasks import task
 def send_release_email(kind, release_request_id, attempt=1):
     """Send one email of the release workflow (tandem.release.emails.deliver): retried later on
     failure, then recorded in the audit log; never raises."""
-    from .emails import deliver
+    from .emails import deliver  # noqa: PLC0415 (import cycle: emails and services enqueue these tasks)
 
     return deliver(kind, release_request_id, attempt)
 
@@ -23,6 +23,6 @@ def send_release_email(kind, release_request_id, attempt=1):
 @task()
 def release_reminders():
     """Remind line managers of undecided requests and expire old ones. Returns the counts."""
-    from .services import send_reminders
+    from .services import send_reminders  # noqa: PLC0415 (import cycle: emails and services enqueue these tasks)
 
     return send_reminders()

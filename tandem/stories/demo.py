@@ -7,6 +7,8 @@ get invented names. Everything is fiction."""
 
 from datetime import date, timedelta
 
+from tandem.tutors.models import Tutor
+
 from .models import Consent, Story, Tag
 
 STUDENT_NAMES = ["Ana Brook", "Ciaran Hale", "Dev Marsh", "Elin Shore", "Femi Lowe", "Grace Penn"]
@@ -99,8 +101,6 @@ def _version(day):
 
 def populate(college, rng):
     """Create the demo stories and their consents. Returns the number of stories."""
-    from tandem.tutors.models import Tutor
-
     tutors = {
         "staff": list(Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF).order_by("pk")),
         "peer": list(Tutor.objects.filter(college=college, kind=Tutor.Kind.PEER).order_by("pk")),

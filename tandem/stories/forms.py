@@ -37,7 +37,9 @@ class ConsentForm(forms.Form):
 
 
 class StoryCreateForm(StoryForm, ConsentForm):
-    pass
+    # Django collects inherited fields in reverse MRO order (the consent fields first): list them
+    # in page order so the error summary does too (WCAG 1.3.2, 2.4.3).
+    field_order = [*StoryForm.base_fields, *ConsentForm.base_fields]
 
 
 class WithdrawForm(forms.Form):

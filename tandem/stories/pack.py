@@ -12,6 +12,6 @@ def html(request, stories, college):
 
 
 def pdf(request, stories, college):
-    from tandem.core.pdf import write_pdf
+    from tandem.core.pdf import write_pdf  # noqa: PLC0415 (WeasyPrint is heavy: only when a PDF is made)
 
     return write_pdf(html(request, stories, college))

@@ -13,9 +13,10 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
+
+from tandem.core.scoping import college_id_of, scoped
 from django.shortcuts import get_object_or_404
 
-from tandem.accounts.rules import can
 
 from .models import Consent, Story, Tag
 
@@ -46,9 +47,10 @@ def stories_for_channel(college, channel, *, today=None):
 
 def library(user):
     """The story library: the internal channel of the user's College."""
-    if not user.is_authenticated or user.college_id is None or not can(user, "view_stories"):
+    college_id = college_id_of(user, "view_stories")
+    if college_id is None:
         return Story.objects.none()
-    return stories_for_channel(user.college_id, "internal")
+    return stories_for_channel(college_id, "internal")
 
 
 def story_for(user, pk):
@@ -79,9 +81,7 @@ def tags_in_use(college_id):
 
 def managed_stories(user):
     """Every story of the College, with its consents, for those who manage stories."""
-    if not user.is_authenticated or user.college_id is None or not can(user, "manage_stories"):
-        return Story.objects.none()
-    return _with_active_consent(Story.objects.filter(college_id=user.college_id), date.today()).prefetch_related(
+    return _with_active_consent(scoped(Story.objects, user, perm="manage_stories"), date.today()).prefetch_related(
         Prefetch("consents", queryset=Consent.objects.select_related("recorded_by").order_by("-given_on", "-id"),
                  to_attr="all_consents")
     )
@@ -93,6 +93,7 @@ def managed_story(user, pk):
 
 def pack_stories(user):
     """The story pack for presentations outside the Trust: externally consented stories only."""
-    if not user.is_authenticated or user.college_id is None:
+    college_id = college_id_of(user)
+    if college_id is None:
         raise Http404
-    return list(stories_for_channel(user.college_id, "external"))
+    return list(stories_for_channel(college_id, "external"))

@@ -7,17 +7,26 @@ nobody ships a page whose access nobody decided.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ["anonymous", "college_admin", "qi_team", "tutor", "line_manager", "leader"]
+ROLES = ["anonymous", "college_admin", "qi_team", "tutor", "line_manager", "leader", "student"]
+STAFF_ROLES = ROLES[1:6]
 OK, REDIR, FORBID, GONE = 200, 302, 403, 404
 
 
-def row(anonymous=REDIR, **by_role):
-    """anonymous defaults to a redirect to sign in; every signed-in role must be given."""
-    return {"anonymous": anonymous, **by_role}
+def row(anonymous=REDIR, student=FORBID, **by_role):
+    """anonymous defaults to a redirect to sign in; every staff role must be given. A student's
+    account (tandem.students) reaches only the prospectus and its own pages: every other page
+    answers 403 unless the row says otherwise."""
+    return {"anonymous": anonymous, **by_role, "student": student}
 
 
 def everyone(code):
+    """Every signed-in role, students included."""
     return {r: code for r in ROLES[1:]}
+
+
+def staff(code):
+    """Every staff role (a student gets the row's default, 403)."""
+    return {r: code for r in STAFF_ROLES}
 
 
 NOT_ALLOWED = 405  # a POST-only view answering a GET
@@ -48,6 +57,20 @@ def _qi(w, *, other=False, item=None, item_of_other=False, key=None):
     return kwargs
 
 
+def _fidelity(w, *, other=False):
+    """A RECOLLECT assessment of the world's College (or the other College's)."""
+    import datetime as dt
+
+    from tandem.qi.models import FidelityAssessment
+
+    college = w.other_college if other else w.college
+    scores = dict(valuing_equality=1, learning=2, tailored_to_the_student=1, coproduction=2, social_connectedness=1,
+                  community_focus=1, commitment_to_recovery=2)
+    a, _ = FidelityAssessment.objects.get_or_create(college=college, year=2019, defaults=dict(
+        assessed_on=dt.date(2019, 12, 1), manager_took_part=True, **scores))
+    return {"item": a.pk}
+
+
 # name -> (kwargs from the world fixture, expected status per role)
 MATRIX = {
     "accounts:login": (None, row(anonymous=OK, **everyone(REDIR))),
@@ -55,8 +78,9 @@ MATRIX = {
     # Two-factor: the world's admin, QI and line-manager personas already have a confirmed device
     # (set-up sends them on to verify); other roles use no second factor (sent to the dashboard).
     "accounts:otp_setup": (None, row(**everyone(REDIR))),
-    "accounts:otp_verify": (None, row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR)),
-    "core:dashboard": (None, row(**everyone(OK))),
+    "accounts:otp_verify": (None, row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR,
+                                      student=REDIR)),
+    "core:dashboard": (None, row(**staff(OK), student=REDIR)),  # a student is sent to *My courses*
     # The first-run page: platform operators only, and only while no College exists
     "core:setup": (None, row(**everyone(GONE))),
     # Passwords: change your own (signed in); forgotten and one-time links need no sign-in
@@ -74,9 +98,9 @@ MATRIX = {
     "tutors:list": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
     "tutors:me": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=REDIR, line_manager=FORBID, leader=FORBID)),
     "tutors:create": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "tutors:detail": (lambda w: {"pk": w.staff.pk}, row(**everyone(OK))),
+    "tutors:detail": (lambda w: {"pk": w.staff.pk}, row(**staff(OK), student=GONE)),
     "tutors:detail#unmanaged": (lambda w: {"pk": w.unmanaged.pk},
-                                row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK)),
+                                row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK, student=GONE)),
     "tutors:detail#other-college": (lambda w: {"pk": w.other_tutor.pk}, row(**everyone(GONE))),
     "tutors:edit": (lambda w: {"pk": w.staff.pk},
                     row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
@@ -91,14 +115,14 @@ MATRIX = {
     "privacy:home": (None, row(**ADMIN_ONLY)),
     "privacy:erase_tutor": (lambda w: {"pk": w.staff.pk}, row(**ADMIN_ONLY)),
     "privacy:erase_tutor#other-college": (lambda w: {"pk": w.other_tutor.pk}, row(**ADMIN_ONLY_GONE)),
-    "courses:list": (None, row(**everyone(OK))),
-    "courses:detail": (lambda w: {"pk": w.course.pk}, row(**everyone(OK))),
-    "courses:detail#other-college": (lambda w: {"pk": w.other_course.pk}, row(**everyone(GONE))),
-    "courses:timetable": (None, row(**everyone(OK))),
-    "courses:run": (lambda w: {"pk": w.run.pk}, row(**everyone(OK))),
+    "courses:list": (None, row(**staff(OK))),
+    "courses:detail": (lambda w: {"pk": w.course.pk}, row(**staff(OK))),
+    "courses:detail#other-college": (lambda w: {"pk": w.other_course.pk}, row(**staff(GONE))),
+    "courses:timetable": (None, row(**staff(OK))),
+    "courses:run": (lambda w: {"pk": w.run.pk}, row(**staff(OK))),
     "courses:run#not-theirs": (lambda w: {"pk": w.gap_run.pk},
                                row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK)),
-    "courses:run#other-college": (lambda w: {"pk": w.other_run.pk}, row(**everyone(GONE))),
+    "courses:run#other-college": (lambda w: {"pk": w.other_run.pk}, row(**staff(GONE))),
     # Catalogue and course runs: College admins manage them
     "courses:create": (None, row(**ADMIN_ONLY)),
     "courses:edit": (lambda w: {"pk": w.course.pk}, row(**ADMIN_ONLY)),
@@ -129,8 +153,15 @@ MATRIX = {
                                              row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
     "courses:session_delivered": (lambda w: {"pk": w.session.pk}, row(**everyone(NOT_ALLOWED))),
     "qi:measures": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
+    # The College's RECOLLECT fidelity self-assessment: view_fidelity (admin, QI team, leader), manage_fidelity
+    "qi:fidelity": (None, row(**QI_VIEW)),
+    "qi:fidelity_add": (None, row(**QI_MANAGE)),
+    "qi:fidelity_edit": (lambda w: _fidelity(w), row(**QI_MANAGE)),
+    "qi:fidelity_edit#other-college": (lambda w: _fidelity(w, other=True), row(**QI_MANAGE_GONE)),
     # QI workspace (tandem.qi): view_qi for admin, QI team and leader; manage_qi for admin and QI team
     "qi:home": (None, row(**QI_VIEW)),
+    "qi:compare": (None, row(**QI_VIEW)),  # every College's aggregate counts; never names
+    "qi:compare_benchmarks": (None, row(**QI_MANAGE)),
     "qi:project_create": (None, row(**QI_MANAGE)),
     "qi:project": (lambda w: _qi(w), row(**QI_VIEW)),
     "qi:project#other-college": (lambda w: _qi(w, other=True), row(**QI_VIEW_GONE)),
@@ -202,11 +233,11 @@ MATRIX = {
     "pipeline:submission": (lambda w: {"pk": _pipeline().make_submission(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "pipeline:submission#other-college": (lambda w: {"pk": _pipeline().make_submission(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     # Stories (tandem.stories): shown only where consent covers; managed by the admin and QI team
-    "stories:library": (None, row(**everyone(OK))),
-    "stories:detail": (lambda w: {"pk": _stories().make_story(w).pk}, row(**everyone(OK))),
-    "stories:detail#withdrawn": (lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk}, row(**everyone(GONE))),
+    "stories:library": (None, row(**staff(OK))),
+    "stories:detail": (lambda w: {"pk": _stories().make_story(w).pk}, row(**staff(OK))),
+    "stories:detail#withdrawn": (lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk}, row(**staff(GONE))),
     "stories:detail#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk},
-                                     row(**everyone(GONE))),
+                                     row(**staff(GONE))),
     "stories:pack": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
     "stories:manage": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "stories:add": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
@@ -270,7 +301,79 @@ MATRIX = {
        for name in ("job", "job_status", "job_instance", "job_result", "job_accept")},
     **{f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**everyone(NOT_ALLOWED)))
        for name in ("job_stop", "job_what_if")},
+    # Students (tandem.students). The prospectus and enrolment are public; a student sees their own
+    # bookings and certificates (another student's answer 404), a College admin the College's.
+    "prospectus:home": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
+    "prospectus:home#no-such-college": (lambda w: {"college": "nowhere"}, row(anonymous=GONE, **everyone(GONE))),
+    "prospectus:run": (lambda w: {"college": _students().on_clock(w).college.slug, "pk": w.run.pk},
+                       row(anonymous=OK, **everyone(OK))),
+    "prospectus:run#other-college": (lambda w: {"college": _students().on_clock(w).college.slug, "pk": w.other_run.pk},
+                                     row(anonymous=GONE, **everyone(GONE))),
+    "prospectus:run#not-this-term": (lambda w: {"college": w.college.slug, "pk": w.run.pk},
+                                     row(anonymous=GONE, **everyone(GONE))),
+    "prospectus:sign_up": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
+    "students:my_courses": (None, row(**staff(FORBID), student=OK)),
+    "students:book": (lambda w: {"pk": _students().on_clock(w).run.pk}, row(**staff(FORBID), student=OK)),
+    "students:book#other-college": (lambda w: {"pk": _students().on_clock(w).other_run.pk},
+                                    row(**staff(FORBID), student=GONE)),
+    "students:cancel": (lambda w: {"pk": _students().make_booking(w).pk}, row(**ADMIN_ONLY, student=OK)),
+    "students:cancel#not-theirs": (lambda w: {"pk": _students().make_booking(w, student=_students().make_student(w)).pk},
+                                   row(**ADMIN_ONLY, student=GONE)),
+    "students:cancel#other-college": (
+        lambda w: {"pk": _students().make_booking(w, student=_students().make_student(w, college=w.other_college),
+                                                  run=w.other_run).pk},
+        row(**ADMIN_ONLY_GONE, student=GONE)),
+    "students:certificate": (lambda w: {"pk": _students().make_certificate(w).pk}, row(**ADMIN_ONLY, student=OK)),
+    "students:certificate#not-theirs": (
+        lambda w: {"pk": _students().make_certificate(w, student=_students().make_student(w)).pk},
+        row(**ADMIN_ONLY, student=GONE)),
+    "students:list": (None, row(**ADMIN_ONLY)),
+    "students:enrol": (None, row(**ADMIN_ONLY)),
+    "students:settings": (None, row(**ADMIN_ONLY)),
+    "students:detail": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
+    "students:detail#other-college": (lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
+                                      row(**ADMIN_ONLY_GONE)),
+    "students:book_for": (lambda w: {"pk": w.student.pk}, row(**everyone(NOT_ALLOWED))),
+    "students:run_bookings": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
+    "students:run_bookings#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
+    # Part 2: a student's own learning plan, questionnaires, feedback and equality answers; the
+    # College's learning advisers (its admins) read plans; admins enter answers from paper and
+    # read equality monitoring (audited) and its aggregate report.
+    "students:my_plan": (None, row(**staff(FORBID), student=OK)),
+    "students:my_plan_review": (None, row(**staff(FORBID), student=OK)),
+    "students:my_equality": (None, row(**staff(FORBID), student=OK)),
+    # w.run's only session (3 September 2019) is past on the machine's clock: the end is open.
+    "students:questionnaire": (lambda w: {"pk": _students().booked_run(w).pk, "kind": "swemwbs", "timing": "end"},
+                               row(**staff(FORBID), student=OK)),
+    "students:questionnaire#not-open": (lambda w: {"pk": _students().booked_run(w).pk, "kind": "swemwbs",
+                                                   "timing": "start"}, row(**staff(FORBID), student=GONE)),
+    "students:questionnaire#not-booked": (lambda w: {"pk": w.gap_run.pk, "kind": "qpr", "timing": "end"},
+                                          row(**staff(FORBID), student=GONE)),
+    "students:feedback": (lambda w: {"pk": _students().booked_run(w).pk}, row(**staff(FORBID), student=OK)),
+    "students:feedback#not-booked": (lambda w: {"pk": w.gap_run.pk}, row(**staff(FORBID), student=GONE)),
+    "students:plan": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
+    "students:plan#other-college": (lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
+                                    row(**ADMIN_ONLY_GONE)),
+    "students:plan_review": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
+    "students:paper_questionnaire": (
+        lambda w: {"pk": w.student.pk, "run": _students().booked_run(w).pk, "kind": "qpr", "timing": "start"},
+        row(**ADMIN_ONLY)),
+    "students:paper_questionnaire#not-booked": (
+        lambda w: {"pk": w.student.pk, "run": w.gap_run.pk, "kind": "qpr", "timing": "start"},
+        row(**ADMIN_ONLY_GONE)),
+    "students:paper_feedback": (lambda w: {"pk": w.student.pk, "run": _students().booked_run(w).pk},
+                                row(**ADMIN_ONLY)),
+    "students:equality": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
+    "students:equality#other-college": (lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
+                                        row(**ADMIN_ONLY_GONE)),
+    "students:equality_report": (None, row(**ADMIN_ONLY)),
 }
+
+
+def _students():
+    from tandem.students.tests import factories
+
+    return factories
 
 
 def _release():

@@ -1,21 +1,24 @@
 """Reads of tutor records, always scoped to what the user may see."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from tandem.accounts.models import Role
 from tandem.accounts.rules import can
+from tandem.audit.services import record
+from tandem.core.scoping import college_id_of, scoped
 
-from .models import Tutor
+from .models import SensitiveProfile, Tutor
 
 
 def visible_tutors(user):
     """Admins, the QI team and leaders see the College's register; a line manager sees the staff
     they manage; a tutor sees only themselves."""
     qs = Tutor.objects.select_related("employer", "line_manager")
-    if not user.is_authenticated or user.college_id is None:
+    if college_id_of(user) is None:
         return qs.none()
-    qs = qs.filter(college_id=user.college_id)
+    qs = scoped(qs, user)
     if can(user, "view_tutor_register"):
         return qs
     if user.role == Role.LINE_MANAGER:
@@ -45,13 +48,8 @@ def filter_tutors(qs, *, kind="", status="", q="", employer=""):
 
 def sensitive_profile_read(user, tutor):
     """A peer tutor's sensitive profile (or None), for an admin only; every read is audited."""
-    from tandem.audit.services import record
-
-    from .models import SensitiveProfile
 
     if not can(user, "manage_sensitive_profiles"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     profile = SensitiveProfile.objects.filter(tutor=tutor).first()
     if profile is not None:

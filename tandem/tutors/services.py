@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from tandem.audit.services import record
 from tandem.core.text import refuse_line_breaks
 
-from .models import Tutor
+from .models import SensitiveProfile, Tutor
 
 TUTOR_FIELDS = (
     "kind", "first_name", "last_name", "email", "status", "coproduction_trained_on", "joined_on",
@@ -72,8 +72,6 @@ def tutor_update(*, actor, tutor, **fields):
 @transaction.atomic
 def sensitive_profile_save(*, actor, tutor, lived_experience="", support_needs=""):
     """Record (or change) a peer tutor's sensitive profile. Audited with field names only."""
-    from .models import SensitiveProfile
-
     if tutor.kind != Tutor.Kind.PEER:
         raise ValidationError({"lived_experience": "Only a peer tutor has a sensitive profile."})
     profile = SensitiveProfile.objects.select_for_update().filter(tutor=tutor).first()
@@ -91,8 +89,6 @@ def sensitive_profile_save(*, actor, tutor, lived_experience="", support_needs="
 
 @transaction.atomic
 def sensitive_profile_delete(*, actor, tutor):
-    from .models import SensitiveProfile
-
     profile = SensitiveProfile.objects.filter(tutor=tutor).first()
     if profile is not None:
         record(actor=actor, action="delete", obj=profile, fields=list(profile.SENSITIVE_FIELDS))

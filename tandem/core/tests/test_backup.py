@@ -23,7 +23,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tandem.core import backup
+from tandem.core.backups import archive as backup_format
+from tandem.core.backups import backup, restore
 from tandem.core.management.base import UsageError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -84,7 +85,7 @@ def test_backup_is_a_portable_archive_with_a_manifest(sqlite_backup):
         assert manifest["counts"]["tutors.SensitiveProfile"] == 1 and manifest["counts"]["audit.AuditEvent"] > 0
         assert set(manifest["files"]) <= set(archive.namelist())
         assert "sessions.Session" not in manifest["counts"]
-        assert archive.read("manifest.sig").decode().strip() == backup.sign(archive.read("manifest.json"))
+        assert archive.read("manifest.sig").decode().strip() == backup_format.sign(archive.read("manifest.json"))
         for name, sha in manifest["files"].items():
             assert hashlib.sha256(archive.read(name)).hexdigest() == sha
     assert oct(sqlite_backup.stat().st_mode & 0o777) == "0o600"  # it holds personal data
@@ -115,12 +116,12 @@ def test_restore_gives_identical_records(sqlite_backup):
 
     out = io.StringIO()
     call_command("restore", str(sqlite_backup), stdout=out)
-    manifest = backup.verify(sqlite_backup)
+    manifest = restore.verify(sqlite_backup)
     assert "1 authenticator devices were not in the archive: those people set up two-factor again" in out.getvalue()
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     assert not TOTPDevice.objects.exists()
-    counts, digest = backup.fingerprint()
+    counts, digest = backup_format.fingerprint()
     assert counts == manifest["counts"]
     assert digest == manifest["fingerprint"]
     print(f"restored into {connection.vendor}: {sum(counts.values())} records")
@@ -179,7 +180,7 @@ def seal(entries, target, *, manifest_edit=None, raw_manifest=None, signed=True,
     manifest = json.loads(entries["manifest.json"])
     if recount:
         digest = hashlib.sha256()
-        for model in backup.backed_up_models():
+        for model in backup_format.backed_up_models():
             name, label = f"data/{model._meta.label}.json", model._meta.label
             if name not in entries:
                 continue
@@ -187,7 +188,7 @@ def seal(entries, target, *, manifest_edit=None, raw_manifest=None, signed=True,
             try:
                 rows = json.loads(entries[name])
                 manifest["counts"][label] = len(rows)
-                backup._digest_update(digest, model, rows)
+                backup_format._digest_update(digest, model, rows)
             except Exception:  # a hostile file: leave the manifest's word for it
                 pass
         manifest["fingerprint"] = digest.hexdigest()
@@ -200,7 +201,7 @@ def seal(entries, target, *, manifest_edit=None, raw_manifest=None, signed=True,
                 archive.writestr(name, data)
         archive.writestr("manifest.json", raw)
         if signed:
-            archive.writestr("manifest.sig", backup.sign(raw, key))
+            archive.writestr("manifest.sig", backup_format.sign(raw, key))
     return target
 
 
@@ -229,12 +230,12 @@ def with_rows(entries, name, rows):
 
 
 def assert_nothing_restored():
-    assert not [m for m in backup.backed_up_models() if m._default_manager.exists()]
+    assert not [m for m in backup_format.backed_up_models() if m._default_manager.exists()]
 
 
 @pytest.mark.django_db
 def test_the_small_archive_restores(small, tmp_path):
-    backup.restore(seal(small, tmp_path / "small.zip"))
+    restore.restore(seal(small, tmp_path / "small.zip"))
     from tandem.core.models import College
 
     assert College.objects.count() == len(rows_of(small, "data/core.College.json")) > 0
@@ -279,10 +280,10 @@ def test_backup_of_a_busy_sqlite_database_restores(sqlite_backup, tmp_path, jour
         writer.join()
     with sqlite3.connect(path) as db:
         total = db.execute("SELECT count(*) FROM axes_accesslog").fetchone()[0]
-    manifest = backup.verify(archive)
+    manifest = restore.verify(archive)
     assert 20 <= manifest["counts"]["axes.AccessLog"] < total  # rows were written before, during or after
     if journal == "delete":  # the project's mode: restore it too (WAL's archive passed the same checks)
-        backup.restore(archive)
+        restore.restore(archive)
         from axes.models import AccessLog
 
         assert AccessLog.objects.count() == manifest["counts"]["axes.AccessLog"]
@@ -325,9 +326,9 @@ def test_backup_of_a_busy_postgresql_database_restores(tmp_path):
         stop.set()
         writer.join()
     assert not errors and during > 0, (errors, during)
-    assert backup.verify(tmp_path / "busy.zip") == manifest
+    assert restore.verify(tmp_path / "busy.zip") == manifest
     call_command("flush", interactive=False, verbosity=0)
-    backup.restore(tmp_path / "busy.zip")
+    restore.restore(tmp_path / "busy.zip")
     assert AccessLog.objects.count() == manifest["counts"]["axes.AccessLog"] >= 20
 
 
@@ -564,8 +565,8 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(small, tmp_path):
     assert archive.stat().st_size < 2 * 1024 * 1024
     tracemalloc.start()
     try:
-        with pytest.raises(backup.BackupError, match="more than BACKUP_MAX_BYTES"):
-            backup.restore(archive)
+        with pytest.raises(backup_format.BackupError, match="more than BACKUP_MAX_BYTES"):
+            restore.restore(archive)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

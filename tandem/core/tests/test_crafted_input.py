@@ -175,3 +175,11 @@ def test_a_refused_csrf_token_is_an_nhs_page(world, settings):
     response = csrf_client.post(reverse("payments:generate"))
     assert response.status_code == 403 and "nhsuk-header" in response.content.decode()
     assert "nothing was saved" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/courses/runs/{big}/", "/tutors/{big}/", "/courses/sessions/{big}/record/",
+                                  "/release/{big}/"])
+def test_a_thirty_digit_id_in_the_address_is_not_found(world, client, path):
+    client.force_login(world.admin)
+    assert client.get(path.format(big="9" * 30)).status_code == 404

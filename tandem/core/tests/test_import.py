@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from tandem.accounts.models import Role, User
 from tandem.audit.models import AuditEvent
-from tandem.core import csv_import
-from tandem.core.csv_import import ImportResult, RowError, import_file
+from tandem.core.imports import reading
+from tandem.core.imports.reading import ImportResult, RowError
+from tandem.core.imports.sheets import import_file
 from tandem.core.models import College, Organisation
 from tandem.courses.models import Course
 from tandem.tutors.models import Tutor
@@ -366,7 +367,7 @@ def test_more_than_10000_rows_are_refused(base):
 
 
 def test_the_row_limit_is_exact(base, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_ROWS", 5)
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
     rows = [f"peer,N,L,p{i}@x.org" for i in range(5)]
     assert run(base, "tutors", csv_text("kind,first_name,last_name,email", *rows, ",,,")).count == 5
     more = [f"peer,N,L,q{i}@x.org" for i in range(6)]

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
-from tandem.core.csv_import import MAX_ROWS, import_file
+from tandem.core.imports.reading import MAX_ROWS
+from tandem.core.imports.sheets import import_file
 from tandem.courses.models import Course
 from tandem.tutors.models import Tutor
 

@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from tandem.payments import services
 from tandem.payments.measures import peer_pay_parity_breaches
@@ -171,3 +172,37 @@ def pay_round(value):
     from tandem.payments.pay import pence
 
     return pence(value)
+
+
+# --- computed once per version of the College's records ----------------------------------------
+
+def test_parity_is_cached_and_a_payment_shows_at_once(run_2019, monkeypatch):
+    from tandem.payments import parity
+
+    w = run_2019
+    calls = []
+    real = parity._parity_rows
+    monkeypatch.setattr(parity, "_parity_rows", lambda *a: calls.append(1) or real(*a))
+    assert only_row(w.college).money == 0
+    assert only_row(w.college).money == 0
+    assert len(calls) == 1  # the second read came from the cache
+    rate_card(w.college, dt.date(2019, 4, 1), basis="session", rate="20.00")
+    services.generate_payments(actor=w.admin, college=w.college)
+    assert only_row(w.college).money == Decimal("40.00")  # the payments' writes changed the version
+    WorkLog.objects.create(tutor=w.peer, date=dt.date(2019, 10, 2), activity="coproduction", hours=Decimal("2"),
+                           run=w.run)
+    assert only_row(w.college).other_hours == 2
+    assert len(calls) == 3
+
+
+def test_the_parity_page_lists_newest_first_and_loads_only_what_it_shows(run_2019, client):
+    from tandem.courses.models import CourseRun
+
+    w = run_2019
+    later = CourseRun.objects.create(course=w.run.course, term=w.term, weekday=1, start_time=dt.time(14),
+                                     end_time=dt.time(16), start_date=dt.date(2019, 11, 5), online=True)
+    deliver(later, dt.date(2019, 11, 5), [w.peer, w.staff])
+    client.force_login(w.admin)
+    page = client.get(reverse("payments:parity"), {"show": "all"}).content.decode()
+    newest, oldest = (page.index(reverse("courses:run", args=[r.pk]) + '"') for r in (later, w.run))
+    assert newest < oldest

@@ -5,7 +5,7 @@ from django.core import mail
 
 from tandem.audit.models import AuditEvent
 from tandem.courses.models import CourseRun, Session
-from tandem.planning import services
+from tandem.planning import accept, jobs
 from tandem.planning.instance import pk_of
 from tandem.planning.models import PlanJob, WishedRun
 from tandem.planning.slots import week_date
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def planned(small):
     college, admin, wl = small
-    job = services.job_start(actor=admin, wish_list=wl, time_limit=3, what_if=False)
+    job = jobs.job_start(actor=admin, wish_list=wl, time_limit=3, what_if=False)
     assert job.status == PlanJob.Status.FINISHED and job.result["runs"]
     return college, admin, wl, job
 
@@ -26,7 +26,7 @@ def test_accept_puts_the_plan_on_the_timetable(planned, django_capture_on_commit
     college, admin, wl, job = planned
     term = wl.term
     with django_capture_on_commit_callbacks(execute=True):
-        summary = services.plan_accept(actor=admin, job=job)
+        summary = accept.plan_accept(actor=admin, job=job)
     planned_runs = job.result["runs"]
     assert summary["runs"] == len(planned_runs)
     runs = CourseRun.objects.filter(term=term)
@@ -67,22 +67,22 @@ def test_accept_puts_the_plan_on_the_timetable(planned, django_capture_on_commit
 
 def test_accepting_twice_is_refused(planned):
     college, admin, wl, job = planned
-    services.plan_accept(actor=admin, job=job)
+    accept.plan_accept(actor=admin, job=job)
     n = CourseRun.objects.filter(term=wl.term).count()
-    with pytest.raises(services.PlanConflict, match="already been accepted"):
-        services.plan_accept(actor=admin, job=job)
+    with pytest.raises(accept.PlanConflict, match="already been accepted"):
+        accept.plan_accept(actor=admin, job=job)
     assert CourseRun.objects.filter(term=wl.term).count() == n
     # Another plan of the same wish list, made before, is overtaken.
     other = PlanJob.objects.create(wish_list=wl, instance=job.instance, labels=job.labels, result=job.result,
                                    status=PlanJob.Status.FINISHED)
-    with pytest.raises(services.PlanConflict, match="Another plan"):
-        services.plan_accept(actor=admin, job=other)
+    with pytest.raises(accept.PlanConflict, match="Another plan"):
+        accept.plan_accept(actor=admin, job=other)
 
 
 def test_a_failure_midway_writes_nothing(planned, monkeypatch):
     college, admin, wl, job = planned
     calls = []
-    real = services.release_request_create
+    real = accept.release_request_create
 
     def flaky(**kwargs):
         calls.append(kwargs["tutor"])
@@ -90,9 +90,9 @@ def test_a_failure_midway_writes_nothing(planned, monkeypatch):
             raise RuntimeError("mail server on fire")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "release_request_create", flaky)
+    monkeypatch.setattr(accept, "release_request_create", flaky)
     with pytest.raises(RuntimeError):
-        services.plan_accept(actor=admin, job=job)
+        accept.plan_accept(actor=admin, job=job)
     assert len(calls) == 2
     assert not CourseRun.objects.filter(term=wl.term).exists()
     assert not Session.objects.filter(run__term=wl.term).exists()
@@ -102,8 +102,8 @@ def test_a_failure_midway_writes_nothing(planned, monkeypatch):
     assert job.accepted_at is None
     assert not AuditEvent.objects.filter(action="accept").exists()
     # ... and the plan can still be accepted afterwards.
-    monkeypatch.setattr(services, "release_request_create", real)
-    assert services.plan_accept(actor=admin, job=job)["runs"] == len(job.result["runs"])
+    monkeypatch.setattr(accept, "release_request_create", real)
+    assert accept.plan_accept(actor=admin, job=job)["runs"] == len(job.result["runs"])
 
 
 def test_staff_without_a_line_manager_get_no_request_and_are_named(planned):
@@ -112,7 +112,7 @@ def test_staff_without_a_line_manager_get_no_request_and_are_named(planned):
 
     staff_pk = pk_of(job.result["runs"][0]["blocks"][0]["staff"])
     Tutor.objects.filter(pk=staff_pk).update(line_manager=None)
-    summary = services.plan_accept(actor=admin, job=job)
+    summary = accept.plan_accept(actor=admin, job=job)
     name = Tutor.objects.get(pk=staff_pk).full_name
     assert any(name in s for s in summary["no_line_manager"])
     assert not ReleaseRequest.objects.filter(tutor_id=staff_pk, term=wl.term).exists()
@@ -123,10 +123,10 @@ def test_an_unfinished_or_infeasible_plan_cannot_be_accepted(world):
     from .factories import make_job
 
     job = make_job(world, finished=False)
-    with pytest.raises(services.PlanConflict, match="not finished"):
-        services.plan_accept(actor=world.admin, job=job)
+    with pytest.raises(accept.PlanConflict, match="not finished"):
+        accept.plan_accept(actor=world.admin, job=job)
     job.status, job.result = PlanJob.Status.FINISHED, {"status": "infeasible", "runs": [], "unoffered": [], "conflicts": []}
     job.save()
-    with pytest.raises(services.PlanConflict, match="no plan"):
-        services.plan_accept(actor=world.admin, job=job)
+    with pytest.raises(accept.PlanConflict, match="no plan"):
+        accept.plan_accept(actor=world.admin, job=job)
     assert PlanJob.objects.get(pk=job.pk).accepted_at is None

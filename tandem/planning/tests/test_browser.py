@@ -74,6 +74,34 @@ def test_admin_plans_a_term_and_accepts_it(page, college):
     assert page.get_by_role("link", name=first.course.title).first.is_visible()
 
 
+def test_the_status_tag_follows_the_jobs_real_state(page, college):
+    """Queued → running → finished: the tag beside the heading changes as the job does, without
+    waiting for the page to reload (it stays open while what-if answers are awaited)."""
+    from playwright.sync_api import expect
+
+    from tandem.planning.instance import build
+    from tandem.planning.models import PlanWhatIf
+
+    wl = WishList.objects.get(college=college)
+    built = build(wl)
+    job = PlanJob.objects.create(wish_list=wl, instance=built.instance, labels=built.labels, time_limit=5)
+    sign_in(page, "small-admin", PASSWORD)
+    page.goto(reverse("planning:job", args=[job.pk]))
+    tag = page.locator("#job-status-tag")
+    expect(tag).to_have_text("Waiting to start")
+    assert "nhsuk-tag--grey" in tag.get_attribute("class")
+    check(page, "Plan for Spring 2020")
+    PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.RUNNING, progress=[[10, 20, 0.05]])
+    expect(tag).to_have_text("Planning", timeout=10_000)
+    assert "nhsuk-tag--blue" in tag.get_attribute("class") and "nhsuk-tag--grey" not in tag.get_attribute("class")
+    # Finished, with a what-if still waiting: the page does not reload, the tag still follows.
+    tutor = college.tutors.filter(kind="staff").first()
+    PlanWhatIf.objects.create(job=job, tutor=tutor, hours=2)
+    PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.FINISHED)
+    expect(tag).to_have_text("Finished", timeout=10_000)
+    assert "nhsuk-tag--green" in tag.get_attribute("class")
+
+
 def test_a_running_job_page_updates_itself(page, college):
     """The page polls the status URL every second and reloads once the job has finished."""
     import planner

@@ -3,11 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
-import planner
 import pytest
 
+import planner
 from tandem.courses.models import Course, CourseRun, Session
-from tandem.planning import services
+from tandem.planning import jobs
 from tandem.planning.instance import build, build_instance, course_id, run_id, tutor_id
 from tandem.planning.models import TutorAvailability, WishedRun
 from tandem.planning.slots import ALL_DAYSLOTS, slot_index, term_weeks, week_date
@@ -102,8 +102,8 @@ def test_a_course_longer_than_the_term_is_a_clear_message_not_a_500(world, clien
     wl = make_wish_list(world)
     world.course.number_of_sessions = 14
     world.course.save()
-    with pytest.raises(services.PlanningError, match="Understanding anxiety"):
-        services.job_start(actor=world.admin, wish_list=wl, time_limit=5)
+    with pytest.raises(jobs.PlanningError, match="Understanding anxiety"):
+        jobs.job_start(actor=world.admin, wish_list=wl, time_limit=5)
     client.force_login(world.admin)
     response = client.post(f"/planning/wish-lists/{wl.pk}/plan/", {"time_limit": 5})
     assert response.status_code == 200
@@ -116,5 +116,5 @@ def test_an_empty_wish_list_cannot_be_planned(world):
     from tandem.planning.models import WishList
 
     wl = WishList.objects.create(college=world.college, term=spring_term(world.college))
-    with pytest.raises(services.PlanningError, match="no runs"):
-        services.job_start(actor=world.admin, wish_list=wl, time_limit=5)
+    with pytest.raises(jobs.PlanningError, match="no runs"):
+        jobs.job_start(actor=world.admin, wish_list=wl, time_limit=5)

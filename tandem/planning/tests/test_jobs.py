@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
-import planner
 import pytest
 
-from tandem.planning import services
+import planner
+from tandem.planning import jobs, runner
 from tandem.planning.models import PlanJob, PlanWhatIf
 from tandem.planning.present import PlanView, status_payload
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.slow  # plans, then solves the what-if
 def test_a_job_plans_the_small_college_with_progress_and_what_if(small):
     college, admin, wl = small
-    job = services.job_start(actor=admin, wish_list=wl, time_limit=4, what_if=True)
+    job = jobs.job_start(actor=admin, wish_list=wl, time_limit=4, what_if=True)
     assert job.status == PlanJob.Status.FINISHED, job.error
     result = job.result
     assert result["schema"] == "tandem.plan-result/1"
@@ -40,13 +40,13 @@ def test_a_job_plans_the_small_college_with_progress_and_what_if(small):
 
 def test_raise_release_what_if(small):
     college, admin, wl = small
-    job = services.job_start(actor=admin, wish_list=wl, time_limit=3, what_if=False)
+    job = jobs.job_start(actor=admin, wish_list=wl, time_limit=3, what_if=False)
     assert job.candidates == []
     staff = next(t for t in job.instance["tutors"] if t["role"] == "staff")
     from tandem.tutors.models import Tutor
 
     tutor = Tutor.objects.get(pk=int(staff["id"].split("-")[1]))
-    wi = services.what_if_start(actor=admin, job=job, tutor=tutor, hours=Decimal("12"))
+    wi = jobs.what_if_start(actor=admin, job=job, tutor=tutor, hours=Decimal("12"))
     assert wi.status == PlanJob.Status.FINISHED, wi.error
     answer = PlanView(job).raise_answer(wi)
     assert answer["after"] == answer["before"] + 12
@@ -61,7 +61,7 @@ def test_a_failing_planner_marks_the_job_failed(world, monkeypatch):
 
     monkeypatch.setattr(planner, "solve", boom, raising=False)
     monkeypatch.setattr("planner.api.solve", boom)
-    job = services.job_start(actor=world.admin, wish_list=make_wish_list(world), time_limit=5, what_if=False)
+    job = jobs.job_start(actor=world.admin, wish_list=make_wish_list(world), time_limit=5, what_if=False)
     assert job.status == PlanJob.Status.FAILED
     assert "solver exploded" in job.error and job.result is None
 
@@ -70,11 +70,11 @@ def test_stop_is_recorded_and_a_finished_job_is_not_run_twice(world):
     from .factories import make_job
 
     job = make_job(world, finished=False)
-    assert services.job_stop(actor=world.admin, job=job) is True
+    assert jobs.job_stop(actor=world.admin, job=job) is True
     assert PlanJob.objects.get(pk=job.pk).stop_requested
     PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.FINISHED)
-    assert services.execute_job(job.pk) is None  # claimed only from "queued"
-    assert services.job_stop(actor=world.admin, job=job) is False
+    assert runner.execute_job(job.pk) is None  # claimed only from "queued"
+    assert jobs.job_stop(actor=world.admin, job=job) is False
 
 
 def test_what_if_needs_a_finished_plan(world):
@@ -84,5 +84,5 @@ def test_what_if_needs_a_finished_plan(world):
 
     job = make_job(world, finished=False)
     with pytest.raises(ValidationError):
-        services.what_if_create(actor=world.admin, job=job, tutor=world.staff, hours=Decimal("3"))
+        jobs.what_if_create(actor=world.admin, job=job, tutor=world.staff, hours=Decimal("3"))
     assert not PlanWhatIf.objects.exists()

@@ -109,7 +109,7 @@ def test_chart_module_keeps_ids_unique_and_breaks_lines_at_recalculation():
                   lines=[Line("Mean", [2, 2, 2, 5, 5, 5], end_label="Mean 5")],
                   annotations=[ChartAnnotation(3, "Change", 1)])
     svg = render_svg(chart)
-    assert 'id="one-title"' in svg and 'aria-labelledby="one-title one-desc"' in svg
+    assert 'id="one-title"' in svg and 'aria-labelledby="one-title" aria-describedby="one-desc"' in svg
     mean_lines = re.findall(r'<polyline fill="none" stroke="#4c6272"[^>]*points="([^"]+)"', svg)
     assert len(mean_lines) == 2  # the centre line restarts at the recalculation
     assert ">1 Change</text>" in svg and ">Mean 5</text>" in svg

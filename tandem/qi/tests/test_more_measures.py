@@ -72,6 +72,9 @@ def test_staff_tutors_newly_trained_per_month(world):
     world.peer.save()
     Tutor.objects.create(college=world.college, kind="staff", first_name="May", last_name="Trainee",
                          email="may@example.nhs.uk", employer=world.trust, coproduction_trained_on=dt.date(2019, 5, 14))
+    # April: no training and no delivered sessions, so missing (the shared active months), not 0.
+    assert values(world.college, "staff_tutors_newly_trained") == {"2019-03": 2, "2019-04": None, "2019-05": 1}
+    deliver(world.run, dt.date(2019, 4, 9), [world.peer, world.staff])
     assert values(world.college, "staff_tutors_newly_trained") == {"2019-03": 2, "2019-04": 0, "2019-05": 1}
 
 

@@ -46,8 +46,9 @@ def test_release_measures(world):
     c = world.college
     f = {k: REGISTRY[k].compute(c) for k in KEYS}
     assert f["release_requests_made"] == {"2019-01": 3, "2019-02": 2, "2019-03": 2}
-    assert f["release_requests_approved"] == {"2019-02": 3}
-    assert f["release_requests_declined"] == {"2019-02": 1, "2019-03": 1}
+    # Zero is not missing: 0 in every month in which requests were made or decided.
+    assert f["release_requests_approved"] == {"2019-01": 0, "2019-02": 3, "2019-03": 0}
+    assert f["release_requests_declined"] == {"2019-01": 0, "2019-02": 1, "2019-03": 1}
     assert f["release_approval_rate_1"] == {"2019-02": 1.0}
     assert f["release_approval_rate_6_plus"] == {"2019-02": 0.5}
     assert f["release_approval_rate_2_5"] == {"2019-03": 0.0}
@@ -63,5 +64,8 @@ def test_tandem_measures_lists_the_process_measures(world, capsys):
     doc = orjson.loads(capsys.readouterr().out)
     by_key = {m["key"]: m for m in doc["measures"]}
     assert set(KEYS) <= set(by_key)
-    assert by_key["release_requests_approved"]["series"] == [{"period": "2019-02", "value": 1}]
+    assert by_key["release_requests_approved"]["series"] == [{"period": "2019-01", "value": 0},
+                                                            {"period": "2019-02", "value": 1}]
+    assert by_key["release_requests_declined"]["series"] == [{"period": "2019-01", "value": 0},
+                                                            {"period": "2019-02", "value": 0}]
     assert by_key["release_approval_rate_1"]["series"] == []

@@ -142,6 +142,7 @@ def test_pipeline_measures(world):
                                      team="Ward", stage="trained")
     PipelineStageChange.objects.create(entry=f, stage="interested", on=dt.date(2019, 3, 20))
     PipelineStageChange.objects.create(entry=f, stage="trained", on=dt.date(2019, 5, 20))
-    assert REGISTRY["staff_tutors_interested"].compute(world.college) == {"2019-03": 2}
+    # 0 (not missing) in May, when someone reached another stage of the pipeline.
+    assert REGISTRY["staff_tutors_interested"].compute(world.college) == {"2019-03": 2, "2019-05": 0}
     # Sam counted once (tutor record and linked pipeline entry); Fi from the pipeline only.
-    assert REGISTRY["staff_tutors_trained"].compute(world.college) == {"2019-05": 2}
+    assert REGISTRY["staff_tutors_trained"].compute(world.college) == {"2019-03": 0, "2019-05": 2}

@@ -172,3 +172,14 @@ def test_story_pack_pdf(world, stories, client, tmp_path):
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
         assert sorted(p.name for p in tmp_path.glob("page-*.png"))
+
+
+def test_add_a_story_lists_its_errors_in_page_order():
+    """The error summary follows the form's field order: the story's fields, then the consent's."""
+    from tandem.core.jinja2 import form_errors
+    from tandem.stories.forms import StoryCreateForm
+
+    form = StoryCreateForm({})
+    assert not form.is_valid()
+    anchors = [e["href"] for e in form_errors(form)]
+    assert anchors.index("#id_title") < anchors.index("#id_told_on") < anchors.index("#id_scope") < anchors.index("#id_given_on")

@@ -1,7 +1,8 @@
 import os
 from pathlib import Path
 
-from tandem.core import backup
+from tandem.core.backups import backup, restore
+from tandem.core.backups.archive import BackupError
 from tandem.core.management.base import TandemCommand, UsageError
 
 
@@ -32,8 +33,8 @@ class Command(TandemCommand):
             except OSError as exc:
                 raise UsageError(f"cannot write {file}: {exc.strerror or exc}") from None
             try:
-                backup.verify(partial)
-            except backup.BackupError as exc:
+                restore.verify(partial)
+            except BackupError as exc:
                 raise UsageError(f"the backup failed its check, nothing was written to {file}: {exc}") from None
             os.chmod(partial, 0o600)
             os.replace(partial, path)

@@ -3,8 +3,7 @@ import sys
 
 from django.conf import settings
 
-from tandem.core.csv_import import human_size
-from tandem.core.importers import KINDS, import_file
+from tandem.core.importers import KINDS, human_size, import_file
 from tandem.core.management.base import TandemCommand, UsageError
 from tandem.core.models import College
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from tandem.core import backup
+from tandem.core.backups import restore
+from tandem.core.backups.archive import BackupError
 from tandem.core.management.base import TandemCommand, UsageError
 
 
@@ -20,8 +21,8 @@ class Command(TandemCommand):
         if not Path(file).is_file():
             raise UsageError(f"{file}: no such file")
         try:
-            manifest = backup.restore(file, trust_unsigned=trust_unsigned)
-        except backup.BackupError as exc:
+            manifest = restore.restore(file, trust_unsigned=trust_unsigned)
+        except BackupError as exc:
             raise UsageError(f"{file}: {exc}") from None
         total = sum(manifest["counts"].values())
         self.stdout.write(f"Restored {total} records of {len(manifest['counts'])} kinds from {file}.")
@@ -29,7 +30,7 @@ class Command(TandemCommand):
         if devices:
             self.stdout.write(f"{devices} authenticator devices were not in the archive: those people set up "
                               "two-factor again at next sign-in.")
-        operators = backup.superusers()
+        operators = restore.superusers()
         if operators:
             self.stdout.write(f"Platform operators (superusers) restored: {', '.join(operators)}. Check they "
                               "are the ones you expect.")

@@ -29,7 +29,7 @@ from tandem.courses.models import Course, CourseRun, Session
 from tandem.courses.services import run_from_register
 from tandem.tutors.models import Tutor
 
-from .csv_import import (
+from .reading import (
     MAX_ROWS,
     ImportResult,
     RowError,

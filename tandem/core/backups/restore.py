@@ -1,27 +1,13 @@
-"""Portable backups: a zip of JSON (Django's serializer, primary keys kept, natural keys only for
-content types and permissions) with a manifest of the schema's migrations, each model's count, each
-file's SHA-256 and a content fingerprint, and an HMAC-SHA256 signature of the manifest (so of every
-file) with `settings.BACKUP_SIGNING_KEY`. A backup taken on SQLite restores into PostgreSQL and vice
-versa.
-
-A backup reads every table inside one read-only snapshot (REPEATABLE READ on PostgreSQL, one
-deferred read transaction on SQLite), then re-opens the archive and checks it as a restore would
-before it reports success.
-
-Secrets: authenticator (django-otp) devices hold TOTP seeds and are left out; their count is in the
-manifest and a restore says who sets up two-factor again. Password hashes are kept (docs/deployment.md
-§7 says what an archive holds and how to protect it).
+"""Restoring a backup: reading and checking an archive, then loading it.
 
 Restoring needs an EMPTY database at the same migrations (`tandem migrate` first): it refuses
 otherwise, so it never mixes two Colleges' records or overwrites anything. An archive is untrusted
 input: sizes are capped (`settings.BACKUP_MAX_BYTES`) before anything is decompressed, JSON with
 duplicate keys or deep nesting is refused, every row must be of its file's model, an unsigned or
 altered archive is refused unless the operator trusts it, and everything is written in one
-transaction or nothing is.
+transaction or nothing is. The format is in `backups.archive`.
 """
 
-import contextlib
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -30,214 +16,31 @@ import re
 import zipfile
 import zlib
 
-from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management.color import no_style
-from django.core.serializers import python as python_serializer
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.migrations.recorder import MigrationRecorder
-from django.utils import timezone
 
-FORMAT = "tandem-backup/2"
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-SIGNATURE_PREFIX = "hmac-sha256:"
-# Recreated by `migrate` on the target (content types, permissions) or not worth keeping (sessions).
-SKIPPED = {"contenttypes.ContentType", "auth.Permission", "sessions.Session"}
-# The manifest and the signature are small; more is not a Tandem archive.
-MANIFEST_MAX_BYTES = 1024 * 1024
-# Deepest JSON nesting accepted (a row is 3 deep; JSON fields such as a plan's result add a few).
-MAX_DEPTH = 64
-MANIFEST_KEYS = {"format", "created_at", "database_vendor", "migrations", "counts", "fingerprint", "files",
-                 "left_out"}
+from .archive import (
+    FORMAT,
+    MANIFEST,
+    MANIFEST_KEYS,
+    MANIFEST_MAX_BYTES,
+    MAX_DEPTH,
+    SIGNATURE,
+    BackupError,
+    _digest_update,
+    _entry,
+    applied_migrations,
+    backed_up_models,
+    fingerprint,
+    left_out_models,
+    sign,
+)
+
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-class BackupError(Exception):
-    """The archive or the target database is not fit for a restore: one line saying why."""
-
-
-def _is_secret(model):
-    """Authenticator devices hold TOTP seeds: never in an archive."""
-    from django_otp.models import Device
-
-    return issubclass(model, Device)
-
-
-def _concrete_models():
-    for model in apps.get_models():
-        meta = model._meta
-        if meta.proxy or not meta.managed or meta.label in SKIPPED:
-            continue
-        yield model
-
-
-def backed_up_models():
-    """Every concrete model with its own table but the secrets, sorted by label."""
-    return sorted((m for m in _concrete_models() if not _is_secret(m)), key=lambda m: m._meta.label)
-
-
-def left_out_models():
-    return sorted((m for m in _concrete_models() if _is_secret(m)), key=lambda m: m._meta.label)
-
-
-def _entry(model):
-    return f"data/{model._meta.label}.json"
-
-
-def applied_migrations(using=DEFAULT_DB_ALIAS):
-    recorder = MigrationRecorder(connections[using])
-    state = {}
-    for app, name in sorted(recorder.applied_migrations()):
-        state.setdefault(app, []).append(name)
-    return state
-
-
-class _Encoder(DjangoJSONEncoder):
-    """Django's JSON encoder keeps milliseconds only; a restore must give identical records."""
-
-    def default(self, o):
-        if isinstance(o, (dt.datetime, dt.time)):
-            return o.isoformat()
-        return super().default(o)
-
-
-def _natural_models():
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    return (ContentType, Permission)
-
-
-class _Serializer(python_serializer.Serializer):
-    """Primary keys for every reference except to content types and permissions, whose ids differ
-    from one database to another (`migrate` creates them): those by natural key."""
-
-    def _natural_for(self, field):
-        self.use_natural_foreign_keys = field.remote_field.model in _natural_models()
-
-    def handle_fk_field(self, obj, field):
-        self._natural_for(field)
-        super().handle_fk_field(obj, field)
-
-    def handle_m2m_field(self, obj, field):
-        self._natural_for(field)
-        super().handle_m2m_field(obj, field)
-
-
-def _rows(model, using):
-    qs = model._default_manager.using(using).order_by("pk")
-    return _Serializer().serialize(qs.iterator(chunk_size=2000), use_natural_primary_keys=False)
-
-
-def _serialize(model, using):
-    """The model's rows as the archive holds them (UTF-8 JSON)."""
-    return json.dumps(_rows(model, using), cls=_Encoder, ensure_ascii=False, indent=None).encode()
-
-
-def _canonical(model, rows):
-    """Rows decoded from the archive's JSON in a database-independent form (for the fingerprint)."""
-    m2m = {f.name for f in model._meta.many_to_many}
-    out = []
-    for item in rows:
-        fields = {}
-        for name, value in item["fields"].items():
-            if name in m2m and isinstance(value, list):
-                value = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-            fields[name] = value
-        out.append({"pk": item["pk"], "fields": fields})
-    return json.dumps(out, sort_keys=True, ensure_ascii=True).encode()
-
-
-def _digest_update(digest, model, rows):
-    digest.update(model._meta.label.encode())
-    digest.update(_canonical(model, rows))
-
-
-def fingerprint(using=DEFAULT_DB_ALIAS):
-    """(per-model counts, sha256 over every backed-up model's canonical rows), read from the database
-    in the same form as from an archive (its JSON, decoded)."""
-    digest = hashlib.sha256()
-    counts = {}
-    for model in backed_up_models():
-        rows = json.loads(_serialize(model, using))
-        counts[model._meta.label] = len(rows)
-        _digest_update(digest, model, rows)
-    return counts, digest.hexdigest()
-
-
-def sign(manifest_bytes, key=None):
-    key = settings.BACKUP_SIGNING_KEY if key is None else key
-    return SIGNATURE_PREFIX + hmac.new(key.encode(), manifest_bytes, hashlib.sha256).hexdigest()
-
-
-@contextlib.contextmanager
-def _snapshot(using):
-    """Every read inside sees the database as it was at one moment, however busy the site is."""
-    connection = connections[using]
-    if connection.in_atomic_block:
-        # Called inside an open transaction (tests): that transaction's view is the snapshot.
-        yield
-        return
-    if connection.vendor == "postgresql":
-        with transaction.atomic(using=using):
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield
-        return
-    if connection.vendor != "sqlite":
-        with transaction.atomic(using=using):
-            yield
-        return
-    # SQLite: Django's atomic() would BEGIN IMMEDIATE (settings: transaction_mode), a write lock.
-    # A deferred transaction becomes a read transaction at its first read and keeps one view until
-    # it ends: a snapshot in WAL mode; in the default rollback-journal mode (Tandem's) it holds a
-    # shared lock, so writers wait (up to the busy timeout) until the backup is read.
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN DEFERRED")
-        try:
-            cursor.execute("PRAGMA query_only = ON")
-            cursor.execute("SELECT count(*) FROM sqlite_master")  # the snapshot starts here
-            cursor.fetchone()
-            yield
-        finally:
-            cursor.execute("ROLLBACK")
-            cursor.execute("PRAGMA query_only = OFF")
-
-
-def backup(path_or_file, using=DEFAULT_DB_ALIAS):
-    """Write the archive from one consistent snapshot of the database. Returns the manifest."""
-    digest = hashlib.sha256()
-    counts, files = {}, {}
-    with zipfile.ZipFile(path_or_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with _snapshot(using):
-            migrations = applied_migrations(using)
-            left_out = {m._meta.label: m._default_manager.using(using).count() for m in left_out_models()}
-            for model in backed_up_models():
-                data = _serialize(model, using)
-                rows = json.loads(data)
-                counts[model._meta.label] = len(rows)
-                _digest_update(digest, model, rows)
-                files[_entry(model)] = hashlib.sha256(data).hexdigest()
-                archive.writestr(_entry(model), data)
-                del rows, data
-        manifest = {
-            "format": FORMAT,
-            "created_at": timezone.now().isoformat(),
-            "database_vendor": connections[using].vendor,
-            "migrations": migrations,
-            "counts": counts,
-            "fingerprint": digest.hexdigest(),
-            "files": files,
-            "left_out": left_out,
-        }
-        manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        archive.writestr(MANIFEST, manifest_bytes)
-        archive.writestr(SIGNATURE, sign(manifest_bytes) + "\n")
-    return manifest
 
 
 # --- Reading an archive: untrusted input ------------------------------------------------------
@@ -569,12 +372,12 @@ def restore(path_or_file, using=DEFAULT_DB_ALIAS, *, trust_unsigned=False):
             raise BackupError(f"rows break the database's rules: {_one_line(exc)}: nothing was restored") from None
         except BackupError as exc:
             raise BackupError(f"{exc}: nothing was restored") from None
+    # Values computed from records before the restore (tandem.core.versions) must not outlive them.
+    cache.clear()
     return manifest
 
 
 def superusers(using=DEFAULT_DB_ALIAS):
     """Usernames of the platform operators, for the operator to check after a restore."""
-    from django.contrib.auth import get_user_model
-
     return list(get_user_model()._default_manager.using(using).filter(is_superuser=True)
                 .order_by("pk").values_list("username", flat=True))
