@@ -105,6 +105,7 @@ format: install
 bench: install
 	$(PY) benchmarks/bench_spc.py
 	$(PY) benchmarks/bench_planner.py
+	$(PY) benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) .lockvenv node_modules staticfiles tandem.sqlite3

@@ -37,8 +37,9 @@ def _cpu():
 
 def _worker(size, seed, time_limit, what_if):
     sys.path[:0] = [str(ROOT), str(HERE)]
-    from planner import check_plan, solve
     from planner_gen import candidate_profiles, generate
+
+    from planner import check_plan, solve
 
     inst = generate(size, seed)
     events = []
@@ -46,27 +47,42 @@ def _worker(size, seed, time_limit, what_if):
     if what_if:
         kwargs["what_if_candidates"] = candidate_profiles(inst, 40, seed)
     t0 = time.perf_counter()
-    res = solve(inst, time_limit=time_limit, seed=0, workers=2,
-                progress=lambda o, b, t: events.append((o, b, t)), **kwargs)
+    res = solve(
+        inst, time_limit=time_limit, seed=0, workers=2, progress=lambda o, b, t: events.append((o, b, t)), **kwargs
+    )
     wall = time.perf_counter() - t0
     errs = check_plan(inst, res)
     within = next((t for o, b, t in events if b and (b - o) / b <= 0.01), None)
     st = res["stats"]
-    out = {"size": size, "seed": seed, "runs": len(inst["runs"]), "status": res["status"],
-           "objective": res["objective"], "bound": res["bound"],
-           "gap_pct": 100.0 * (res["bound"] - res["objective"]) / res["bound"] if res["bound"] else 0.0,
-           "first_plan_s": st["greedy_s"], "within_1pct_s": within,
-           "proven_s": st["primary_s"] if st["primary_status"] == "optimal" else None,
-           "wall_s": wall, "greedy": st["greedy_objective"], "valid": not errs,
-           "unexplained": len(inst["runs"]) - len(res["runs"]) - len(res["unoffered"]),
-           "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-           "cpu_s": _cpu(), "load": os.getloadavg()[0]}
+    out = {
+        "size": size,
+        "seed": seed,
+        "runs": len(inst["runs"]),
+        "status": res["status"],
+        "objective": res["objective"],
+        "bound": res["bound"],
+        "gap_pct": 100.0 * (res["bound"] - res["objective"]) / res["bound"] if res["bound"] else 0.0,
+        "first_plan_s": st["greedy_s"],
+        "within_1pct_s": within,
+        "proven_s": st["primary_s"] if st["primary_status"] == "optimal" else None,
+        "wall_s": wall,
+        "greedy": st["greedy_objective"],
+        "valid": not errs,
+        "unexplained": len(inst["runs"]) - len(res["runs"]) - len(res["unoffered"]),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "cpu_s": _cpu(),
+        "load": os.getloadavg()[0],
+    }
     if what_if:
         wi = res["what_if"][0]
-        out["what_if"] = {"status": wi["status"], "wall_s": wi["wall_s"],
-                          "best": wi["best"] and wi["best"]["id"],
-                          "gain": wi["best"]["gain"] if wi["best"] else 0,
-                          "objective": wi["objective"], "bound": wi["bound"]}
+        out["what_if"] = {
+            "status": wi["status"],
+            "wall_s": wi["wall_s"],
+            "best": wi["best"] and wi["best"]["id"],
+            "gain": wi["best"]["gain"] if wi["best"] else 0,
+            "objective": wi["objective"],
+            "bound": wi["bound"],
+        }
     print(json.dumps(out))
 
 
@@ -99,10 +115,29 @@ def main(argv=None):
         _worker(size, int(seed), float(tl), args.what_if)
         return 0
     plan = [(s, seeds[:1]) for s, seeds in PLAN[:2]] if args.quick else PLAN
-    print(f"planner benchmark: {os.cpu_count()} CPUs, time limit {args.time_limit:g} s, "
-          f"load average {os.getloadavg()[0]:.2f}", flush=True)
-    head = ("size", "seed", "runs", "status", "weight", "bound", "gap%", "greedy", "first_s",
-            "1%_s", "proven_s", "wall_s", "cpu_s", "load", "peak_MB", "valid")
+    print(
+        f"planner benchmark: {os.cpu_count()} CPUs, time limit {args.time_limit:g} s, "
+        f"load average {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    head = (
+        "size",
+        "seed",
+        "runs",
+        "status",
+        "weight",
+        "bound",
+        "gap%",
+        "greedy",
+        "first_s",
+        "1%_s",
+        "proven_s",
+        "wall_s",
+        "cpu_s",
+        "load",
+        "peak_MB",
+        "valid",
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     rows = []
@@ -111,23 +146,41 @@ def main(argv=None):
         for seed in seeds:
             r = _spawn(size, seed, args.time_limit)
             rows.append(r)
-            print("| " + " | ".join([r["size"], str(r["seed"]), str(r["runs"]), r["status"],
-                                     str(r["objective"]), str(r["bound"]), _fmt(r["gap_pct"]),
-                                     str(r["greedy"]), _fmt(r["first_plan_s"], 3),
-                                     _fmt(r["within_1pct_s"]), _fmt(r["proven_s"]),
-                                     _fmt(r["wall_s"]), _fmt(r["cpu_s"], 1), _fmt(r["load"], 1),
-                                     _fmt(r["peak_mb"], 0),
-                                     "yes" if r["valid"] and not r["unexplained"] else "NO"]) + " |",
-                  flush=True)
+            print(
+                "| "
+                + " | ".join(
+                    [
+                        r["size"],
+                        str(r["seed"]),
+                        str(r["runs"]),
+                        r["status"],
+                        str(r["objective"]),
+                        str(r["bound"]),
+                        _fmt(r["gap_pct"]),
+                        str(r["greedy"]),
+                        _fmt(r["first_plan_s"], 3),
+                        _fmt(r["within_1pct_s"]),
+                        _fmt(r["proven_s"]),
+                        _fmt(r["wall_s"]),
+                        _fmt(r["cpu_s"], 1),
+                        _fmt(r["load"], 1),
+                        _fmt(r["peak_mb"], 0),
+                        "yes" if r["valid"] and not r["unexplained"] else "NO",
+                    ]
+                )
+                + " |",
+                flush=True,
+            )
     wi = _spawn("M", 1, args.time_limit, what_if=True)
     rows.append(wi)
     w = wi["what_if"]
-    print(f"\nwhat-if at M (seed 1, 40 candidate staff profiles): best {w['best']} "
-          f"(+{w['gain']} weight, {wi['objective']} -> {w['objective']}), status {w['status']}, "
-          f"bound {w['bound']}, {w['wall_s']:.2f} s; peak {wi['peak_mb']:.0f} MB, "
-          f"process CPU {wi['cpu_s']:.1f} s, load {wi['load']:.1f}")
-    print(f"total benchmark time {time.perf_counter() - t_all:.0f} s; "
-          f"load average now {os.getloadavg()[0]:.2f}")
+    print(
+        f"\nwhat-if at M (seed 1, 40 candidate staff profiles): best {w['best']} "
+        f"(+{w['gain']} weight, {wi['objective']} -> {w['objective']}), status {w['status']}, "
+        f"bound {w['bound']}, {w['wall_s']:.2f} s; peak {wi['peak_mb']:.0f} MB, "
+        f"process CPU {wi['cpu_s']:.1f} s, load {wi['load']:.1f}"
+    )
+    print(f"total benchmark time {time.perf_counter() - t_all:.0f} s; load average now {os.getloadavg()[0]:.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
     return 0

@@ -44,8 +44,7 @@ def make_batch(series, points, with_dates, seed=20190101):
             values.append(int(round(v)) if s % 3 == 0 else round(v, 1))
         if s % 13 == 0:
             values[rng.randrange(points)] = None
-        req = {"chart": "xmr", "values": values,
-               "improvement": ("increase", "decrease", "neutral")[s % 3]}
+        req = {"chart": "xmr", "values": values, "improvement": ("increase", "decrease", "neutral")[s % 3]}
         if s % 2:
             req["target"] = round(level * 1.1, 1)
         if with_dates:
@@ -71,8 +70,7 @@ def main(argv=None):
             with open(out, "wb") as fh:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 start = time.perf_counter()
-                proc = subprocess.run([str(TANDEM), "spc", str(src)], stdout=fh,
-                                      stderr=subprocess.PIPE)
+                proc = subprocess.run([str(TANDEM), "spc", str(src)], stdout=fh, stderr=subprocess.PIPE)
                 times.append(time.perf_counter() - start)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -82,14 +80,20 @@ def main(argv=None):
         assert len(result) == args.series, f"{len(result)} results for {args.series} series"
         assert all(len(r["points"]) == args.points for r in result), "points missing"
         size = out.stat().st_size
-        print(f"tandem spc: {args.series} xmr series x {args.points} points"
-              f"{' (with dates)' if args.dates else ''}; input {src.stat().st_size / 1e6:.1f} MB,"
-              f" output {size / 1e6:.1f} MB, {len(result)} results checked")
-        print(f"wall time over {args.runs} runs: median {statistics.median(times):.3f} s,"
-              f" best {min(times):.3f} s, worst {max(times):.3f} s")
+        print(
+            f"tandem spc: {args.series} xmr series x {args.points} points"
+            f"{' (with dates)' if args.dates else ''}; input {src.stat().st_size / 1e6:.1f} MB,"
+            f" output {size / 1e6:.1f} MB, {len(result)} results checked"
+        )
+        print(
+            f"wall time over {args.runs} runs: median {statistics.median(times):.3f} s,"
+            f" best {min(times):.3f} s, worst {max(times):.3f} s"
+        )
         # CPU time (user + system) of the tandem process: less sensitive to other load
-        print(f"cpu time: median {statistics.median(cpu):.3f} s, best {min(cpu):.3f} s;"
-              f" load average {os.getloadavg()[0]:.2f}")
+        print(
+            f"cpu time: median {statistics.median(cpu):.3f} s, best {min(cpu):.3f} s;"
+            f" load average {os.getloadavg()[0]:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from .plan import occupancy, plan_from_json, plan_json, weight
 from .problem import load
 from .replan import apply_drops, pin_confirmed, previous_runs, report
 from .validate import validate_instance
-from .whatif import best_extra_staff, candidate_tutors, explain_cost as _explain_cost
+from .whatif import best_extra_staff, candidate_tutors
+from .whatif import explain_cost as _explain_cost
 from .whatif import raise_release as _raise
 
 RESULT_SCHEMA = "tandem.plan-result/1"
@@ -32,8 +33,12 @@ IMPROVE_SHARE = 0.03  # local search on the greedy plan before CP-SAT (capped at
 
 
 def _check_options(time_limit, seed, workers):
-    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) \
-            or not math.isfinite(time_limit) or time_limit <= 0:
+    if (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, (int, float))
+        or not math.isfinite(time_limit)
+        or time_limit <= 0
+    ):
         raise InstanceError(f"--time-limit: must be a positive number of seconds, got {time_limit!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InstanceError(f"--seed: must be a non-negative integer, got {seed!r}")
@@ -51,16 +56,27 @@ def _check_raises(prob, raises):
             raise InstanceError(f"--raise-release: unknown tutor {tid!r}")
         if prob.tutors[prob.tutor_idx[tid]].role != "staff":
             raise InstanceError(f"--raise-release: {tid} is a peer tutor; only staff have release hours")
-        if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not hours > 0 \
-                or not math.isfinite(hours):
+        if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not hours > 0 or not math.isfinite(hours):
             raise InstanceError(f"--raise-release: hours for {tid} must be a positive number, got {hours!r}")
         out.append((tid, hours))
     return out
 
 
-def solve(instance, *, time_limit=30.0, seed=0, workers=2, progress=None, should_stop=None,
-          previous=None, drop_tutors=(), explain_cost=(), what_if_candidates=None,
-          raise_release=(), log=None):
+def solve(
+    instance,
+    *,
+    time_limit=30.0,
+    seed=0,
+    workers=2,
+    progress=None,
+    should_stop=None,
+    previous=None,
+    drop_tutors=(),
+    explain_cost=(),
+    what_if_candidates=None,
+    raise_release=(),
+    log=None,
+):
     """Plan a term. Returns a `tandem.plan-result/1` dict.
 
     progress(objective, bound, wall_s) is called on every improvement (first with the greedy
@@ -96,8 +112,7 @@ def solve(instance, *, time_limit=30.0, seed=0, workers=2, progress=None, should
         if any(elig[r].static is not None for r in req):
             st = cp_model.INFEASIBLE
         else:
-            st, solver = engine.run(pm.m, max(0.1, clock.left() / 3), seed=seed, workers=workers,
-                                    subsolvers=())
+            st, solver = engine.run(pm.m, max(0.1, clock.left() / 3), seed=seed, workers=workers, subsolvers=())
         if st == cp_model.INFEASIBLE:
             return _infeasible(prob, elig, clock, seed, stats)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -124,7 +139,10 @@ def solve(instance, *, time_limit=30.0, seed=0, workers=2, progress=None, should
     bound = max(bound, obj)
     final = "optimal" if obj == bound else "feasible"
     result = {
-        "schema": RESULT_SCHEMA, "status": final, "objective": obj, "bound": bound,
+        "schema": RESULT_SCHEMA,
+        "status": final,
+        "objective": obj,
+        "bound": bound,
         "runs": plan_json(prob, plan),
         "unoffered": explain_unoffered(prob, elig, plan, occ),
         "secondary": secondary_metrics(prob, plan),
@@ -133,16 +151,28 @@ def solve(instance, *, time_limit=30.0, seed=0, workers=2, progress=None, should
     if prev is not None:
         result["replan"] = report(prob, prev, plan, drop_tutors)
     if explain_cost:
-        result["explain_cost"] = [_explain_cost(prob, elig, core, plan, obj, rid, time_limit)
-                                  for rid in explain_cost]
+        result["explain_cost"] = [_explain_cost(prob, elig, core, plan, obj, rid, time_limit) for rid in explain_cost]
     what_if = []
     if what_if_candidates is not None:
-        what_if.append(best_extra_staff(inst, what_if_candidates, plan, obj, time_limit,
-                                        seed=seed, workers=workers, log=log,
-                                        should_stop=should_stop))
+        what_if.append(
+            best_extra_staff(
+                inst,
+                what_if_candidates,
+                plan,
+                obj,
+                time_limit,
+                seed=seed,
+                workers=workers,
+                log=log,
+                should_stop=should_stop,
+            )
+        )
     for tid, hours in raises:
-        what_if.append(_raise(inst, tid, hours, plan, obj, time_limit, seed=seed,
-                              workers=workers, log=log, should_stop=should_stop))
+        what_if.append(
+            _raise(
+                inst, tid, hours, plan, obj, time_limit, seed=seed, workers=workers, log=log, should_stop=should_stop
+            )
+        )
     if what_if:
         result["what_if"] = what_if
     stats["wall_s"] = clock.now()
@@ -152,11 +182,24 @@ def solve(instance, *, time_limit=30.0, seed=0, workers=2, progress=None, should
 def _infeasible(prob, elig, clock, seed, stats):
     conflicts = find_conflicts(prob, elig, engine.Clock(max(5.0, clock.left())), seed)
     if not conflicts:
-        conflicts = [{"runs": sorted(r.id for r in prob.runs if r.required),
-                      "message": "The mandatory and pinned runs cannot all be offered together."}]
+        conflicts = [
+            {
+                "runs": sorted(r.id for r in prob.runs if r.required),
+                "message": "The mandatory and pinned runs cannot all be offered together.",
+            }
+        ]
     stats["wall_s"] = clock.now()
-    return {"schema": RESULT_SCHEMA, "status": "infeasible", "objective": None, "bound": None,
-            "runs": [], "unoffered": [], "conflicts": conflicts, "secondary": None, "stats": stats}
+    return {
+        "schema": RESULT_SCHEMA,
+        "status": "infeasible",
+        "objective": None,
+        "bound": None,
+        "runs": [],
+        "unoffered": [],
+        "conflicts": conflicts,
+        "secondary": None,
+        "stats": stats,
+    }
 
 
 def greedy_plan(instance):
@@ -164,6 +207,13 @@ def greedy_plan(instance):
     prob, elig = load(instance)
     plan, occ = greedy(prob, elig)
     obj = weight(prob, plan)
-    return {"schema": RESULT_SCHEMA, "status": "feasible", "objective": obj, "bound": None,
-            "runs": plan_json(prob, plan), "unoffered": explain_unoffered(prob, elig, plan, occ),
-            "secondary": secondary_metrics(prob, plan), "stats": {"solver": "greedy"}}
+    return {
+        "schema": RESULT_SCHEMA,
+        "status": "feasible",
+        "objective": obj,
+        "bound": None,
+        "runs": plan_json(prob, plan),
+        "unoffered": explain_unoffered(prob, elig, plan, occ),
+        "secondary": secondary_metrics(prob, plan),
+        "stats": {"solver": "greedy"},
+    }

@@ -8,13 +8,25 @@ valid); each starts with the rule number it breaks.
 
 import math
 
-REASON_CODES = frozenset({
-    "NO_QUALIFIED_PEER", "NO_QUALIFIED_STAFF", "NO_PEER_AT_SITE", "NO_STAFF_AT_SITE",
-    "STAFF_RELEASE_TOO_SMALL", "PEER_NOT_AVAILABLE_WHEN", "STAFF_NOT_AVAILABLE_WHEN",
-    "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS", "NO_ROOM",
-    "NO_COMMON_SLOT", "PEER_COMMITTED_ELSEWHERE", "STAFF_COMMITTED_ELSEWHERE",
-    "ROOM_COMMITTED_ELSEWHERE", "OUTWEIGHED",
-})
+REASON_CODES = frozenset(
+    {
+        "NO_QUALIFIED_PEER",
+        "NO_QUALIFIED_STAFF",
+        "NO_PEER_AT_SITE",
+        "NO_STAFF_AT_SITE",
+        "STAFF_RELEASE_TOO_SMALL",
+        "PEER_NOT_AVAILABLE_WHEN",
+        "STAFF_NOT_AVAILABLE_WHEN",
+        "PEER_BLOCKED_BY_LEAVE_OR_LIMITS",
+        "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS",
+        "NO_ROOM",
+        "NO_COMMON_SLOT",
+        "PEER_COMMITTED_ELSEWHERE",
+        "STAFF_COMMITTED_ELSEWHERE",
+        "ROOM_COMMITTED_ELSEWHERE",
+        "OUTWEIGHED",
+    }
+)
 
 
 def _block_ranges(n, split):
@@ -100,8 +112,7 @@ def check_plan(inst, result):
         if [day, slot] not in [list(a) for a in run["allowed"]]:
             errs.append(f"rule 1: {rid} at day-slot [{day}, {slot}] is not allowed")
         if not isinstance(sw, int) or not run["start_week_min"] <= sw <= run["start_week_max"]:
-            errs.append(f"rule 1: {rid} starts in week {sw}, outside "
-                        f"{run['start_week_min']}-{run['start_week_max']}")
+            errs.append(f"rule 1: {rid} starts in week {sw}, outside {run['start_week_min']}-{run['start_week_max']}")
             continue
         if sw + n - 1 > weeks:
             errs.append(f"rule 1: {rid} ends in week {sw + n - 1}, after week {weeks}")
@@ -126,8 +137,7 @@ def check_plan(inst, result):
             for w in run_weeks:
                 key = (room_id, day, slot, w)
                 if key in room_use:
-                    errs.append(f"rule 2: room {room_id} holds {room_use[key]} and {rid} "
-                                f"at [{day}, {slot}] week {w}")
+                    errs.append(f"rule 2: room {room_id} holds {room_use[key]} and {rid} at [{day}, {slot}] week {w}")
                 room_use[key] = rid
         # Rule 3: blocks and tutors
         blocks = p.get("blocks") or []
@@ -164,8 +174,7 @@ def check_plan(inst, result):
                     # Rule 4: one run per tutor per day-slot and week
                     key = (tid, day, slot, w)
                     if key in tutor_use and tutor_use[key] != rid:
-                        errs.append(f"rule 4: {tid} teaches {tutor_use[key]} and {rid} "
-                                    f"at [{day}, {slot}] week {w}")
+                        errs.append(f"rule 4: {tid} teaches {tutor_use[key]} and {rid} at [{day}, {slot}] week {w}")
                     tutor_use[key] = rid
                 sessions[tid] = sessions.get(tid, 0) + len(block_weeks)
                 if t["role"] == "staff":
@@ -186,8 +195,7 @@ def check_plan(inst, result):
                 for i, (got, exp) in enumerate(zip(per_session, want)):
                     for k, role in enumerate(("peer", "staff")):
                         if exp[k] is not None and got[k] != exp[k]:
-                            errs.append(f"rule 6: {rid} session {i + 1} {role} is {got[k]}, "
-                                        f"pinned {exp[k]}")
+                            errs.append(f"rule 6: {rid} session {i + 1} {role} is {got[k]}, pinned {exp[k]}")
                             break
                     else:
                         continue

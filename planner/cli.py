@@ -21,27 +21,50 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser():
-    p = _Parser(prog=PROG, description="Plan a term: which wished course runs to offer, when, "
-                "where and with which peer + staff pair.")
+    p = _Parser(
+        prog=PROG,
+        description="Plan a term: which wished course runs to offer, when, where and with which peer + staff pair.",
+    )
     p.add_argument("instance", metavar="INSTANCE", help="plan instance JSON file, or - for stdin")
-    p.add_argument("--time-limit", type=float, default=30.0, metavar="S",
-                   help="seconds for the plan (each extra analysis gets as much again); default 30")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds for the plan (each extra analysis gets as much again); default 30",
+    )
     p.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
     p.add_argument("--workers", type=int, default=2, metavar="W", help="solver threads; default 2")
-    p.add_argument("--previous", metavar="PLAN", help="previous plan result JSON: re-plan with "
-                   "as few changes as possible (runs marked \"confirmed\": true are kept)")
-    p.add_argument("--drop-tutor", action="append", default=[], metavar="ID",
-                   help="re-plan without this tutor (repeatable)")
-    p.add_argument("--explain-cost", action="append", default=[], metavar="RUN_ID",
-                   help="what offering this unoffered run would cost, by re-solving (repeatable)")
-    p.add_argument("--what-if-candidates", metavar="FILE",
-                   help="JSON list of staff tutor profiles: which one extra tutor adds most weight")
-    p.add_argument("--raise-release", action="append", default=[], metavar="TUTOR:HOURS",
-                   help="what raising a staff tutor's release by HOURS gains (repeatable)")
-    p.add_argument("--greedy-only", action="store_true",
-                   help="only the greedy hand-planner's plan, no optimisation")
-    p.add_argument("--verbose", "-v", action="store_true",
-                   help="progress lines (objective, bound, seconds) on stderr")
+    p.add_argument(
+        "--previous",
+        metavar="PLAN",
+        help="previous plan result JSON: re-plan with "
+        'as few changes as possible (runs marked "confirmed": true are kept)',
+    )
+    p.add_argument(
+        "--drop-tutor", action="append", default=[], metavar="ID", help="re-plan without this tutor (repeatable)"
+    )
+    p.add_argument(
+        "--explain-cost",
+        action="append",
+        default=[],
+        metavar="RUN_ID",
+        help="what offering this unoffered run would cost, by re-solving (repeatable)",
+    )
+    p.add_argument(
+        "--what-if-candidates",
+        metavar="FILE",
+        help="JSON list of staff tutor profiles: which one extra tutor adds most weight",
+    )
+    p.add_argument(
+        "--raise-release",
+        action="append",
+        default=[],
+        metavar="TUTOR:HOURS",
+        help="what raising a staff tutor's release by HOURS gains (repeatable)",
+    )
+    p.add_argument("--greedy-only", action="store_true", help="only the greedy hand-planner's plan, no optimisation")
+    p.add_argument("--verbose", "-v", action="store_true", help="progress lines (objective, bound, seconds) on stderr")
     return p
 
 
@@ -59,8 +82,9 @@ def _read_json(path, what):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InstanceError(f"{what}: {path!r} is not valid JSON "
-                            f"(line {exc.lineno} column {exc.colno}: {exc.msg})") from None
+        raise InstanceError(
+            f"{what}: {path!r} is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
+        ) from None
     except RecursionError:
         raise InstanceError(f"{what}: {path!r} nests arrays or objects too deeply to be an instance") from None
 
@@ -95,17 +119,23 @@ def main(argv=None):
             if args.previous:
                 kwargs["previous"] = _read_json(args.previous, "--previous")
             if args.what_if_candidates:
-                kwargs["what_if_candidates"] = _read_json(args.what_if_candidates,
-                                                          "--what-if-candidates")
+                kwargs["what_if_candidates"] = _read_json(args.what_if_candidates, "--what-if-candidates")
             if args.verbose:
+
                 def progress(obj, bound, wall):
-                    print(f"{PROG}: objective {obj} bound {bound} at {wall:.2f} s",
-                          file=sys.stderr, flush=True)
+                    print(f"{PROG}: objective {obj} bound {bound} at {wall:.2f} s", file=sys.stderr, flush=True)
+
                 kwargs["progress"] = progress
-            result = solve(instance, time_limit=args.time_limit, seed=args.seed,
-                           workers=args.workers, drop_tutors=args.drop_tutor,
-                           explain_cost=args.explain_cost,
-                           raise_release=[_raise_arg(x) for x in args.raise_release], **kwargs)
+            result = solve(
+                instance,
+                time_limit=args.time_limit,
+                seed=args.seed,
+                workers=args.workers,
+                drop_tutors=args.drop_tutor,
+                explain_cost=args.explain_cost,
+                raise_release=[_raise_arg(x) for x in args.raise_release],
+                **kwargs,
+            )
         out = json.dumps(result, allow_nan=False)
     except InstanceError as exc:
         print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)

@@ -52,7 +52,7 @@ def _shared(prob, elig, core):
             continue
         if kind == "r":
             sets = list(by_run.values())
-            if not any(a & b for k, a in enumerate(sets) for b in sets[k + 1:]):
+            if not any(a & b for k, a in enumerate(sets) for b in sets[k + 1 :]):
                 continue  # a room used on different day-slots is not contested
             out.append(prob.rooms[i].id)
         else:
@@ -66,13 +66,15 @@ def describe(prob, elig, core):
         r = next(iter(core))
         run = prob.runs[r]
         e = elig[r]
-        tutors = sorted({prob.tutors[t].id for pools in (e.peers, e.staff)
-                         for pool in pools for t in pool})
-        return (f"{runs[0]} cannot be offered on its own: no choice of its tutors ({names(tutors)}) "
-                f"has the sessions and release hours for all {run.sessions} sessions at a free time.")
+        tutors = sorted({prob.tutors[t].id for pools in (e.peers, e.staff) for pool in pools for t in pool})
+        return (
+            f"{runs[0]} cannot be offered on its own: no choice of its tutors ({names(tutors)}) "
+            f"has the sessions and release hours for all {run.sessions} sessions at a free time."
+        )
     shared = _shared(prob, elig, core)
-    tail = (f" they compete for {names(shared, 8)}." if shared
-            else " between them they need more tutor time than there is.")
+    tail = (
+        f" they compete for {names(shared, 8)}." if shared else " between them they need more tutor time than there is."
+    )
     return f"These cannot all be offered together: {'; '.join(runs)};{tail}"
 
 
@@ -87,15 +89,13 @@ def find_conflicts(prob, elig, clock, seed=0, max_conflicts=10):
             active.append(r)
             continue
         run = prob.runs[r]
-        msg = st[1] if st[0] == "PIN" else (
-            f"Mandatory run {run.id} cannot be offered in any plan ({st[0]}): {st[1]}")
+        msg = st[1] if st[0] == "PIN" else (f"Mandatory run {run.id} cannot be offered in any plan ({st[0]}): {st[1]}")
         conflicts.append({"runs": [run.id], "message": msg})
     while active and len(conflicts) < max_conflicts and clock.left() > 0.1:
         pm = PlanModel(prob, elig, runs=active, required="assume")
         lits = {pm.req_lits[r].index: r for r in pm.req_lits}
         pm.m.add_assumptions(list(pm.req_lits.values()))
-        status, solver = engine.run(pm.m, max(0.2, clock.left() / 2), seed=seed, workers=1,
-                                    subsolvers=())
+        status, solver = engine.run(pm.m, max(0.2, clock.left() / 2), seed=seed, workers=1, subsolvers=())
         if status != cp_model.INFEASIBLE:
             break
         core = {lits[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in lits}
@@ -107,7 +107,6 @@ def find_conflicts(prob, elig, clock, seed=0, max_conflicts=10):
             rest = [x for x in core if x != r]
             if _feasible(prob, elig, rest, max(0.2, min(2.0, clock.left() / 4)), seed) is False:
                 core.discard(r)  # still infeasible without r: r is not needed for the conflict
-        conflicts.append({"runs": sorted(prob.runs[r].id for r in core),
-                          "message": describe(prob, elig, core)})
+        conflicts.append({"runs": sorted(prob.runs[r].id for r in core), "message": describe(prob, elig, core)})
         active = [r for r in active if r not in core]
     return conflicts

@@ -25,8 +25,15 @@ class Core:
         pm = model or PlanModel(self.prob, self.elig, force=force)
         pm.m.maximize(pm.weight)
         pm.hint(hint)
-        status, solver = engine.run(pm.m, time_limit, seed=self.seed, workers=self.workers,
-                                    progress=progress, should_stop=self.should_stop, log=self.log)
+        status, solver = engine.run(
+            pm.m,
+            time_limit,
+            seed=self.seed,
+            workers=self.workers,
+            progress=progress,
+            should_stop=self.should_stop,
+            log=self.log,
+        )
         name = engine.status_name(status)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             plan = pm.extract(solver)
@@ -52,12 +59,13 @@ class Core:
         if prev is not None:
             pm.set_prev(prev)
             spec.append(("changes_from_previous", lambda: pm.changes(prev), "min"))
-        spec += [("continuity_breaks", pm.breaks, "min"),
-                 ("max_peer_paid_hours", pm.max_peer_hours, "min"),
-                 ("min_topic_coverage", pm.topic_coverage, "max")]
+        spec += [
+            ("continuity_breaks", pm.breaks, "min"),
+            ("max_peer_paid_hours", pm.max_peer_hours, "min"),
+            ("min_topic_coverage", pm.topic_coverage, "max"),
+        ]
         # build only the terms asked for: each adds variables and constraints to the model
-        levels = [(name, make(), sense) for name, make, sense in spec
-                  if levels is None or name in levels]
+        levels = [(name, make(), sense) for name, make, sense in spec if levels is None or name in levels]
         done = {}
         for i, (name, expr, sense) in enumerate(levels):
             left = clock.left()
@@ -75,8 +83,9 @@ class Core:
             (pm.m.minimize if sense == "min" else pm.m.maximize)(expr)
             pm.hint(plan)
             budget = left / (len(levels) - i)
-            status, solver = engine.run(pm.m, budget, seed=self.seed, workers=self.workers,
-                                        should_stop=self.should_stop, log=self.log)
+            status, solver = engine.run(
+                pm.m, budget, seed=self.seed, workers=self.workers, should_stop=self.should_stop, log=self.log
+            )
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 new = pm.extract(solver)
                 if self._better(pm, name, sense, new, plan):
@@ -129,6 +138,8 @@ def secondary_metrics(prob, plan):
         got[prob.runs[r].topic] += 1
     cov = min((got[t] / n for t, n in wished.items()), default=1.0)
     mx = max(hours.values(), default=0)
-    return {"continuity_breaks": continuity_breaks(plan),
-            "max_peer_paid_hours": int(mx) if float(mx).is_integer() else mx,
-            "min_topic_coverage": cov}
+    return {
+        "continuity_breaks": continuity_breaks(plan),
+        "max_peer_paid_hours": int(mx) if float(mx).is_integer() else mx,
+        "min_topic_coverage": cov,
+    }

@@ -53,8 +53,10 @@ class Progress:
                 except Exception as exc:  # noqa: BLE001 - runs inside the solver's thread
                     # a failing observer must not kill the solve; report once, then stop calling
                     self.fn = None
-                    print(f"planner: progress callback failed ({type(exc).__name__}: {exc}); "
-                          "continuing without it", file=sys.stderr)
+                    print(
+                        f"planner: progress callback failed ({type(exc).__name__}: {exc}); continuing without it",
+                        file=sys.stderr,
+                    )
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
@@ -69,8 +71,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def run(model, time_limit, *, seed=0, workers=2, subsolvers=PRIMARY_SUBSOLVERS,
-        progress=None, should_stop=None, log=None):
+def run(
+    model, time_limit, *, seed=0, workers=2, subsolvers=PRIMARY_SUBSOLVERS, progress=None, should_stop=None, log=None
+):
     """Solve `model` (a CpModel); returns (status, solver)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -87,15 +90,21 @@ def run(model, time_limit, *, seed=0, workers=2, subsolvers=PRIMARY_SUBSOLVERS,
         solver.log_callback = log
     cb = _Callback(progress, should_stop) if (progress or should_stop) else None
     if progress is not None:
+
         def on_bound(b):
             progress.report(None, b)
             if should_stop is not None and should_stop():
                 solver.stop_search()
+
         solver.best_bound_callback = on_bound
     status = solver.solve(model, cb)
     return status, solver
 
 
 def status_name(status):
-    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
-            cp_model.INFEASIBLE: "infeasible", cp_model.MODEL_INVALID: "invalid"}.get(status, "unknown")
+    return {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.MODEL_INVALID: "invalid",
+    }.get(status, "unknown")

@@ -12,10 +12,13 @@ from collections import Counter
 from .greedy import ROLES, try_at, tutor_free
 from .static import names, place
 
-CODE = {"peer": "PEER_COMMITTED_ELSEWHERE", "staff": "STAFF_COMMITTED_ELSEWHERE",
-        "room": "ROOM_COMMITTED_ELSEWHERE"}
+CODE = {"peer": "PEER_COMMITTED_ELSEWHERE", "staff": "STAFF_COMMITTED_ELSEWHERE", "room": "ROOM_COMMITTED_ELSEWHERE"}
 PREFERENCE = ("staff", "peer", "room")
-KIND_WORD = {"staff": "the staff tutors", "peer": "the peer tutors", "room": "the rooms"}  # tie-break: staff release is the College's bottleneck
+KIND_WORD = {
+    "staff": "the staff tutors",
+    "peer": "the peer tutors",
+    "room": "the rooms",
+}  # tie-break: staff release is the College's bottleneck
 
 
 def run_options(e, run):
@@ -75,22 +78,26 @@ def _tutor_note(prob, occ, run, t, ds, clash, ln):
     others = names(prob.runs[r].id for r in sorted(occ.truns[t]))
     need = prob.need_hours(run, ln)
     if tut.role == "staff" and occ.hours_left(t) < need - 1e-9:
-        return (f"{tut.id} has {occ.hours_left(t):g} of {tut.release:g} release hours left "
-                f"after {others}, and {ln} sessions need {need:g}")
-    return (f"{tut.id} has {occ.sessions_left(t)} of {tut.max_sessions} sessions left "
-            f"after {others}, and this needs {ln}")
+        return (
+            f"{tut.id} has {occ.hours_left(t):g} of {tut.release:g} release hours left "
+            f"after {others}, and {ln} sessions need {need:g}"
+        )
+    return (
+        f"{tut.id} has {occ.sessions_left(t)} of {tut.max_sessions} sessions left after {others}, and this needs {ln}"
+    )
 
 
 def _committed_message(prob, run, occ, kind, ds, w, held, n_same):
     when = f"{prob.ds_name(ds)} from week {w}"
     if kind == "room":
         notes = [f"{prob.rooms[rm].id} by {names(prob.runs[r].id for r in rs)}" for rm, rs, _ in held[:5]]
-        msg = (f"It could run on {when}, but the rooms at {run.site} that fit it are booked then: "
-               f"{'; '.join(notes)}.")
+        msg = f"It could run on {when}, but the rooms at {run.site} that fit it are booked then: {'; '.join(notes)}."
     else:
         notes = [_tutor_note(prob, occ, run, t, ds, rs, n) for t, rs, n in held if t is not None][:5]
-        msg = (f"It could run on {when}, but every {kind} tutor trained for {run.course} "
-               f"{place(run)} and free of leave then is committed elsewhere: {'; '.join(notes)}.")
+        msg = (
+            f"It could run on {when}, but every {kind} tutor trained for {run.course} "
+            f"{place(run)} and free of leave then is committed elsewhere: {'; '.join(notes)}."
+        )
     if n_same > 1:
         msg += f" The same holds for {n_same - 1} other day-slot and week choice(s)."
     return msg
@@ -110,8 +117,7 @@ def displacement(prob, e, run, occ, ds, w, skip=frozenset()):
         rooms = [rm for rm in e.rooms[ds] if movable(occ.room_clash(rm, ds, weeks))]
         if not rooms:
             return INF, set()
-        best = min(rooms, key=lambda rm: (
-            sum(prob.runs[r].weight for r in occ.room_clash(rm, ds, weeks)), rm))
+        best = min(rooms, key=lambda rm: (sum(prob.runs[r].weight for r in occ.room_clash(rm, ds, weeks)), rm))
         drop |= occ.room_clash(best, ds, weeks)
     for role in ROLES:
         for bi, (off, ln) in enumerate(run.blocks):
@@ -124,8 +130,9 @@ def displacement(prob, e, run, occ, ds, w, skip=frozenset()):
                 sess_left = occ.sessions_left(t) + sum(_taught(prob, occ, t, r) for r in d)
                 hours_left = occ.hours_left(t) + sum(_hours(prob, t, r, occ) for r in d)
                 need_h = prob.need_hours(run, ln) if role == "staff" else 0
-                rest = sorted((r for r in occ.truns[t] - d if not prob.runs[r].required),
-                              key=lambda r: (prob.runs[r].weight, r))
+                rest = sorted(
+                    (r for r in occ.truns[t] - d if not prob.runs[r].required), key=lambda r: (prob.runs[r].weight, r)
+                )
                 while (sess_left < ln or hours_left < need_h - 1e-9) and rest:
                     r = rest.pop(0)
                     d.add(r)
@@ -179,8 +186,11 @@ def explain_run(prob, e, run, occ, skip=frozenset()):
         blk = _blockers(prob, e, run, occ, ds, w, skip)
         if not blk:
             if try_at(prob, e, run, occ, ds, w, None, skip) is not None:
-                return ("OUTWEIGHED", f"It fits on {prob.ds_name(ds)} from week {w} as the plan "
-                        "stands; the solver stopped before adding it.")
+                return (
+                    "OUTWEIGHED",
+                    f"It fits on {prob.ds_name(ds)} from week {w} as the plan "
+                    "stands; the solver stopped before adding it.",
+                )
             blk = {"peer": [], "staff": []}
         (singles if len(blk) == 1 else multi).append((ds, w, blk))
     if singles:
@@ -197,21 +207,35 @@ def explain_run(prob, e, run, occ, skip=frozenset()):
     for (cost, _, ds, w), blk, drop in tries[:12]:
         if not fits_after(prob, e, run, occ, ds, w, drop, skip):
             continue  # the estimate missed a limit shared by both halves: try the next
-        listed = names((f"{prob.runs[r].id} (weight {prob.runs[r].weight})"
-                        for r in sorted(drop, key=lambda r: (-prob.runs[r].weight, r))), limit=8)
-        kinds = " and ".join(f"{KIND_WORD[k]} ({_ids(prob, k, blk[k])})" if _ids(prob, k, blk[k])
-                             else KIND_WORD[k] for k in PREFERENCE if k in blk)
-        return ("OUTWEIGHED",
-                f"It could run on {prob.ds_name(ds)} from week {w} only by dropping {listed}: "
-                f"worth {cost} in all, against its own weight {run.weight}. At that time {kinds} "
-                f"that could take it are all committed.")
+        listed = names(
+            (
+                f"{prob.runs[r].id} (weight {prob.runs[r].weight})"
+                for r in sorted(drop, key=lambda r: (-prob.runs[r].weight, r))
+            ),
+            limit=8,
+        )
+        kinds = " and ".join(
+            f"{KIND_WORD[k]} ({_ids(prob, k, blk[k])})" if _ids(prob, k, blk[k]) else KIND_WORD[k]
+            for k in PREFERENCE
+            if k in blk
+        )
+        return (
+            "OUTWEIGHED",
+            f"It could run on {prob.ds_name(ds)} from week {w} only by dropping {listed}: "
+            f"worth {cost} in all, against its own weight {run.weight}. At that time {kinds} "
+            f"that could take it are all committed.",
+        )
     if not tries:
-        return ("OUTWEIGHED",
-                "Every time it could run, the tutors or rooms it needs are held by mandatory or "
-                "pinned runs, or by several runs at once; use --explain-cost for what it would take.")
-    return ("OUTWEIGHED",
-            "It could only run if several other runs moved at once (no single set of runs to drop "
-            "frees a room and a tutor pair for it); use --explain-cost for what it would take.")
+        return (
+            "OUTWEIGHED",
+            "Every time it could run, the tutors or rooms it needs are held by mandatory or "
+            "pinned runs, or by several runs at once; use --explain-cost for what it would take.",
+        )
+    return (
+        "OUTWEIGHED",
+        "It could only run if several other runs moved at once (no single set of runs to drop "
+        "frees a room and a tutor pair for it); use --explain-cost for what it would take.",
+    )
 
 
 def explain_unoffered(prob, elig, plan, occ, skip=frozenset()):
@@ -223,4 +247,3 @@ def explain_unoffered(prob, elig, plan, occ, skip=frozenset()):
         code, msg = explain_run(prob, elig[run.idx], run, occ, skip)
         out.append({"run": run.id, "reason_code": code, "message": f"{run.id}: {msg}"})
     return out
-

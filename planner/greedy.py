@@ -43,8 +43,7 @@ def try_at(prob, e, run, occ, ds, w, prefer=None, skip=frozenset()):
     """Place `run` at (ds, w) if possible; returns an Assign or None. `skip`: tutors not to use."""
     room = None
     if not run.online:
-        rooms = [rm for rm in e.rooms.get(ds, ())
-                 if not occ.room_clash(rm, ds, range(w, w + run.sessions))]
+        rooms = [rm for rm in e.rooms.get(ds, ()) if not occ.room_clash(rm, ds, range(w, w + run.sessions))]
         if not rooms:
             return None
         if prefer is not None and prefer.room in rooms:
@@ -56,13 +55,15 @@ def try_at(prob, e, run, occ, ds, w, prefer=None, skip=frozenset()):
     for k, role in enumerate(ROLES):
         per_block = []
         for bi in range(nb):
-            per_block.append([t for t, (dss, forb) in _pool(e, role, bi).items()
-                              if ds in dss and w not in forb and t not in skip])
+            per_block.append(
+                [t for t, (dss, forb) in _pool(e, role, bi).items() if ds in dss and w not in forb and t not in skip]
+            )
         want = [prefer.pairs[bi][k] if prefer is not None else None for bi in range(nb)]
         if nb == 2:
             # one tutor for both blocks first: continuity is the second objective
-            both = [t for t in per_block[0] if t in set(per_block[1])
-                    and tutor_free(prob, occ, run, t, ds, w, (0, 1), role)]
+            both = [
+                t for t in per_block[0] if t in set(per_block[1]) and tutor_free(prob, occ, run, t, ds, w, (0, 1), role)
+            ]
             same_pref = want[0] if want[0] == want[1] else None
             if both and (want[0] is None or same_pref is not None):
                 t = _best(prob, occ, run, role, both, same_pref)
@@ -70,8 +71,7 @@ def try_at(prob, e, run, occ, ds, w, prefer=None, skip=frozenset()):
                 continue
         used = set()
         for bi in range(nb):
-            c = [t for t in per_block[bi] if t not in used
-                 and tutor_free(prob, occ, run, t, ds, w, (bi,), role)]
+            c = [t for t in per_block[bi] if t not in used and tutor_free(prob, occ, run, t, ds, w, (bi,), role)]
             t = _best(prob, occ, run, role, c, want[bi])
             if t is None:
                 return None
@@ -99,8 +99,10 @@ def place_run(prob, e, run, occ, prefer=None, skip=frozenset()):
 
 def priority(prob):
     """The hand planner's order: pins, then mandatory runs, then by weight."""
-    return sorted(range(len(prob.runs)), key=lambda r: (
-        prob.runs[r].pin is None, not prob.runs[r].mandatory, -prob.runs[r].weight, r))
+    return sorted(
+        range(len(prob.runs)),
+        key=lambda r: (prob.runs[r].pin is None, not prob.runs[r].mandatory, -prob.runs[r].weight, r),
+    )
 
 
 def greedy(prob, elig, seed=None, order=None):

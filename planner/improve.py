@@ -9,7 +9,7 @@ only if the plan's weight rose; every change goes through a journal so it can be
 
 import time
 
-from .explain import INF, run_options, displacement
+from .explain import INF, displacement, run_options
 from .greedy import fill, place_run, priority, try_at
 from .plan import occupancy
 
@@ -82,7 +82,7 @@ def _insert(prob, elig, j, r, depth, skip, banned=frozenset()):
         if cost < INF and not drop & banned:
             moves.append((cost, len(drop), ds, w, drop))
     moves.sort(key=lambda m: m[:4])
-    for cost, _, ds, w, drop in moves[:MAX_TRIES]:
+    for _cost, _, ds, w, drop in moves[:MAX_TRIES]:
         mark = len(j.ops)
         old = {d: j.plan[d] for d in drop}
         for d in drop:

@@ -91,7 +91,7 @@ class PlanModel:
             m.add(start == w0 + sum((w - w0) * us[w] for w in e.weeks))
         self.start[r] = start
         for bi, (boff, ln) in enumerate(run.blocks):
-            for role, pool in (("peer", e.peers[bi]), ("staff", e.staff[bi])):
+            for _role, pool in (("peer", e.peers[bi]), ("staff", e.staff[bi])):
                 by_ds = defaultdict(list)
                 for t, (dss, forb) in pool.items():
                     lits = []
@@ -101,7 +101,8 @@ class PlanModel:
                         by_ds[ds].append(x)
                         lits.append(x)
                         tutor_iv[(t, ds)].append(
-                            (m.new_optional_fixed_size_interval_var(start + boff, ln, x, ""), ln, x))
+                            (m.new_optional_fixed_size_interval_var(start + boff, ln, x, ""), ln, x)
+                        )
                         self.tx[t].append((ln, x, r))
                         if t in self.sel:
                             m.add_implication(x, self.sel[t])
@@ -117,18 +118,19 @@ class PlanModel:
                     self.v[(r, room, ds)] = v
                     vs.append(v)
                     room_iv[(room, ds)].append(
-                        (m.new_optional_fixed_size_interval_var(start, run.sessions, v, ""), run.sessions, v))
+                        (m.new_optional_fixed_size_interval_var(start, run.sessions, v, ""), run.sessions, v)
+                    )
                 m.add(sum(vs) == zs[ds])
 
     def _build_resources(self, tutor_iv, room_iv):
         m, prob = self.m, self.prob
-        for (t, ds), ivs in tutor_iv.items():
+        for (t, _ds), ivs in tutor_iv.items():
             if len(ivs) > 1:
                 m.add_no_overlap([iv for iv, _, _ in ivs])
                 cap = prob.W - len(prob.tutors[t].leave)
                 if sum(ln for _, ln, _ in ivs) > cap:  # week-capacity cut for the LP
                     m.add(sum(ln * x for _, ln, x in ivs) <= cap)
-        for (room, ds), ivs in room_iv.items():
+        for _room_ds, ivs in room_iv.items():
             if len(ivs) > 1:
                 m.add_no_overlap([iv for iv, _, _ in ivs])
                 if sum(ln for _, ln, _ in ivs) > prob.W:
@@ -174,12 +176,10 @@ class PlanModel:
         if "peerh" in self._extra:
             return self._extra["peerh"][0]
         m, prob = self.m, self.prob
-        items = {t: v for t, v in self.tx.items()
-                 if prob.tutors[t].role == "peer" and prob.tutors[t].paid}
-        ub = max([sum(round(ln * prob.runs[r].hours * self.k) for ln, _, r in v)
-                  for v in items.values()] + [0])
+        items = {t: v for t, v in self.tx.items() if prob.tutors[t].role == "peer" and prob.tutors[t].paid}
+        ub = max([sum(round(ln * prob.runs[r].hours * self.k) for ln, _, r in v) for v in items.values()] + [0])
         mx = m.new_int_var(0, ub, "max_peer_hours")
-        for t, v in items.items():
+        for v in items.values():
             m.add(mx >= sum(round(ln * prob.runs[r].hours * self.k) * x for ln, x, r in v))
         self._extra["peerh"] = (mx, None)
         return mx
@@ -231,7 +231,7 @@ class PlanModel:
     # -- hints and solutions ------------------------------------------------------------------
     def hint(self, plan):
         """Hint every variable from a complete plan ({run: Assign})."""
-        m, prob = self.m, self.prob
+        m = self.m
         m.clear_hints()
         for r in self.runs:
             a = plan.get(r)
@@ -272,8 +272,7 @@ class PlanModel:
     def _kept(self, r, plan):
         prev = getattr(self, "_prev", {})
         a, b = plan.get(r), prev.get(r)
-        return a is not None and b is not None and (a.ds, a.week, a.room, a.pairs) == (
-            b.ds, b.week, b.room, b.pairs)
+        return a is not None and b is not None and (a.ds, a.week, a.room, a.pairs) == (b.ds, b.week, b.room, b.pairs)
 
     def peer_hours_of(self, plan):
         prob, hrs = self.prob, defaultdict(int)
@@ -307,8 +306,13 @@ class PlanModel:
             for bi in range(len(prob.runs[r].blocks)):
                 pair = []
                 for pool in (e.peers[bi], e.staff[bi]):
-                    pair.append(next(t for t, (dss, _) in pool.items()
-                                     if ds in dss and solver.boolean_value(self.x[(r, bi, t, ds)])))
+                    pair.append(
+                        next(
+                            t
+                            for t, (dss, _) in pool.items()
+                            if ds in dss and solver.boolean_value(self.x[(r, bi, t, ds)])
+                        )
+                    )
                 pairs.append(pair)
             plan[r] = Assign(ds, w, room, pairs)
         return plan

@@ -97,9 +97,14 @@ def run_json(prob, r, a):
     # two identical pairs are one block: the spec lets a pin/plan list fewer blocks
     if len(pairs) == 2 and pairs[0] == pairs[1]:
         pairs = pairs[:1]
-    return {"run": run.id, "day": day, "slot": slot, "start_week": a.week,
-            "room": prob.rooms[a.room].id if a.room is not None else None,
-            "blocks": [{"peer": prob.tutors[p].id, "staff": prob.tutors[s].id} for p, s in pairs]}
+    return {
+        "run": run.id,
+        "day": day,
+        "slot": slot,
+        "start_week": a.week,
+        "room": prob.rooms[a.room].id if a.room is not None else None,
+        "blocks": [{"peer": prob.tutors[p].id, "staff": prob.tutors[s].id} for p, s in pairs],
+    }
 
 
 def plan_json(prob, plan):

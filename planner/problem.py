@@ -99,9 +99,12 @@ class Problem:
             tt.candidate = j
             self.tutors.append(tt)
         self.tutor_idx = {t.id: t.idx for t in self.tutors}
-        self.rooms = [Room(i, r["id"], r["site"], r["capacity"], r["accessible"],
-                           frozenset(self.ds_of(*p) for p in r["available"]))
-                      for i, r in enumerate(inst["rooms"])]
+        self.rooms = [
+            Room(
+                i, r["id"], r["site"], r["capacity"], r["accessible"], frozenset(self.ds_of(*p) for p in r["available"])
+            )
+            for i, r in enumerate(inst["rooms"])
+        ]
         self.room_idx = {r.id: r.idx for r in self.rooms}
         self.runs = [self._run(i, r) for i, r in enumerate(inst["runs"])]
         self.run_idx = {r.id: r.idx for r in self.runs}
@@ -133,13 +136,20 @@ class Problem:
         online_colleges = frozenset({t["college"]} | {self.site_college[s] for s in sites})
         release = t.get("release_hours")
         return Tutor(
-            idx=i, id=t.get("id") or f"candidate-{i}", role=t["role"], college=t["college"],
-            sites=sites, online_ok=t["online_ok"],
+            idx=i,
+            id=t.get("id") or f"candidate-{i}",
+            role=t["role"],
+            college=t["college"],
+            sites=sites,
+            online_ok=t["online_ok"],
             online_colleges=online_colleges if t["online_ok"] else frozenset(),
             qualified=frozenset(t["qualified"]),
             avail=frozenset(self.ds_of(*p) for p in t["available"]),
-            leave=frozenset(t["unavailable_weeks"]), max_sessions=t["max_sessions"],
-            release=float(release) if t["role"] == "staff" else float("inf"), paid=t["paid"])
+            leave=frozenset(t["unavailable_weeks"]),
+            max_sessions=t["max_sessions"],
+            release=float(release) if t["role"] == "staff" else float("inf"),
+            paid=t["paid"],
+        )
 
     def _run(self, i, r):
         c = self.courses[r["course"]]
@@ -161,21 +171,39 @@ class Problem:
             p = r["pinned"]
             room = p.get("room")
             given = []
-            for b in (p.get("blocks") or []):
+            for b in p.get("blocks") or []:
                 b = b or {}
-                given.append([self.tutor_idx.get(b.get("peer")) if b.get("peer") else None,
-                              self.tutor_idx.get(b.get("staff")) if b.get("staff") else None])
+                given.append(
+                    [
+                        self.tutor_idx.get(b.get("peer")) if b.get("peer") else None,
+                        self.tutor_idx.get(b.get("staff")) if b.get("staff") else None,
+                    ]
+                )
             pairs = []
             for k in range(len(blocks)):
                 # the spec: where a pin lists fewer blocks, the last one given applies to the rest
                 pairs.append(list(given[min(k, len(given) - 1)]) if given else [None, None])
-            pin = Pin(self.ds_of(p["day"], p["slot"]), p["start_week"],
-                      self.room_idx[room] if room else None, pairs)
-        return Run(idx=i, id=r["id"], course=r["course"], topic=c["topic"], sessions=n,
-                   hours=c["session_hours"], college=r["college"], online=r["online"],
-                   site=r["site"], cohort=r["cohort"], needs_accessible=r["needs_accessible"],
-                   allowed=allowed, weeks=weeks, weight=r["weight"], split=len(blocks) == 2,
-                   mandatory=r["mandatory"], pin=pin, blocks=blocks)
+            pin = Pin(self.ds_of(p["day"], p["slot"]), p["start_week"], self.room_idx[room] if room else None, pairs)
+        return Run(
+            idx=i,
+            id=r["id"],
+            course=r["course"],
+            topic=c["topic"],
+            sessions=n,
+            hours=c["session_hours"],
+            college=r["college"],
+            online=r["online"],
+            site=r["site"],
+            cohort=r["cohort"],
+            needs_accessible=r["needs_accessible"],
+            allowed=allowed,
+            weeks=weeks,
+            weight=r["weight"],
+            split=len(blocks) == 2,
+            mandatory=r["mandatory"],
+            pin=pin,
+            blocks=blocks,
+        )
 
     # -- rules shared by preprocessing and greedy ----------------------------------------------
     def at_site(self, t, run):
@@ -184,15 +212,13 @@ class Problem:
         return run.site in t.sites
 
     def room_fits(self, room, run):
-        return (room.site == run.site and room.capacity >= run.cohort
-                and (room.accessible or not run.needs_accessible))
+        return room.site == run.site and room.capacity >= run.cohort and (room.accessible or not run.needs_accessible)
 
     def forbidden_weeks(self, t, run, block, weeks):
         off, ln = block
         if not t.leave:
             return frozenset()
-        return frozenset(w for w in weeks
-                         if any((w + off + k) in t.leave for k in range(ln)))
+        return frozenset(w for w in weeks if any((w + off + k) in t.leave for k in range(ln)))
 
 
 def load(inst, extra_tutors=()):

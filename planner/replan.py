@@ -65,9 +65,13 @@ def pin_confirmed(inst, runs, drop_tutors):
         if item is None or run.get("pinned"):
             continue
         try:
-            run["pinned"] = {"day": item["day"], "slot": item["slot"],
-                             "start_week": item["start_week"], "room": item.get("room"),
-                             "blocks": [_blank(b, gone) for b in (item.get("blocks") or [])]}
+            run["pinned"] = {
+                "day": item["day"],
+                "slot": item["slot"],
+                "start_week": item["start_week"],
+                "room": item.get("room"),
+                "blocks": [_blank(b, gone) for b in (item.get("blocks") or [])],
+            }
         except KeyError as exc:
             raise InstanceError(f"previous: confirmed run {run['id']} lacks {exc.args[0]!r}") from None
     return inst
@@ -85,7 +89,12 @@ def report(prob, prev, plan, dropped_tutors):
         else:
             changed.append(prob.runs[r].id)
     added = sorted(prob.runs[r].id for r in plan if r not in prev)
-    return {"previous_runs": len(prev), "kept": len(kept), "changed": sorted(changed),
-            "dropped": sorted(dropped), "added": added,
-            "changes": len(changed) + len(dropped) + len(added),
-            "dropped_tutors": list(dropped_tutors)}
+    return {
+        "previous_runs": len(prev),
+        "kept": len(kept),
+        "changed": sorted(changed),
+        "dropped": sorted(dropped),
+        "added": added,
+        "changes": len(changed) + len(dropped) + len(added),
+        "dropped_tutors": list(dropped_tutors),
+    }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Elig:
     """What could staff run r in *some* plan (ignoring every other run)."""
+
     ds: list = field(default_factory=list)  # candidate day-slots (allowed, room, tutors)
     weeks: list = field(default_factory=list)
     rooms: dict = field(default_factory=dict)  # ds -> [room idx]
@@ -75,8 +76,7 @@ def _covers_all(prob, t, run):
 def _role_ok(prob, run, role, c, ds, w):
     """Some tutor of `role` for each block at (ds, w); a split run whose only candidate is one
     tutor for both halves needs that tutor's limits to cover the whole run."""
-    ok = [{t for t, (dss, forb) in c[bi].items() if ds in dss and w not in forb}
-          for bi in range(len(run.blocks))]
+    ok = [{t for t, (dss, forb) in c[bi].items() if ds in dss and w not in forb} for bi in range(len(run.blocks))]
     if not all(ok):
         return False
     union = set().union(*ok)
@@ -95,9 +95,11 @@ def eligibility(prob, run):
     rooms = {}
     if not run.online:
         for ds in ds_set:
-            fit = [r.idx for r in prob.rooms
-                   if prob.room_fits(r, run) and ds in r.avail
-                   and (pin is None or r.idx == pin.room)]
+            fit = [
+                r.idx
+                for r in prob.rooms
+                if prob.room_fits(r, run) and ds in r.avail and (pin is None or r.idx == pin.room)
+            ]
             if fit:
                 rooms[ds] = fit
     cands = {"peer": [], "staff": []}
@@ -140,6 +142,7 @@ def preprocess(prob):
 
 # -- static reasons ---------------------------------------------------------------------------
 
+
 def static_reason(prob, run):
     """(code, message) for a run that cannot be staffed in any plan."""
     course = f"{run.course}"
@@ -147,23 +150,27 @@ def static_reason(prob, run):
     if not run.allowed:
         return "NO_COMMON_SLOT", f"Run {run.id} has no allowed day-slots."
     if not run.weeks:
-        return ("NO_COMMON_SLOT",
-                f"Run {run.id} ({run.sessions} sessions) cannot start in its window "
-                f"(weeks {prob.raw['runs'][run.idx]['start_week_min']}-"
-                f"{prob.raw['runs'][run.idx]['start_week_max']}) and finish by week {prob.W}.")
+        return (
+            "NO_COMMON_SLOT",
+            f"Run {run.id} ({run.sessions} sessions) cannot start in its window "
+            f"(weeks {prob.raw['runs'][run.idx]['start_week_min']}-"
+            f"{prob.raw['runs'][run.idx]['start_week_max']}) and finish by week {prob.W}.",
+        )
     at_site = {}
     for role in ("peer", "staff"):
         q = [t for t in prob.tutors if t.role == role and run.course in t.qualified]
         if not q:
-            return (f"NO_QUALIFIED_{role.upper()}",
-                    f"No {role} tutor is trained to teach {course} "
-                    f"({prob.topic_name.get(run.topic, run.topic)}).")
+            return (
+                f"NO_QUALIFIED_{role.upper()}",
+                f"No {role} tutor is trained to teach {course} ({prob.topic_name.get(run.topic, run.topic)}).",
+            )
         s = [t for t in q if prob.at_site(t, run)]
         if not s:
-            how = (f"teach online for {run.college}" if run.online else f"work at {run.site}")
-            return (f"NO_{role.upper()}_AT_SITE",
-                    f"The {role} tutors trained for {course} ({names(t.id for t in q)}) "
-                    f"do not {how}.")
+            how = f"teach online for {run.college}" if run.online else f"work at {run.site}"
+            return (
+                f"NO_{role.upper()}_AT_SITE",
+                f"The {role} tutors trained for {course} ({names(t.id for t in q)}) do not {how}.",
+            )
         at_site[role] = s
     released = at_site["staff"]
     for block in run.blocks:
@@ -171,10 +178,12 @@ def static_reason(prob, run):
         ok = [t for t in released if t.release >= need]
         if not ok:
             have = names(f"{t.id} {t.release:g} h" for t in released)
-            return ("STAFF_RELEASE_TOO_SMALL",
-                    f"No staff tutor trained for {course} {where} has enough release: "
-                    f"{block[1]} sessions need {need:g} h ({run.hours:g} h + "
-                    f"{prob.prep:g} h preparation each); they have {have}.")
+            return (
+                "STAFF_RELEASE_TOO_SMALL",
+                f"No staff tutor trained for {course} {where} has enough release: "
+                f"{block[1]} sessions need {need:g} h ({run.hours:g} h + "
+                f"{prob.prep:g} h preparation each); they have {have}.",
+            )
     min_need = min(prob.need_hours(run, b[1]) for b in run.blocks)
     released = [t for t in released if t.release >= min_need]
     D = set(run.allowed)
@@ -187,16 +196,20 @@ def static_reason(prob, run):
                 msg = f"There is no room at {run.site}."
             else:
                 big = max(site_rooms, key=lambda r: r.capacity)
-                msg = (f"No{acc} room at {run.site} takes a cohort of {run.cohort} "
-                       f"(rooms there: {names(f'{r.id} {r.capacity} places' + (', accessible' if r.accessible else '') for r in site_rooms)}; largest {big.id}).")
+                msg = (
+                    f"No{acc} room at {run.site} takes a cohort of {run.cohort} "
+                    f"(rooms there: {names(f'{r.id} {r.capacity} places' + (', accessible' if r.accessible else '') for r in site_rooms)}; largest {big.id})."
+                )
             return "NO_ROOM", msg
         D = {ds for ds in run.allowed if any(ds in r.avail for r in fit)}
         if not D:
             avail = set().union(*(r.avail for r in fit))
-            return ("NO_ROOM",
-                    f"The rooms at {run.site} that fit a cohort of {run.cohort} "
-                    f"({names(r.id for r in fit)}) are not free on its allowed day-slots "
-                    f"({prob.ds_names(run.allowed)}); they are free {prob.ds_names(avail) or 'never'}.")
+            return (
+                "NO_ROOM",
+                f"The rooms at {run.site} that fit a cohort of {run.cohort} "
+                f"({names(r.id for r in fit)}) are not free on its allowed day-slots "
+                f"({prob.ds_names(run.allowed)}); they are free {prob.ds_names(avail) or 'never'}.",
+            )
     pools = {"peer": at_site["peer"], "staff": released}
     avail_pools = {}
     for role in ("peer", "staff"):
@@ -204,14 +217,20 @@ def static_reason(prob, run):
         if not pa:
             theirs = set().union(*(t.avail for t in pools[role]))
             adj = "released " if role == "staff" else ""
-            return (f"{role.upper()}_NOT_AVAILABLE_WHEN",
-                    f"No {adj}{role} tutor trained for {course} {where} is available on "
-                    f"{prob.ds_names(D)}; they are available {prob.ds_names(theirs) or 'never'}.")
+            return (
+                f"{role.upper()}_NOT_AVAILABLE_WHEN",
+                f"No {adj}{role} tutor trained for {course} {where} is available on "
+                f"{prob.ds_names(D)}; they are available {prob.ds_names(theirs) or 'never'}.",
+            )
         avail_pools[role] = pa
     for role in ("peer", "staff"):
         for block in run.blocks:
-            ok = [t for t in avail_pools[role] if _can_take(prob, t, run, block, role)
-                  and len(prob.forbidden_weeks(t, run, block, run.weeks)) < len(run.weeks)]
+            ok = [
+                t
+                for t in avail_pools[role]
+                if _can_take(prob, t, run, block, role)
+                and len(prob.forbidden_weeks(t, run, block, run.weeks)) < len(run.weeks)
+            ]
             if not ok:
                 why = []
                 for t in avail_pools[role][:6]:
@@ -223,29 +242,38 @@ def static_reason(prob, run):
                         why.append(f"{t.id} is on leave in weeks {', '.join(map(str, sorted(t.leave)))}")
                 off, ln = block
                 first, last = run.weeks[0] + off, run.weeks[-1] + off + ln - 1
-                part = (f"its {ln} sessions" if len(run.blocks) == 1
-                        else f"sessions {off + 1}-{off + ln}")
-                return (f"{role.upper()}_BLOCKED_BY_LEAVE_OR_LIMITS",
-                        f"No {role} tutor trained for {course} {where} and available then can take "
-                        f"{part} (within weeks {first}-{last}): {'; '.join(why)}.")
+                part = f"its {ln} sessions" if len(run.blocks) == 1 else f"sessions {off + 1}-{off + ln}"
+                return (
+                    f"{role.upper()}_BLOCKED_BY_LEAVE_OR_LIMITS",
+                    f"No {role} tutor trained for {course} {where} and available then can take "
+                    f"{part} (within weeks {first}-{last}): {'; '.join(why)}.",
+                )
     if len(run.blocks) == 2:
         for role in ("peer", "staff"):
-            only = {t.idx for t in avail_pools[role] for block in run.blocks
-                    if _can_take(prob, t, run, block, role)
-                    and len(prob.forbidden_weeks(t, run, block, run.weeks)) < len(run.weeks)}
+            only = {
+                t.idx
+                for t in avail_pools[role]
+                for block in run.blocks
+                if _can_take(prob, t, run, block, role)
+                and len(prob.forbidden_weeks(t, run, block, run.weeks)) < len(run.weeks)
+            }
             if len(only) == 1:
                 t = prob.tutors[next(iter(only))]
                 if not _covers_all(prob, t, run):
                     if role == "staff" and t.release < prob.need_hours(run, run.sessions):
-                        return ("STAFF_RELEASE_TOO_SMALL",
-                                f"Only {t.id} could teach {course} {where} then, so would take both "
-                                f"halves of the run: {run.sessions} sessions need "
-                                f"{prob.need_hours(run, run.sessions):g} h of release and "
-                                f"{t.id} has {t.release:g} h.")
-                    return (f"{role.upper()}_BLOCKED_BY_LEAVE_OR_LIMITS",
+                        return (
+                            "STAFF_RELEASE_TOO_SMALL",
                             f"Only {t.id} could teach {course} {where} then, so would take both "
-                            f"halves of the run: {run.sessions} sessions, but {t.id} may teach "
-                            f"{t.max_sessions}.")
+                            f"halves of the run: {run.sessions} sessions need "
+                            f"{prob.need_hours(run, run.sessions):g} h of release and "
+                            f"{t.id} has {t.release:g} h.",
+                        )
+                    return (
+                        f"{role.upper()}_BLOCKED_BY_LEAVE_OR_LIMITS",
+                        f"Only {t.id} could teach {course} {where} then, so would take both "
+                        f"halves of the run: {run.sessions} sessions, but {t.id} may teach "
+                        f"{t.max_sessions}.",
+                    )
     return _no_common_slot(prob, run, at_site, D)
 
 
@@ -292,11 +320,18 @@ def _role_at(prob, run, pool, role, ds):
         union = set().union(*per_block)
         if len(union) == 1 and len(run.blocks) > 1 and not _covers_all(prob, prob.tutors[next(iter(union))], run):
             t = prob.tutors[next(iter(union))]
-            p = ((f"{t.id} would have to take both halves: {run.sessions} sessions need "
-                  f"{prob.need_hours(run, run.sessions):g} release hours and {t.id} has {t.release:g}", "release")
-                 if role == "staff" and t.release < prob.need_hours(run, run.sessions)
-                 else (f"{t.id} would have to take both halves ({run.sessions} sessions) and may teach "
-                       f"{t.max_sessions}", "limits"))
+            p = (
+                (
+                    f"{t.id} would have to take both halves: {run.sessions} sessions need "
+                    f"{prob.need_hours(run, run.sessions):g} release hours and {t.id} has {t.release:g}",
+                    "release",
+                )
+                if role == "staff" and t.release < prob.need_hours(run, run.sessions)
+                else (
+                    f"{t.id} would have to take both halves ({run.sessions} sessions) and may teach {t.max_sessions}",
+                    "limits",
+                )
+            )
             if p not in problems:
                 problems.append(p)
             continue
@@ -313,10 +348,12 @@ def _no_common_slot(prob, run, at_site, D):
     common = listed["peer"] & listed["staff"]
     room_part = "" if run.online else f"; suitable rooms are free {prob.ds_names(D)}"
     if not common:
-        return ("NO_COMMON_SLOT",
-                f"Trained peer and staff tutors {where} are never free at the same time: "
-                f"peers are available {prob.ds_names(listed['peer'])}, staff "
-                f"{prob.ds_names(listed['staff'])}{room_part}.")
+        return (
+            "NO_COMMON_SLOT",
+            f"Trained peer and staff tutors {where} are never free at the same time: "
+            f"peers are available {prob.ds_names(listed['peer'])}, staff "
+            f"{prob.ds_names(listed['staff'])}{room_part}.",
+        )
     notes, causes, blocked_roles, mismatch = [], set(), set(), False
     for ds in sorted(common):
         res = {role: _role_at(prob, run, at_site[role], role, ds) for role in ("peer", "staff")}
@@ -332,21 +369,34 @@ def _no_common_slot(prob, run, at_site, D):
         else:
             mismatch = True
             causes.add("leave")
-            leave = [f"{t.id} {_weeks_words(t.leave)}" for role in ("peer", "staff") for t in at_site[role]
-                     if ds in t.avail and t.leave]
-            notes.append((ds, f"peer tutors could start only in {_weeks_words(res['peer'][0])} and staff "
-                              f"tutors only in {_weeks_words(res['staff'][0])}, because of leave "
-                              f"({'; '.join(leave[:6])})"))
+            leave = [
+                f"{t.id} {_weeks_words(t.leave)}"
+                for role in ("peer", "staff")
+                for t in at_site[role]
+                if ds in t.avail and t.leave
+            ]
+            notes.append(
+                (
+                    ds,
+                    f"peer tutors could start only in {_weeks_words(res['peer'][0])} and staff "
+                    f"tutors only in {_weeks_words(res['staff'][0])}, because of leave "
+                    f"({'; '.join(leave[:6])})",
+                )
+            )
     detail = "; ".join(f"on {prob.ds_name(ds)}, {text}" for ds, text in notes[:4])
     if len(notes) > 4:
         detail += f"; and {len(notes) - 4} more day-slots alike"
     rooms_too = "" if run.online else " and a suitable room is free then"
-    msg = (f"Trained peer and staff tutors {where} are both free on {prob.ds_names(common)}{rooms_too}, "
-           f"but they cannot take it: {detail}.")
+    msg = (
+        f"Trained peer and staff tutors {where} are both free on {prob.ds_names(common)}{rooms_too}, "
+        f"but they cannot take it: {detail}."
+    )
     others = {role: listed[role] - common for role in ("peer", "staff")}
     if others["peer"] or others["staff"]:
-        msg += (f" At other times only one of them is free (peers {prob.ds_names(others['peer']) or 'at no other time'}, "
-                f"staff {prob.ds_names(others['staff']) or 'at no other time'}).")
+        msg += (
+            f" At other times only one of them is free (peers {prob.ds_names(others['peer']) or 'at no other time'}, "
+            f"staff {prob.ds_names(others['staff']) or 'at no other time'})."
+        )
     if not mismatch and len(blocked_roles) == 1:
         role = next(iter(blocked_roles))
         if role == "staff" and causes == {"release"}:
@@ -364,8 +414,7 @@ def pin_message(prob, run, cands):
         bad.append(f"{prob.ds_name(pin.ds)} is not one of its allowed day-slots")
     raw = prob.raw["runs"][run.idx]
     if not raw["start_week_min"] <= pin.week <= raw["start_week_max"]:
-        bad.append(f"week {pin.week} is outside its start window "
-                   f"{raw['start_week_min']}-{raw['start_week_max']}")
+        bad.append(f"week {pin.week} is outside its start window {raw['start_week_min']}-{raw['start_week_max']}")
     if pin.week + run.sessions - 1 > prob.W:
         bad.append(f"its {run.sessions} sessions would run past week {prob.W}")
     if not run.online and pin.room is not None:
@@ -384,8 +433,10 @@ def pin_message(prob, run, cands):
             ti = pin.pairs[bi][k]
             if ti is None:
                 if not cands[role][bi]:
-                    bad.append(f"no trained {role} tutor {place(run)} is free on "
-                               f"{prob.ds_name(pin.ds)} in {week_span(run, block, pin.week)}")
+                    bad.append(
+                        f"no trained {role} tutor {place(run)} is free on "
+                        f"{prob.ds_name(pin.ds)} in {week_span(run, block, pin.week)}"
+                    )
                 continue
             if (ti, bi) in seen:
                 continue
@@ -395,15 +446,13 @@ def pin_message(prob, run, cands):
                 bad.append(f"{t.id} does not work {place(run)}")
             if pin.ds not in t.avail:
                 bad.append(f"{t.id} is not available on {prob.ds_name(pin.ds)}")
-            lv = sorted(w for w in t.leave
-                        if pin.week + block[0] <= w < pin.week + block[0] + block[1])
+            lv = sorted(w for w in t.leave if pin.week + block[0] <= w < pin.week + block[0] + block[1])
             if lv:
                 bad.append(f"{t.id} is on leave in week(s) {', '.join(map(str, lv))}")
             if t.max_sessions < block[1]:
                 bad.append(f"{t.id} may teach only {t.max_sessions} sessions")
             if role == "staff" and t.release < prob.need_hours(run, block[1]):
-                bad.append(f"{t.id} has {t.release:g} release hours, the run needs "
-                           f"{prob.need_hours(run, block[1]):g}")
+                bad.append(f"{t.id} has {t.release:g} release hours, the run needs {prob.need_hours(run, block[1]):g}")
     if not bad:
         bad.append("no tutor pair fits the pinned time")
     return f"Run {run.id} cannot be offered as pinned ({when}): " + "; ".join(dict.fromkeys(bad)) + "."

@@ -55,8 +55,14 @@ class _V:
             "dict": lambda x: isinstance(x, dict),
         }[kind](v)
         if not ok:
-            want = {"int": "an integer", "num": "a number", "str": "a non-empty string",
-                    "bool": "true or false", "list": "a list", "dict": "an object"}[kind]
+            want = {
+                "int": "an integer",
+                "num": "a number",
+                "str": "a non-empty string",
+                "bool": "true or false",
+                "list": "a list",
+                "dict": "an object",
+            }[kind]
             raise InstanceError(f"{name}: must be {want}, got {v!r}"[:300])
         if minimum is not None and v < minimum:
             raise InstanceError(f"{name}: must be >= {minimum}, got {v!r}")
@@ -68,12 +74,11 @@ def _dayslots(name, value, ndays, nslots):
         raise InstanceError(f"{name}: must be a list of [day, slot] pairs")
     out = []
     for j, ds in enumerate(value):
-        if (not isinstance(ds, list) or len(ds) != 2 or not all(_is_int(x) for x in ds)):
+        if not isinstance(ds, list) or len(ds) != 2 or not all(_is_int(x) for x in ds):
             raise InstanceError(f"{name}[{j}]: must be a [day, slot] pair of integers, got {ds!r}")
         d, s = ds
         if not (0 <= d < ndays and 0 <= s < nslots):
-            raise InstanceError(f"{name}[{j}]: day-slot {ds!r} is outside the calendar "
-                                f"({ndays} days, {nslots} slots)")
+            raise InstanceError(f"{name}[{j}]: day-slot {ds!r} is outside the calendar ({ndays} days, {nslots} slots)")
         out.append((d, s))
     return out
 
@@ -160,8 +165,14 @@ def validate_instance(inst):
         kind = v.get("kind", "str", optional=True, default="hub")
         if kind not in ("hub", "community"):
             raise InstanceError(f"{v.where}.kind: must be 'hub' or 'community', got {kind!r}")
-    ctx = {"ndays": len(days), "nslots": len(slots), "weeks": weeks,
-           "colleges": colleges, "sites": sites, "topics": topics}
+    ctx = {
+        "ndays": len(days),
+        "nslots": len(slots),
+        "weeks": weeks,
+        "colleges": colleges,
+        "sites": sites,
+        "topics": topics,
+    }
 
     rooms = _unique_ids("rooms", inst["rooms"])
     for i, r in enumerate(inst["rooms"]):
@@ -247,8 +258,9 @@ def _validate_pin(where, pin, run, ctx, rooms, tutors):
     course = ctx["courses"][run["course"]]
     nblocks = 2 if run["split_allowed"] and course["sessions"] >= 2 else 1
     if len(blocks) > nblocks:
-        raise InstanceError(f"{where}.blocks: run {run['id']} has at most {nblocks} block(s), "
-                            f"the pin lists {len(blocks)}")
+        raise InstanceError(
+            f"{where}.blocks: run {run['id']} has at most {nblocks} block(s), the pin lists {len(blocks)}"
+        )
     for j, b in enumerate(blocks):
         bw = f"{where}.blocks[{j}]"
         if b is None:
@@ -264,5 +276,6 @@ def _validate_pin(where, pin, run, ctx, rooms, tutors):
             if t.get("role") != role:
                 raise InstanceError(f"{bw}.{role}: tutor {tid} is a {t.get('role')} tutor, not {role}")
             if run["course"] not in t.get("qualified", []):
-                raise InstanceError(f"{bw}.{role}: tutor {tid} is not qualified for course "
-                                    f"{run['course']} (run {run['id']})")
+                raise InstanceError(
+                    f"{bw}.{role}: tutor {tid} is not qualified for course {run['course']} (run {run['id']})"
+                )

@@ -12,7 +12,7 @@ import copy
 from . import engine
 from .core import Core
 from .errors import InstanceError
-from .explain import INF, run_options, displacement
+from .explain import INF, displacement, run_options
 from .greedy import fill, try_at
 from .plan import occupancy
 from .problem import load
@@ -22,9 +22,13 @@ from .validate import validate_tutor
 def _diff(prob, base, new):
     added = sorted(prob.runs[r].id for r in new if r not in base)
     dropped = sorted(prob.runs[r].id for r in base if r not in new)
-    moved = sorted(prob.runs[r].id for r in new if r in base and (
-        new[r].ds, new[r].week, new[r].room, new[r].pairs) != (
-        base[r].ds, base[r].week, base[r].room, base[r].pairs))
+    moved = sorted(
+        prob.runs[r].id
+        for r in new
+        if r in base
+        and (new[r].ds, new[r].week, new[r].room, new[r].pairs)
+        != (base[r].ds, base[r].week, base[r].room, base[r].pairs)
+    )
     return added, dropped, moved
 
 
@@ -34,9 +38,14 @@ def candidate_tutors(inst, profiles):
         raise InstanceError("candidates: must be a non-empty JSON list of tutor profiles")
     site_college = {s["id"]: s["college"] for s in inst["sites"]}
     colleges = [c["id"] for c in inst["colleges"]]
-    ctx = {"ndays": len(inst["calendar"]["days"]), "nslots": len(inst["calendar"]["slots"]),
-           "weeks": inst["calendar"]["weeks"], "colleges": set(colleges),
-           "sites": set(site_college), "courses": {c["id"] for c in inst["courses"]}}
+    ctx = {
+        "ndays": len(inst["calendar"]["days"]),
+        "nslots": len(inst["calendar"]["slots"]),
+        "weeks": inst["calendar"]["weeks"],
+        "colleges": set(colleges),
+        "sites": set(site_college),
+        "courses": {c["id"] for c in inst["courses"]},
+    }
     known = {t["id"] for t in inst["tutors"]}
     out = []
     for i, p in enumerate(profiles):
@@ -80,39 +89,56 @@ def _best_single(prob, elig, base_plan):
     return best
 
 
-def best_extra_staff(inst, extra, base_plan, base_weight, time_limit, *, seed=0, workers=2,
-                     log=None, should_stop=None):
+def best_extra_staff(inst, extra, base_plan, base_weight, time_limit, *, seed=0, workers=2, log=None, should_stop=None):
     """`extra`: candidate profiles as returned by candidate_tutors()."""
     clock = engine.Clock(time_limit)
     prob, elig = load(inst, extra)
     core = Core(prob, elig, seed=seed, workers=workers, log=log, should_stop=should_stop)
     status, plan, bound, _ = core.solve_weight(_best_single(prob, elig, base_plan), clock.left())
     weight = sum(prob.runs[r].weight for r in plan)
-    chosen = {t for a in plan.values() for pair in a.pairs for t in pair
-              if prob.tutors[t].candidate >= 0}
-    out = {"kind": "extra_staff_tutor", "candidates": len(extra), "status": status,
-           "base_objective": base_weight, "objective": weight, "bound": bound,
-           "wall_s": clock.now()}
+    chosen = {t for a in plan.values() for pair in a.pairs for t in pair if prob.tutors[t].candidate >= 0}
+    out = {
+        "kind": "extra_staff_tutor",
+        "candidates": len(extra),
+        "status": status,
+        "base_objective": base_weight,
+        "objective": weight,
+        "bound": bound,
+        "wall_s": clock.now(),
+    }
     if weight > base_weight and chosen:
         t = prob.tutors[next(iter(chosen))]
         added, dropped, moved = _diff(prob, base_plan, plan)
-        out["best"] = {"index": t.candidate, "id": t.id, "gain": weight - base_weight,
-                       "runs_added": added, "runs_dropped": dropped,
-                       "runs_taught": sorted(prob.runs[r].id for r, a in plan.items()
-                                             if any(t.idx in p for p in a.pairs))}
-        out["message"] = (f"Adding {t.id} (candidate {t.candidate + 1}) raises the offered weight "
-                          f"from {base_weight} to {weight}"
-                          + ("; no candidate can do better (proven)." if status == "optimal"
-                             else f"; a candidate might reach at most {bound}."))
+        out["best"] = {
+            "index": t.candidate,
+            "id": t.id,
+            "gain": weight - base_weight,
+            "runs_added": added,
+            "runs_dropped": dropped,
+            "runs_taught": sorted(prob.runs[r].id for r, a in plan.items() if any(t.idx in p for p in a.pairs)),
+        }
+        out["message"] = (
+            f"Adding {t.id} (candidate {t.candidate + 1}) raises the offered weight "
+            f"from {base_weight} to {weight}"
+            + (
+                "; no candidate can do better (proven)."
+                if status == "optimal"
+                else f"; a candidate might reach at most {bound}."
+            )
+        )
     else:
         out["best"] = None
-        out["message"] = ("No candidate adds any weight (proven)." if status == "optimal"
-                          else f"No candidate found that adds weight in the time; bound {bound}.")
+        out["message"] = (
+            "No candidate adds any weight (proven)."
+            if status == "optimal"
+            else f"No candidate found that adds weight in the time; bound {bound}."
+        )
     return out
 
 
-def raise_release(inst, tutor_id, hours, base_plan, base_weight, time_limit, *, seed=0,
-                  workers=2, log=None, should_stop=None):
+def raise_release(
+    inst, tutor_id, hours, base_plan, base_weight, time_limit, *, seed=0, workers=2, log=None, should_stop=None
+):
     inst2 = copy.deepcopy(inst)
     t = next(t for t in inst2["tutors"] if t["id"] == tutor_id)
     before = t["release_hours"]
@@ -123,13 +149,25 @@ def raise_release(inst, tutor_id, hours, base_plan, base_weight, time_limit, *, 
     status, plan, bound, _ = core.solve_weight(base_plan, clock.left())
     weight = sum(prob.runs[r].weight for r in plan)
     added, dropped, _ = _diff(prob, base_plan, plan)
-    return {"kind": "raise_release", "tutor": tutor_id, "hours": hours,
-            "release_before": before, "release_after": before + hours, "status": status,
-            "base_objective": base_weight, "objective": weight, "bound": bound,
-            "gain": weight - base_weight, "runs_added": added, "runs_dropped": dropped,
-            "wall_s": clock.now(),
-            "message": (f"Raising {tutor_id}'s release from {before:g} to {before + hours:g} hours "
-                        f"changes the offered weight from {base_weight} to {weight}.")}
+    return {
+        "kind": "raise_release",
+        "tutor": tutor_id,
+        "hours": hours,
+        "release_before": before,
+        "release_after": before + hours,
+        "status": status,
+        "base_objective": base_weight,
+        "objective": weight,
+        "bound": bound,
+        "gain": weight - base_weight,
+        "runs_added": added,
+        "runs_dropped": dropped,
+        "wall_s": clock.now(),
+        "message": (
+            f"Raising {tutor_id}'s release from {before:g} to {before + hours:g} hours "
+            f"changes the offered weight from {base_weight} to {weight}."
+        ),
+    }
 
 
 def repair_with(prob, elig, plan, r):
@@ -142,7 +180,7 @@ def repair_with(prob, elig, plan, r):
         cost, drop = displacement(prob, e, run, occ, ds, w)
         if cost < INF:
             tries.append((cost, len(drop), ds, w, drop))
-    for cost, _, ds, w, drop in sorted(tries, key=lambda x: x[:4]):
+    for _cost, _, ds, w, drop in sorted(tries, key=lambda x: x[:4]):
         new = {k: v for k, v in plan.items() if k not in drop}
         occ2 = occupancy(prob, new)
         a = try_at(prob, e, run, occ2, ds, w)
@@ -164,26 +202,43 @@ def explain_cost(prob, elig, core, base_plan, base_weight, run_id, time_limit):
         return {**out, "status": "offered", "cost": 0, "message": f"{run_id} is already offered."}
     if elig[r].static is not None:
         code, msg = elig[r].static
-        return {**out, "status": "impossible", "reason_code": code, "cost": None,
-                "message": f"{run_id} cannot be offered in any plan: {msg}"}
+        return {
+            **out,
+            "status": "impossible",
+            "reason_code": code,
+            "cost": None,
+            "message": f"{run_id} cannot be offered in any plan: {msg}",
+        }
     # a complete hint holding r: the base plan repaired around it (None if no easy repair)
     hint = repair_with(prob, elig, base_plan, r)
     status, plan, bound, pm = core.solve_weight(hint or base_plan, clock.left() * 0.7, force=[r])
     if r not in plan:
-        msg = (f"{run_id} cannot be offered together with the mandatory and pinned runs."
-               if status == "infeasible" else f"No plan offering {run_id} was found in the time.")
+        msg = (
+            f"{run_id} cannot be offered together with the mandatory and pinned runs."
+            if status == "infeasible"
+            else f"No plan offering {run_id} was found in the time."
+        )
         return {**out, "status": status, "cost": None, "message": msg}
     if clock.left() > 0.1:  # among the best plans with r, the one closest to the base plan
-        plan, _ = core.secondaries(pm, plan, clock, prev=base_plan,
-                                   levels=("changes_from_previous",))
+        plan, _ = core.secondaries(pm, plan, clock, prev=base_plan, levels=("changes_from_previous",))
     weight = sum(prob.runs[k].weight for k in plan)
     added, dropped, moved = _diff(prob, base_plan, plan)
     added = [x for x in added if x != run_id]
-    lost = ", ".join(f"{prob.runs[prob.run_idx[x]].id} (weight {prob.runs[prob.run_idx[x]].weight})"
-                     for x in dropped) or "nothing"
-    return {**out, "status": "optimal" if status == "optimal" else "feasible",
-            "objective": weight, "bound": bound, "cost": base_weight - weight,
-            "runs_dropped": dropped, "runs_added": added, "runs_moved": moved,
-            "wall_s": clock.now(),
-            "message": (f"Offering {run_id} (weight {run.weight}) means dropping {lost}: "
-                        f"total weight {base_weight} -> {weight}.")}
+    lost = (
+        ", ".join(f"{prob.runs[prob.run_idx[x]].id} (weight {prob.runs[prob.run_idx[x]].weight})" for x in dropped)
+        or "nothing"
+    )
+    return {
+        **out,
+        "status": "optimal" if status == "optimal" else "feasible",
+        "objective": weight,
+        "bound": bound,
+        "cost": base_weight - weight,
+        "runs_dropped": dropped,
+        "runs_added": added,
+        "runs_moved": moved,
+        "wall_s": clock.now(),
+        "message": (
+            f"Offering {run_id} (weight {run.weight}) means dropping {lost}: total weight {base_weight} -> {weight}."
+        ),
+    }

@@ -6,7 +6,7 @@ crossings_min = qbinom(0.05, n - 1, 0.5), the latter computed exactly (no scipy)
 
 import math
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -19,7 +19,7 @@ _P_FUZZED = Fraction(0.05) * (1 - 64 * Fraction(_DBL_EPSILON))
 _EXACT_LIMIT = 5_000  # exact big-integer sums up to here (a few ms)
 
 
-@lru_cache(maxsize=None)
+@cache
 def qbinom_half(p: Fraction, size: int) -> int:
     """qbinom(p, size, 0.5) as R computes it, with exact integer arithmetic.
 
@@ -102,12 +102,27 @@ def runs_analysis(values, include, centre):
     out = []
     for nu, lr, cr in zip(n_useful.tolist(), longest.tolist(), changes.tolist()):
         if nu == 0:
-            out.append({"n_useful": 0, "longest_run": None, "longest_run_max": None,
-                        "crossings": None, "crossings_min": None, "signal": False})
+            out.append(
+                {
+                    "n_useful": 0,
+                    "longest_run": None,
+                    "longest_run_max": None,
+                    "crossings": None,
+                    "crossings_min": None,
+                    "signal": False,
+                }
+            )
             continue
         lmax = longest_run_max(nu)
         cmin = crossings_min(nu)
-        out.append({"n_useful": nu, "longest_run": lr, "longest_run_max": lmax,
-                    "crossings": cr, "crossings_min": cmin,
-                    "signal": lr > lmax or cr < cmin})
+        out.append(
+            {
+                "n_useful": nu,
+                "longest_run": lr,
+                "longest_run_max": lmax,
+                "crossings": cr,
+                "crossings_min": cmin,
+                "signal": lr > lmax or cr < cmin,
+            }
+        )
     return out

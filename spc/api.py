@@ -26,8 +26,7 @@ def _run_with_funnels(requests, batch, from_json, funnels):
     rest = [i for i in range(len(requests)) if i not in at]
     others = []
     if rest:
-        specs, flat, y, excluded, den = validate_batch(
-            [requests[i] for i in rest], batch, from_json, names=rest)
+        specs, flat, y, excluded, den = validate_batch([requests[i] for i in rest], batch, from_json, names=rest)
         others = orjson.loads(b"".join(chunks(compute(specs, flat, y, excluded, den), True)))
     results = dict(zip(rest, others))
     results.update((i, funnel.analyse_funnel(*args)) for i, args in done.items())

@@ -34,7 +34,6 @@ def main(argv=None):
     except OSError as exc:
         return _fail(f"{path}: cannot read: {exc.strerror or exc}")
 
-
     from .api import run_json  # noqa: PLC0415 (CLI fast path: --help and read errors stay instant)
     from .errors import SpcInputError  # noqa: PLC0415 (CLI fast path: --help and read errors stay instant)
 
@@ -52,7 +51,6 @@ def main(argv=None):
     except SpcInputError as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else "bad input")
     except BrokenPipeError:  # reader went away: stay quiet, also at interpreter exit
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except MemoryError:

@@ -17,7 +17,7 @@ from .numeric import sign
 
 SHORT_GROUP = 13  # NHSRplotthedots ptd_spc.warning_threshold default: short when n < 13
 CHART_CODE = {"xmr": 0, "run": 1, "i": 2, "mr": 3, "c": 4, "p": 5, "u": 6}
-XMR, RUN, I, MR, C, P, U = range(7)
+XMR, RUN, I, MR, C, P, U = range(7)  # noqa: E741 (the chart names, as in qicharts2)
 _NO_K = np.iinfo(np.int64).max
 
 
@@ -26,8 +26,9 @@ def padded_length(n):
     coarse ladder, so that a batch of many distinct lengths still makes only a few dozen
     buckets (each costs a fixed number of numpy calls)."""
     n = np.asarray(n, dtype=np.int64)
-    step = np.where(n <= 16, 1, np.where(n <= 256, 8, 1 << np.maximum(
-        np.floor(np.log2(np.maximum(n, 1))).astype(np.int64) - 3, 0)))
+    step = np.where(
+        n <= 16, 1, np.where(n <= 256, 8, 1 << np.maximum(np.floor(np.log2(np.maximum(n, 1))).astype(np.int64) - 3, 0))
+    )
     return -(-n // step) * step
 
 
@@ -54,9 +55,9 @@ def compute(specs, flat, y, excluded, den):
     r.outside = np.zeros(n_points, dtype=bool)
     r.rule = np.zeros(n_points, dtype=np.int8)
     r.typ = np.zeros(n_points, dtype=np.int8)
-    r.value = None          # plotted values that differ from the input (mr, p, u)
+    r.value = None  # plotted values that differ from the input (mr, p, u)
     r.value_override = None
-    r.point_lower = None    # per-point limits (p, u)
+    r.point_lower = None  # per-point limits (p, u)
     r.point_upper = None
     r.g_centre = np.full(ng, np.nan)
     r.g_lower = np.full(ng, np.nan)
@@ -106,7 +107,8 @@ def _make_groups(r, specs, ns, offsets):
                 local.append(gi)
             counts.append(len(s.starts))
         series, start, length, first, local, s_ng = (
-            np.array(a, dtype=np.int64) for a in (series, start, length, first, local, counts))
+            np.array(a, dtype=np.int64) for a in (series, start, length, first, local, counts)
+        )
     r.g_series, r.g_start, r.g_len, r.g_first, r.g_local = series, start, length, first, local
     r.s_ngroups = s_ng
     r.s_first_group = np.zeros(len(specs), dtype=np.int64)
@@ -115,8 +117,7 @@ def _make_groups(r, specs, ns, offsets):
     r.g_chart = r.s_chart[series]
     r.g_direction = r.s_direction[series]
     if any(s.k is not None for s in specs):
-        ks = np.fromiter((_NO_K if s.k is None else s.k for s in specs), dtype=np.int64,
-                         count=len(specs))
+        ks = np.fromiter((_NO_K if s.k is None else s.k for s in specs), dtype=np.int64, count=len(specs))
         r.g_k = ks[series]
     else:
         r.g_k = np.full(len(series), _NO_K, dtype=np.int64)
@@ -151,8 +152,7 @@ def _bucket(r, chart, width, gids, y_flat, excluded, den_flat):
         put(r.outside, outside)
         put(r.rule, rule)
         put(r.typ, typ)
-        r.g_centre[gids], r.g_lower[gids], r.g_upper[gids] = (
-            lim["centre"], lim["lower"], lim["upper"])
+        r.g_centre[gids], r.g_lower[gids], r.g_upper[gids] = (lim["centre"], lim["lower"], lim["upper"])
         r.g_short[gids] = incl.sum(axis=1) < SHORT_GROUP
         return
 
@@ -233,13 +233,13 @@ def _series_summaries(r, specs, ns, offsets, y):
         last = np.maximum.reduceat(pos, offsets[nonempty])
         ok = (last >= offsets[nonempty]) & xmr[nonempty]
         r.variation[nonempty[ok]] = r.typ[last[ok]]
-    targets = np.fromiter((np.nan if s.target is None else s.target for s in specs),
-                          dtype=np.float64, count=count)
+    targets = np.fromiter((np.nan if s.target is None else s.target for s in specs), dtype=np.float64, count=count)
     with_target = np.flatnonzero(xmr & (ns > 0) & ~np.isnan(targets))
     if len(with_target):
         g = r.s_first_group[with_target] + r.s_ngroups[with_target] - 1
         r.assurance[with_target] = mdc.assurance_codes(
-            r.s_direction[with_target], targets[with_target], r.g_lower[g], r.g_upper[g])
+            r.s_direction[with_target], targets[with_target], r.g_lower[g], r.g_upper[g]
+        )
     for si in np.flatnonzero(r.s_chart == RUN).tolist():
         if specs[si].rules == "ihi":
             r.ihi[si] = ihi_rules(r, si, y)

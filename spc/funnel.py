@@ -95,14 +95,14 @@ class _Distribution:
         pmf = np.empty(len(k))
         pmf[i] = peak
         # downwards: pmf(k−1) = pmf(k) · k / ((n − k + 1) · odds)
-        down = k[1:i + 1][::-1] / ((n - k[1:i + 1][::-1] + 1) * odds)
+        down = k[1 : i + 1][::-1] / ((n - k[1 : i + 1][::-1] + 1) * odds)
         pmf[:i] = (peak * np.cumprod(down))[::-1]
         # upwards: pmf(k+1) = pmf(k) · (n − k) · odds / (k + 1)
         up = (n - k[i:-1]) * odds / (k[i:-1] + 1)
-        pmf[i + 1:] = peak * np.cumprod(up)
+        pmf[i + 1 :] = peak * np.cumprod(up)
         self.lo = lo
         self.pmf = pmf
-        self.lower_cdf = np.cumsum(pmf)                         # F(lo + j)
+        self.lower_cdf = np.cumsum(pmf)  # F(lo + j)
         self.upper_sf = np.append(np.cumsum(pmf[::-1])[::-1][1:], 0.0)  # 1 − F(lo + j)
 
     def lower_limit(self, tail):
@@ -136,6 +136,7 @@ def limits(n, theta, levels):
 
 
 # --- Requests ----------------------------------------------------------------------------
+
 
 def _whole(x):
     if type(x) is int:
@@ -213,8 +214,9 @@ def validate(req, name):
         total_den = sum(u[2] for u in out)
         if total_num == 0 or total_num == total_den:
             pooled = "0" if total_num == 0 else "1"
-            raise SpcInputError(f"{name}.target: the pooled proportion is {pooled}; "
-                                "give a target strictly between 0 and 1")
+            raise SpcInputError(
+                f"{name}.target: the pooled proportion is {pooled}; give a target strictly between 0 and 1"
+            )
         target = total_num / total_den
     return out, target, levels, imp
 
@@ -242,12 +244,17 @@ def analyse_funnel(units, target, levels, improvement):
             else:
                 good = high == (improvement == "increase")
                 typ = "special_cause_improvement" if good else "special_cause_concern"
-        rows.append({
-            "id": uid, "numerator": num, "denominator": den, "proportion": prop,
-            "limits": [{"level": level, "lower": lo, "upper": hi}
-                       for level, (lo, hi) in zip(levels, pairs)],
-            "outside": outside, "type": typ,
-        })
+        rows.append(
+            {
+                "id": uid,
+                "numerator": num,
+                "denominator": den,
+                "proportion": prop,
+                "limits": [{"level": level, "lower": lo, "upper": hi} for level, (lo, hi) in zip(levels, pairs)],
+                "outside": outside,
+                "type": typ,
+            }
+        )
     return {"chart": "funnel", "target": target, "units": rows}
 
 

@@ -74,8 +74,11 @@ def ihi_rules(r, si, y):
     for g in range(first, first + int(r.s_ngroups[si])):
         start, length = int(r.g_start[g]), int(r.g_len[g])
         median = float(r.g_centre[g])
-        points = [(i - spec.offset, float(y[i])) for i in range(start, start + length)
-                  if not math.isnan(y[i]) and not r.excluded[i]]
+        points = [
+            (i - spec.offset, float(y[i]))
+            for i in range(start, start + length)
+            if not math.isnan(y[i]) and not r.excluded[i]
+        ]
         if math.isnan(median):
             trend_list += trends(points)
             continue

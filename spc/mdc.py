@@ -6,13 +6,12 @@ function works on a bucket of groups: arrays of shape (G, L), one row per group.
 
 import numpy as np
 
-from .numeric import (compress, leading, masked_mean, scatter, sign, take, widen_back,
-                      window_all)
+from .numeric import compress, leading, masked_mean, scatter, sign, take, widen_back, window_all
 
-LIMIT = 2.66                  # exactly 2.66, not 3 / 1.128
+LIMIT = 2.66  # exactly 2.66, not 3 / 1.128
 LIMIT_CLOSE = 2 * (LIMIT / 3)  # same float operations as R: 2 * (limit / 3)
-SCREEN = 3.267                # moving ranges >= 3.267 x mean MR are screened out (one pass)
-RUN = 7                       # shift and trend length
+SCREEN = 3.267  # moving ranges >= 3.267 x mean MR are screened out (one pass)
+RUN = 7  # shift and trend length
 
 # rule codes (precedence order) and type codes used across the package
 R_NONE, R_OUTSIDE, R_TREND, R_TWO_IN_THREE, R_SHIFT = 0, 1, 2, 3, 4
@@ -84,11 +83,11 @@ def xmr_limits(y, incl, seq, base, screen):
 
 # ---- rule primitives, on compressed sequences (the references' own functions) ----
 
+
 def seven_point_one_side(side):
     """+1 / -1 at the 7th and later points of a run of equal non-zero sides
     (ptd_seven_point_one_side_mean); a point on the mean (0) breaks the run."""
-    return (window_all(side == 1, RUN).astype(np.int8)
-            - window_all(side == -1, RUN).astype(np.int8))
+    return window_all(side == 1, RUN).astype(np.int8) - window_all(side == -1, RUN).astype(np.int8)
 
 
 def seven_point_trend(y):
@@ -100,8 +99,7 @@ def seven_point_trend(y):
         return out
     with np.errstate(invalid="ignore"):
         d = y[:, 1:] - y[:, :-1]
-        out[:, 1:] = (window_all(d > 0, RUN - 1).astype(np.int8)
-                      - window_all(d < 0, RUN - 1).astype(np.int8))
+        out[:, 1:] = window_all(d > 0, RUN - 1).astype(np.int8) - window_all(d < 0, RUN - 1).astype(np.int8)
     return out
 
 
@@ -141,11 +139,20 @@ def trend_direction(y, part_trend):
 
 
 # point type, indexed by (label sign + 1) * 3 + (improvement direction + 1)
-_TYPE_OF = np.array([
-    T_IMPROVEMENT, T_NEUTRAL_LOW, T_CONCERN,   # label -1 (Below / Decreasing); dir -1, 0, +1
-    T_COMMON, T_COMMON, T_COMMON,              # no special cause
-    T_CONCERN, T_NEUTRAL_HIGH, T_IMPROVEMENT,  # label +1 (Above / Increasing)
-], dtype=np.int8)
+_TYPE_OF = np.array(
+    [
+        T_IMPROVEMENT,
+        T_NEUTRAL_LOW,
+        T_CONCERN,  # label -1 (Below / Decreasing); dir -1, 0, +1
+        T_COMMON,
+        T_COMMON,
+        T_COMMON,  # no special cause
+        T_CONCERN,
+        T_NEUTRAL_HIGH,
+        T_IMPROVEMENT,  # label +1 (Above / Increasing)
+    ],
+    dtype=np.int8,
+)
 
 
 def xmr_points(y, valid, incl, lim, direction):
@@ -190,8 +197,15 @@ def xmr_points(y, valid, incl, lim, direction):
     part_2in3 = two_in_three(cc, sc) & cc
 
     i8 = np.int8
-    rule = np.where(oc, i8(R_OUTSIDE), np.where(part_trend, i8(R_TREND), np.where(
-        part_2in3, i8(R_TWO_IN_THREE), np.where(part_shift, i8(R_SHIFT), i8(R_NONE)))))
+    rule = np.where(
+        oc,
+        i8(R_OUTSIDE),
+        np.where(
+            part_trend,
+            i8(R_TREND),
+            np.where(part_2in3, i8(R_TWO_IN_THREE), np.where(part_shift, i8(R_SHIFT), i8(R_NONE))),
+        ),
+    )
     # label sign: Above / Increasing = +1, Below / Decreasing = -1
     label = np.where(sc > 0, i8(1), i8(-1))
     if part_trend.any():
@@ -205,8 +219,7 @@ def xmr_points(y, valid, incl, lim, direction):
     excl = valid & ~incl
     if excl.any():
         rule[excl] = np.where(outside[excl], i8(R_OUTSIDE), i8(R_NONE))
-        label[excl] = np.where(outside[excl], np.where(raw_side[excl] == 1, i8(1), i8(-1)),
-                               i8(0))
+        label[excl] = np.where(outside[excl], np.where(raw_side[excl] == 1, i8(1), i8(-1)), i8(0))
 
     typ = _TYPE_OF[(label + 1) * 3 + (direction[:, None] + 1)]
     if not valid.all():
@@ -230,8 +243,7 @@ def assurance_codes(direction, target, lower, upper):
     with np.errstate(invalid="ignore"):
         above = target > upper
         below = target < lower
-    code = np.where(above, np.where(direction > 0, 2, 1),
-                    np.where(below, np.where(direction > 0, 1, 2), 3))
+    code = np.where(above, np.where(direction > 0, 2, 1), np.where(below, np.where(direction > 0, 1, 2), 3))
     undefined = (direction == 0) | np.isnan(target) | np.isnan(lower) | np.isnan(upper)
     return np.where(undefined, 0, code).astype(np.int8)
 

@@ -147,7 +147,7 @@ def window_all(b, width):
     w = b.shape[1]
     for k in range(1, min(width, w)):
         out[:, k:] &= b[:, :-k]
-    out[:, :width - 1] = False
+    out[:, : width - 1] = False
     return out
 
 
@@ -162,4 +162,4 @@ def widen_back(marker, width):
 
 def sign(x):
     """sign() as int8, 0 where x is NaN (callers mask NaN positions themselves)."""
-    return (np.greater(x, 0).astype(np.int8) - np.less(x, 0).astype(np.int8))
+    return np.greater(x, 0).astype(np.int8) - np.less(x, 0).astype(np.int8)

@@ -21,7 +21,7 @@ def run_centre(y, m):
     if w == 0:
         return out
     half = n // 2
-    odd = (n % 2 == 1)
+    odd = n % 2 == 1
     rows = np.arange(g)
     lo_idx = np.clip(np.where(odd, half, half - 1), 0, w - 1)
     hi_idx = np.clip(half, 0, w - 1)

@@ -24,8 +24,7 @@ _DATE_TYPES = {str, type(None)}
 class Spec:
     """One validated request: options plus where its points sit in the flat batch arrays."""
 
-    __slots__ = ("chart", "n", "offset", "direction", "screen", "starts", "k", "target",
-                 "rules")
+    __slots__ = ("chart", "n", "offset", "direction", "screen", "starts", "k", "target", "rules")
 
     def __init__(self, chart, n, offset):
         self.chart = chart
@@ -118,16 +117,18 @@ def validate_batch(requests, batch, from_json=False, names=None):
     # bulk check of the values (the large part of any request)
     bad_req = None
     lists_ok = all(type(r) is dict and type(r.get("values")) is list for r in requests)
-    flat = list(itertools.chain.from_iterable(
-        r["values"] for r in requests if type(r) is dict and type(r.get("values")) is list))
+    flat = list(
+        itertools.chain.from_iterable(
+            r["values"] for r in requests if type(r) is dict and type(r.get("values")) is list
+        )
+    )
     y = None
     if lists_ok and set(map(type, flat)) <= _VALUE_TYPES:
         try:
             y = np.array(flat, dtype=np.float64) if flat else np.zeros(0)
         except OverflowError:  # an int beyond float range (only from Python callers)
             y = None
-        if y is None or not from_json and (
-                int(np.count_nonzero(np.isnan(y))) != flat.count(None) or np.isinf(y).any()):
+        if y is None or not from_json and (int(np.count_nonzero(np.isnan(y))) != flat.count(None) or np.isinf(y).any()):
             bad_req = _locate_bad_values(requests)
     else:
         bad_req = _locate_bad_values(requests)
@@ -168,7 +169,7 @@ def validate_batch(requests, batch, from_json=False, names=None):
     if den_parts:
         den = np.full(offset, np.nan)
         for spec, arr in den_parts:
-            den[spec.offset:spec.offset + spec.n] = arr
+            den[spec.offset : spec.offset + spec.n] = arr
     return specs, flat, y, excluded, den
 
 
@@ -235,8 +236,7 @@ def _validate_options(req, spec, batch, i, n, den_parts, excluded_at):
         if type(k) is not int:
             raise SpcInputError(f"{w}.baseline_points: expected an integer or null")
         if chart == "xmr" and k < MIN_FIX_AFTER_XMR:
-            raise SpcInputError(
-                f"{w}.baseline_points: must be at least {MIN_FIX_AFTER_XMR} for an xmr chart")
+            raise SpcInputError(f"{w}.baseline_points: must be at least {MIN_FIX_AFTER_XMR} for an xmr chart")
         if k < 1:
             raise SpcInputError(f"{w}.baseline_points: must be at least 1")
         spec.k = k

@@ -18,14 +18,27 @@ from .mdc import ASSURANCE_NAMES
 
 CHART_NAMES = {code: name for name, code in CHART_CODE.items()}
 RULES = (b"null", b'"outside"', b'"trend"', b'"two_in_three"', b'"shift"')
-TYPES = (b"null", b'"common_cause"', b'"special_cause_improvement"',
-         b'"special_cause_concern"', b'"special_cause_neutral_high"',
-         b'"special_cause_neutral_low"', b'"special_cause"')
+TYPES = (
+    b"null",
+    b'"common_cause"',
+    b'"special_cause_improvement"',
+    b'"special_cause_concern"',
+    b'"special_cause_neutral_high"',
+    b'"special_cause_neutral_low"',
+    b'"special_cause"',
+)
 SIDES = (b"-1", b"0", b"1", b"null")  # indexed by side + 1 (side 2 = null)
 BOOLS = (b"false", b"true", b"null")
-TAILS = np.array([b',"side":%s,"outside":%s,"rule":%s,"type":%s}' % (sd, o, ru, ty)
-                  for sd in SIDES for o in BOOLS[:2] for ru in RULES for ty in TYPES],
-                 dtype=object)
+TAILS = np.array(
+    [
+        b',"side":%s,"outside":%s,"rule":%s,"type":%s}' % (sd, o, ru, ty)
+        for sd in SIDES
+        for o in BOOLS[:2]
+        for ru in RULES
+        for ty in TYPES
+    ],
+    dtype=object,
+)
 CHUNK = 2048  # fragments per join: ~100 kB pieces stay on the malloc heap (no page faults)
 
 
@@ -33,8 +46,7 @@ def float_tokens(a):
     """JSON tokens of a float array (NaN -> null), as a list of bytes."""
     if len(a) == 0:
         return []
-    return orjson.dumps(np.ascontiguousarray(a, dtype=np.float64),
-                        option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+    return orjson.dumps(np.ascontiguousarray(a, dtype=np.float64), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
 
 
 def value_tokens(flat):
@@ -75,9 +87,18 @@ def _group_fragments(r):
         runs[g] = orjson.dumps(item)
     shorts = _obj(BOOLS)[r.g_short] if ng else _obj([])
     limits = _k(b',"centre":') + ct + _k(b',"lower":') + lt + _k(b',"upper":') + ut
-    gjson = (_k(b'{"first_index":') + _int_tokens(r.g_first) + _k(b',"n":')
-             + _int_tokens(r.g_len) + limits + _k(b',"short":') + shorts
-             + _k(b',"runs":') + runs + _k(b"}"))
+    gjson = (
+        _k(b'{"first_index":')
+        + _int_tokens(r.g_first)
+        + _k(b',"n":')
+        + _int_tokens(r.g_len)
+        + limits
+        + _k(b',"short":')
+        + shorts
+        + _k(b',"runs":')
+        + runs
+        + _k(b"}")
+    )
     locals_ = _k(b',"group":') + _int_tokens(r.g_local)
     mids = locals_ + limits
     if r.point_lower is not None:  # p and u: limits vary by point, middles are per point
@@ -85,8 +106,9 @@ def _group_fragments(r):
         vary = np.repeat(np.isin(r.g_chart, (CHART_CODE["p"], CHART_CODE["u"])), r.g_len)
         at = np.flatnonzero(vary)
         starts = np.repeat(locals_ + _k(b',"centre":') + ct + _k(b',"lower":'), r.g_len)[at]
-        mids[at] = (starts + _obj(float_tokens(r.point_lower[at])) + _k(b',"upper":')
-                    + _obj(float_tokens(r.point_upper[at])))
+        mids[at] = (
+            starts + _obj(float_tokens(r.point_lower[at])) + _k(b',"upper":') + _obj(float_tokens(r.point_upper[at]))
+        )
     elif len(mids):
         mids = np.repeat(mids, r.g_len)
     return gjson, mids
@@ -95,20 +117,23 @@ def _group_fragments(r):
 def _series_fragments(r, gjson, batch):
     """Per series: the head (chart, groups, opening of points) and the foot."""
     n_series = len(r.specs)
-    names = _obj([b'{"chart":"%s","groups":[' % CHART_NAMES[c].encode()
-                  for c in range(len(CHART_NAMES))])
+    names = _obj([b'{"chart":"%s","groups":[' % CHART_NAMES[c].encode() for c in range(len(CHART_NAMES))])
     one = r.s_ngroups == 1
     groups = np.full(n_series, b"", dtype=object)
     groups[one] = gjson[r.s_first_group[one]]
     for si in np.flatnonzero(r.s_ngroups > 1).tolist():
         f = int(r.s_first_group[si])
-        groups[si] = b",".join(gjson[f:f + int(r.s_ngroups[si])].tolist())
+        groups[si] = b",".join(gjson[f : f + int(r.s_ngroups[si])].tolist())
     heads = names[r.s_chart] + groups + _k(b'],"points":[')
     if batch and n_series > 1:
         heads[1:] = _k(b",") + heads[1:]
-    foot_of = _obj([b'],"variation":%s,"assurance":%s,"ihi":' % (
-        TYPES[v], b"null" if a is None else b'"%s"' % a.encode())
-        for v in range(len(TYPES)) for a in ASSURANCE_NAMES])
+    foot_of = _obj(
+        [
+            b'],"variation":%s,"assurance":%s,"ihi":' % (TYPES[v], b"null" if a is None else b'"%s"' % a.encode())
+            for v in range(len(TYPES))
+            for a in ASSURANCE_NAMES
+        ]
+    )
     ihi = np.full(n_series, b"null}", dtype=object)
     for si, item in r.ihi.items():
         ihi[si] = orjson.dumps(item) + b"}"
@@ -147,7 +172,7 @@ def chunks(r, batch):
     if n_points:
         table = _prefixes(int(ns.max()))
         if (ns == ns[0]).all():
-            prefixes = table[:int(ns[0])].tolist() * len(ns)
+            prefixes = table[: int(ns[0])].tolist() * len(ns)
         else:
             prefixes = table[np.arange(n_points) - np.repeat(offsets, ns)].tolist()
         firsts = offsets[nonempty].tolist()
@@ -177,7 +202,7 @@ def chunks(r, batch):
     if batch:
         yield b"["
     for k in range(0, len(body), CHUNK):
-        yield b"".join(body[k:k + CHUNK])
+        yield b"".join(body[k : k + CHUNK])
     if trailing:
         yield trailing
     if batch:

@@ -11,11 +11,18 @@ from html import escape
 # against the white plot (WCAG 1.4.11). Making Data Count's orange (#ed8b00, 2.5:1) is not: concern
 # is drawn in NHS red instead (4.9:1), and every variation type also has a shape of its own.
 BLUE, DARK_GREY, MID_GREY, RED, GREEN, PURPLE, DARK_PINK = (
-    "#005eb8", "#212b32", "#4c6272", "#d5281b", "#007f3b", "#330072", "#7c2855")
+    "#005eb8",
+    "#212b32",
+    "#4c6272",
+    "#d5281b",
+    "#007f3b",
+    "#330072",
+    "#7c2855",
+)
 ORANGE = RED  # the old name of the "concern" colour, kept for callers
 TYPE_COLOURS = {
     "special_cause_improvement": BLUE,  # MDC: blue for improvement
-    "special_cause_concern": RED,       # concern (MDC's orange fails 3:1 on white)
+    "special_cause_concern": RED,  # concern (MDC's orange fails 3:1 on white)
     "special_cause_neutral_high": PURPLE,
     "special_cause_neutral_low": PURPLE,
     "special_cause": DARK_PINK,
@@ -94,22 +101,44 @@ def _marker(kind, cx, cy, colour, title=""):
     tip = f"<title>{escape(title)}</title>" if title else ""
     shape = TYPE_SHAPES.get(kind)
     if shape == "square":
-        return (f'<rect x="{cx - 4.5:.1f}" y="{cy - 4.5:.1f}" width="9" height="9" fill="{colour}" '
-                f'stroke="#ffffff" stroke-width="1">{tip}</rect>')
+        return (
+            f'<rect x="{cx - 4.5:.1f}" y="{cy - 4.5:.1f}" width="9" height="9" fill="{colour}" '
+            f'stroke="#ffffff" stroke-width="1">{tip}</rect>'
+        )
     if shape == "diamond":
-        return (f'<polygon points="{cx:.1f},{cy - 6:.1f} {cx + 6:.1f},{cy:.1f} {cx:.1f},{cy + 6:.1f} {cx - 6:.1f},{cy:.1f}" '
-                f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
+        return (
+            f'<polygon points="{cx:.1f},{cy - 6:.1f} {cx + 6:.1f},{cy:.1f} {cx:.1f},{cy + 6:.1f} {cx - 6:.1f},{cy:.1f}" '
+            f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>'
+        )
     if shape == "triangle":
-        return (f'<polygon points="{cx:.1f},{cy - 6.5:.1f} {cx + 6:.1f},{cy + 4.5:.1f} {cx - 6:.1f},{cy + 4.5:.1f}" '
-                f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
+        return (
+            f'<polygon points="{cx:.1f},{cy - 6.5:.1f} {cx + 6:.1f},{cy + 4.5:.1f} {cx - 6:.1f},{cy + 4.5:.1f}" '
+            f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>'
+        )
     if shape == "cross":
         a, b = 6, 2
-        pts = [(-a, -a + b), (-a + b, -a), (0, -b), (a - b, -a), (a, -a + b), (b, 0), (a, a - b), (a - b, a),
-               (0, b), (-a + b, a), (-a, a - b), (-b, 0)]
-        return (f'<polygon points="{" ".join(f"{cx + dx:.1f},{cy + dy:.1f}" for dx, dy in pts)}" '
-                f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>')
+        pts = [
+            (-a, -a + b),
+            (-a + b, -a),
+            (0, -b),
+            (a - b, -a),
+            (a, -a + b),
+            (b, 0),
+            (a, a - b),
+            (a - b, a),
+            (0, b),
+            (-a + b, a),
+            (-a, a - b),
+            (-b, 0),
+        ]
+        return (
+            f'<polygon points="{" ".join(f"{cx + dx:.1f},{cy + dy:.1f}" for dx, dy in pts)}" '
+            f'fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</polygon>'
+        )
     r = 5 if shape == "circle" else 3.5
-    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</circle>'
+    return (
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{colour}" stroke="#ffffff" stroke-width="1">{tip}</circle>'
+    )
 
 
 def _segments(values, breaks, x, y):
@@ -293,18 +322,24 @@ def render_svg(chart: Chart) -> str:
         # Lane 0 sits just above the plot, lane 1 above it, and so on; the leader line runs from
         # the label down to its month and crosses only lanes that are clear at that x.
         ty = top - 10 - LANE * lab.lane
-        out.append(f'<line class="tandem-leader" x1="{lab.ax:.1f}" x2="{lab.ax:.1f}" y1="{ty - 8}" y2="{top + ph}" '
-                   f'stroke="{PURPLE}" stroke-dasharray="2 3"/>')
+        out.append(
+            f'<line class="tandem-leader" x1="{lab.ax:.1f}" x2="{lab.ax:.1f}" y1="{ty - 8}" y2="{top + ph}" '
+            f'stroke="{PURPLE}" stroke-dasharray="2 3"/>'
+        )
         tx = lab.ax + 3 if lab.anchor == "start" else lab.ax - 3
         tip = f"<title>{escape(lab.full)}</title>" if lab.text != lab.full else ""
-        out.append(f'<text class="tandem-annotation" data-lane="{lab.lane}" x="{tx:.1f}" y="{ty}" text-anchor="{lab.anchor}" '
-                   f'font-size="{ANNOTATION_SIZE}" fill="{PURPLE}">{tip}{escape(lab.text)}</text>')
+        out.append(
+            f'<text class="tandem-annotation" data-lane="{lab.lane}" x="{tx:.1f}" y="{ty}" text-anchor="{lab.anchor}" '
+            f'font-size="{ANNOTATION_SIZE}" fill="{PURPLE}">{tip}{escape(lab.text)}</text>'
+        )
     for line in chart.lines:
         dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
         for seg in _segments(line.values, breaks, x, y):
             if len(seg) == 1:
                 seg = seg * 2
-            out.append(f'<polyline fill="none" stroke="{line.colour}" stroke-width="1.5"{dash} points="{" ".join(seg)}"/>')
+            out.append(
+                f'<polyline fill="none" stroke="{line.colour}" stroke-width="1.5"{dash} points="{" ".join(seg)}"/>'
+            )
     # Labels at the right end of the lines that ask for one, pushed apart so they never overlap.
     ends = []
     for line in end_labels:
@@ -315,7 +350,9 @@ def render_svg(chart: Chart) -> str:
     for k in range(1, len(ends)):
         ends[k][0] = max(ends[k][0], ends[k - 1][0] + 13)
     for ty, line in ends:
-        out.append(f'<text x="{left + pw + 5}" y="{ty:.1f}" font-size="11" fill="{DARK_GREY}">{escape(line.end_label)}</text>')
+        out.append(
+            f'<text x="{left + pw + 5}" y="{ty:.1f}" font-size="11" fill="{DARK_GREY}">{escape(line.end_label)}</text>'
+        )
     for seg in _segments(chart.values, set(), x, y):
         out.append(f'<polyline fill="none" stroke="{BLUE}" stroke-width="2" points="{" ".join(seg)}"/>')
     for i, v in enumerate(chart.values):
@@ -335,8 +372,11 @@ def render_svg(chart: Chart) -> str:
             legend_x = left
         ly = h - 8 - 16 * (legend_rows - 1 - legend_row)
         if kind == "line":
-            out.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
-                       + (f' stroke-dasharray="{extra}"' if extra else "") + "/>")
+            out.append(
+                f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
+                + (f' stroke-dasharray="{extra}"' if extra else "")
+                + "/>"
+            )
         else:
             out.append(_marker(extra, legend_x + 9, ly - 4, colour))
         out.append(f'<text x="{legend_x + 22}" y="{ly}" fill="{DARK_GREY}">{escape(label)}</text>')
@@ -357,8 +397,12 @@ def _icon(colour, letter, inner, size):
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-icon" viewBox="0 0 48 48" width="{size}" '
         f'height="{size}" aria-hidden="true" focusable="false">'
         f'<circle cx="24" cy="24" r="21" fill="#ffffff" stroke="{colour}" stroke-width="4"/>{inner}'
-        + (f'<text x="24" y="19" text-anchor="middle" font-family="Arial, sans-serif" font-size="13" '
-           f'font-weight="bold" fill="{colour}">{letter}</text>' if letter else "")
+        + (
+            f'<text x="24" y="19" text-anchor="middle" font-family="Arial, sans-serif" font-size="13" '
+            f'font-weight="bold" fill="{colour}">{letter}</text>'
+            if letter
+            else ""
+        )
         + "</svg>"
     )
 
@@ -366,15 +410,27 @@ def _icon(colour, letter, inner, size):
 def variation_icon(point_type, improvement="neutral", size=44):
     """The variation icon for the type of the latest point (CONTRACTS.md §1 `variation`)."""
     if point_type in (None, "common_cause"):
-        dots = "".join(f'<circle cx="{cx}" cy="{cy}" r="2.6" fill="{MID_GREY}"/>'
-                       for cx, cy in ((11, 28), (17, 24), (23, 30), (29, 24), (35, 29)))
-        return _icon(MID_GREY, "", dots + f'<polyline points="11,28 17,24 23,30 29,24 35,29" fill="none" stroke="{MID_GREY}" stroke-width="1.5"/>', size)
-    high = point_type.endswith("_high") or (
-        point_type == "special_cause_improvement" and improvement != "decrease"
-    ) or (point_type == "special_cause_concern" and improvement == "decrease")
-    family = ("improvement" if "improvement" in point_type else "concern" if "concern" in point_type else "neutral")
+        dots = "".join(
+            f'<circle cx="{cx}" cy="{cy}" r="2.6" fill="{MID_GREY}"/>'
+            for cx, cy in ((11, 28), (17, 24), (23, 30), (29, 24), (35, 29))
+        )
+        return _icon(
+            MID_GREY,
+            "",
+            dots
+            + f'<polyline points="11,28 17,24 23,30 29,24 35,29" fill="none" stroke="{MID_GREY}" stroke-width="1.5"/>',
+            size,
+        )
+    high = (
+        point_type.endswith("_high")
+        or (point_type == "special_cause_improvement" and improvement != "decrease")
+        or (point_type == "special_cause_concern" and improvement == "decrease")
+    )
+    family = "improvement" if "improvement" in point_type else "concern" if "concern" in point_type else "neutral"
     colour = _ICON_COLOURS[family]
-    arrow = ('<polygon points="24,22 32,32 16,32"' if high else '<polygon points="24,38 32,28 16,28"') + f' fill="{colour}"/>'
+    arrow = (
+        '<polygon points="24,22 32,32 16,32"' if high else '<polygon points="24,38 32,28 16,28"'
+    ) + f' fill="{colour}"/>'
     return _icon(colour, "H" if high else "L", arrow, size)
 
 

@@ -22,6 +22,7 @@ from tandem.charts import (
 # A proportion per unit (a College) against its size, with the target and the limits that narrow
 # as units grow (spc.funnel). Points carry a number; the table beside the chart names them.
 
+
 @dataclass
 class FunnelPoint:
     number: int
@@ -55,8 +56,9 @@ def render_funnel_svg(chart: FunnelChart) -> str:
     left, right, top = 56, 16, 16
     legend = [("line", "Target (pooled proportion)", GREEN, "")]
     for k, (level, *_rest) in enumerate(chart.curves):
-        legend.append(("line", f"{level * 100:g}% limits", DARK_GREY if k else MID_GREY,
-                       FUNNEL_DASHES[k % len(FUNNEL_DASHES)]))
+        legend.append(
+            ("line", f"{level * 100:g}% limits", DARK_GREY if k else MID_GREY, FUNNEL_DASHES[k % len(FUNNEL_DASHES)])
+        )
     kinds = [k for k in TYPE_LABELS if k in {p.kind for p in chart.points}]
     legend += [("point", TYPE_LABELS[k], TYPE_COLOURS.get(k, BLUE), k) for k in kinds]
     if any(p.own for p in chart.points):
@@ -84,9 +86,11 @@ def render_funnel_svg(chart: FunnelChart) -> str:
 
     pid = escape(chart.id_prefix)
     out = [
-        (f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-chart tandem-funnel" viewBox="0 0 {w} {h}" '
-         f'width="{w}" height="{h}" role="img" aria-labelledby="{pid}-title" aria-describedby="{pid}-desc" '
-         f'font-family="Frutiger W01, Arial, sans-serif" font-size="12">'),
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="tandem-chart tandem-funnel" viewBox="0 0 {w} {h}" '
+            f'width="{w}" height="{h}" role="img" aria-labelledby="{pid}-title" aria-describedby="{pid}-desc" '
+            f'font-family="Frutiger W01, Arial, sans-serif" font-size="12">'
+        ),
         f'<title id="{pid}-title">{escape(chart.title)}</title>',
         f'<desc id="{pid}-desc">{escape(chart.description or chart.title)}</desc>',
         f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#ffffff" stroke="#d8dde0"/>',
@@ -97,20 +101,30 @@ def render_funnel_svg(chart: FunnelChart) -> str:
         out.append(f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="{DARK_GREY}">{pct}%</text>')
     tick = 0
     while tick <= xmax + 1e-9:
-        out.append(f'<text x="{x(tick):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="{DARK_GREY}">{tick:g}</text>')
+        out.append(
+            f'<text x="{x(tick):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="{DARK_GREY}">{tick:g}</text>'
+        )
         tick += step
-    out.append(f'<text x="{left + pw / 2:.1f}" y="{top + ph + 34}" text-anchor="middle" fill="{DARK_GREY}">'
-               f'{escape(chart.x_label)}</text>')
-    out.append(f'<text x="14" y="{top + ph / 2:.1f}" text-anchor="middle" fill="{DARK_GREY}" '
-               f'transform="rotate(-90 14 {top + ph / 2:.1f})">{escape(chart.y_label)}</text>')
-    for k, (level, ns, lowers, uppers) in enumerate(chart.curves):
+    out.append(
+        f'<text x="{left + pw / 2:.1f}" y="{top + ph + 34}" text-anchor="middle" fill="{DARK_GREY}">'
+        f"{escape(chart.x_label)}</text>"
+    )
+    out.append(
+        f'<text x="14" y="{top + ph / 2:.1f}" text-anchor="middle" fill="{DARK_GREY}" '
+        f'transform="rotate(-90 14 {top + ph / 2:.1f})">{escape(chart.y_label)}</text>'
+    )
+    for k, (_level, ns, lowers, uppers) in enumerate(chart.curves):
         colour = DARK_GREY if k else MID_GREY
         dash = FUNNEL_DASHES[k % len(FUNNEL_DASHES)]
         for values in (lowers, uppers):
             pts = " ".join(f"{x(n):.1f},{y(v):.1f}" for n, v in zip(ns, values))
-            out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" stroke-dasharray="{dash}" points="{pts}"/>')
-    out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y(chart.target):.1f}" y2="{y(chart.target):.1f}" '
-               f'stroke="{GREEN}" stroke-width="1.5"/>')
+            out.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" stroke-dasharray="{dash}" points="{pts}"/>'
+            )
+    out.append(
+        f'<line x1="{left}" x2="{left + pw}" y1="{y(chart.target):.1f}" y2="{y(chart.target):.1f}" '
+        f'stroke="{GREEN}" stroke-width="1.5"/>'
+    )
     for p in chart.points:
         cx, cy = x(p.denominator), y(p.proportion)
         colour = TYPE_COLOURS.get(p.kind, BLUE)
@@ -118,16 +132,22 @@ def render_funnel_svg(chart: FunnelChart) -> str:
         if p.kind != "common_cause":
             title += f" ({TYPE_LABELS.get(p.kind, p.kind)})"
         if p.own:
-            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="none" stroke="{DARK_GREY}" stroke-width="1.5"/>')
+            out.append(
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="none" stroke="{DARK_GREY}" stroke-width="1.5"/>'
+            )
         marker = _marker(p.kind if p.kind != "common_cause" else None, cx, cy, colour, title)
         if p.benchmark:
-            marker = marker.replace(f'fill="{colour}" stroke="#ffffff"', f'fill="#ffffff" stroke="{colour}" stroke-width="2"', 1)
+            marker = marker.replace(
+                f'fill="{colour}" stroke="#ffffff"', f'fill="#ffffff" stroke="{colour}" stroke-width="2"', 1
+            )
             marker = marker.replace('stroke-width="2" stroke-width="1"', 'stroke-width="2"')
         out.append(marker)
         anchor, tx = ("end", cx - 8) if cx > left + pw - 30 else ("start", cx + 8)
         bold = ' font-weight="bold"' if p.own else ""
-        out.append(f'<text x="{tx:.1f}" y="{cy - 6:.1f}" text-anchor="{anchor}" font-size="11" fill="{DARK_GREY}"'
-                   f'{bold}>{p.number}</text>')
+        out.append(
+            f'<text x="{tx:.1f}" y="{cy - 6:.1f}" text-anchor="{anchor}" font-size="11" fill="{DARK_GREY}"'
+            f"{bold}>{p.number}</text>"
+        )
     lx, row = left, 0
     for kind, label, colour, extra in legend:
         width = 30 + _text_width(label)
@@ -136,8 +156,11 @@ def render_funnel_svg(chart: FunnelChart) -> str:
             lx = left
         ly = h - 8 - 16 * (rows - 1 - row)
         if kind == "line":
-            out.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
-                       + (f' stroke-dasharray="{extra}"' if extra else "") + "/>")
+            out.append(
+                f'<line x1="{lx}" x2="{lx + 18}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" stroke-width="2"'
+                + (f' stroke-dasharray="{extra}"' if extra else "")
+                + "/>"
+            )
         elif kind == "own":
             out.append(f'<circle cx="{lx + 9}" cy="{ly - 4}" r="6" fill="none" stroke="{colour}" stroke-width="1.5"/>')
         elif kind == "hollow":

@@ -41,8 +41,7 @@ def _unmigrated():
     from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415 (CLI fast path: no Django until needed)
 
     try:
-        plan = MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes())
+        plan = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
     except DatabaseError:
         return "it cannot be read"
     if not plan:

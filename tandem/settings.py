@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from dotenv import load_dotenv
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,9 +58,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("TANDEM_ALLOW_INSECURE_KEY", False):
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it (production) or set DEBUG=true (development)."
-        )
+        raise ImproperlyConfigured("SECRET_KEY is not set. Set it (production) or set DEBUG=true (development).")
     SECRET_KEY = "insecure-development-key-not-for-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])

@@ -20,8 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(args, stdin=None):
-    proc = subprocess.run([sys.executable, "-m", "tandem.cli", "plan", *args], cwd=ROOT,
-                          capture_output=True, text=True, input=stdin, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tandem.cli", "plan", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -87,7 +93,10 @@ BAD = [
     (lambda p, i: [str(p / "missing.json")], "cannot read"),
     (lambda p, i: [_bad(p, "{not json")], "not valid JSON"),
     (lambda p, i: [_bad(p, json.dumps({**basic(), "runs": [{"id": "W1"}]}))], "runs[0] (W1).course: missing field"),
-    (lambda p, i: [_bad(p, json.dumps(dict(basic(), tutors=[dict(basic()["tutors"][1], release_hours=-1)])))], "release_hours"),
+    (
+        lambda p, i: [_bad(p, json.dumps(dict(basic(), tutors=[dict(basic()["tutors"][1], release_hours=-1)])))],
+        "release_hours",
+    ),
     (lambda p, i: [str(i), "--time-limit", "-1"], "--time-limit"),
     (lambda p, i: [str(i), "--time-limit", "soon"], "--time-limit"),
     (lambda p, i: [str(i), "--workers", "0"], "--workers"),
@@ -96,8 +105,8 @@ BAD = [
     (lambda p, i: [str(i), "--explain-cost", "W404"], "W404"),
     (lambda p, i: [str(i), "--raise-release", "N1"], "TUTOR:HOURS"),
     (lambda p, i: [str(i), "--raise-release", "N1:lots"], "HOURS"),
-    (lambda p, i: [str(i), "--what-if-candidates", _bad(p, "[{\"qualified\": [\"C9\"]}]")], "candidates[0]"),
-    (lambda p, i: [str(i), "--previous", _bad(p, "{\"runs\": 3}")], "previous"),
+    (lambda p, i: [str(i), "--what-if-candidates", _bad(p, '[{"qualified": ["C9"]}]')], "candidates[0]"),
+    (lambda p, i: [str(i), "--previous", _bad(p, '{"runs": 3}')], "previous"),
     (lambda p, i: [str(i), "--drop-tutor", "NOBODY"], "NOBODY"),
 ]
 

@@ -36,8 +36,7 @@ def test_example_reaches_optimum(name, limit):
     assert events and events[0][0] == result["stats"]["greedy_objective"]
     assert [e[0] for e in events] == sorted(e[0] for e in events)
     assert result["stats"]["solver"] == "ortools 9.15.6755"
-    assert set(result["secondary"]) == {"continuity_breaks", "max_peer_paid_hours",
-                                        "min_topic_coverage"}
+    assert set(result["secondary"]) == {"continuity_breaks", "max_peer_paid_hours", "min_topic_coverage"}
 
 
 def test_greedy_plans_are_valid_and_explained():

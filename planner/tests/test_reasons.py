@@ -4,7 +4,7 @@ import pytest
 
 from planner import check_plan, solve
 
-from .builders import (ALL, MON_AM, TUE_AM, basic, instance, peer, room, run, staff)
+from .builders import ALL, MON_AM, TUE_AM, basic, instance, peer, room, run, staff
 
 
 def reason(inst, run_id):
@@ -16,8 +16,9 @@ def reason(inst, run_id):
 
 
 def two_runs(peers, staffs, rooms):
-    return instance(peers + staffs, rooms, [
-        run("W1", allowed=[MON_AM], weight=2), run("W2", allowed=[MON_AM], weight=1)])
+    return instance(
+        peers + staffs, rooms, [run("W1", allowed=[MON_AM], weight=2), run("W2", allowed=[MON_AM], weight=1)]
+    )
 
 
 STATIC = [
@@ -26,14 +27,10 @@ STATIC = [
     ("NO_PEER_AT_SITE", lambda i: i["tutors"][0].update(sites=["S2"]), ["P1", "S1"]),
     ("NO_STAFF_AT_SITE", lambda i: i["tutors"][1].update(sites=["S2"]), ["N1", "S1"]),
     ("STAFF_RELEASE_TOO_SMALL", lambda i: i["tutors"][1].update(release_hours=5), ["N1", "6 h"]),
-    ("PEER_NOT_AVAILABLE_WHEN", lambda i: i["tutors"][0].update(available=[TUE_AM]),
-     ["Mon AM", "Tue AM"]),
-    ("STAFF_NOT_AVAILABLE_WHEN", lambda i: i["tutors"][1].update(available=[TUE_AM]),
-     ["Mon AM", "Tue AM"]),
-    ("PEER_BLOCKED_BY_LEAVE_OR_LIMITS", lambda i: i["tutors"][0].update(unavailable_weeks=[2]),
-     ["P1", "leave"]),
-    ("STAFF_BLOCKED_BY_LEAVE_OR_LIMITS", lambda i: i["tutors"][1].update(max_sessions=1),
-     ["N1", "1 sessions"]),
+    ("PEER_NOT_AVAILABLE_WHEN", lambda i: i["tutors"][0].update(available=[TUE_AM]), ["Mon AM", "Tue AM"]),
+    ("STAFF_NOT_AVAILABLE_WHEN", lambda i: i["tutors"][1].update(available=[TUE_AM]), ["Mon AM", "Tue AM"]),
+    ("PEER_BLOCKED_BY_LEAVE_OR_LIMITS", lambda i: i["tutors"][0].update(unavailable_weeks=[2]), ["P1", "leave"]),
+    ("STAFF_BLOCKED_BY_LEAVE_OR_LIMITS", lambda i: i["tutors"][1].update(max_sessions=1), ["N1", "1 sessions"]),
     ("NO_ROOM", lambda i: i["rooms"][0].update(capacity=5), ["R1", "10"]),
 ]
 
@@ -55,8 +52,9 @@ def test_no_peer_online():
 
 
 def test_no_common_slot():
-    inst = instance([peer("P1", available=[MON_AM]), staff("N1", available=[TUE_AM])],
-                    [room("R1")], [run("W1", allowed=ALL)])
+    inst = instance(
+        [peer("P1", available=[MON_AM]), staff("N1", available=[TUE_AM])], [room("R1")], [run("W1", allowed=ALL)]
+    )
     got, msg = reason(inst, "W1")
     assert got == "NO_COMMON_SLOT"
     assert "Mon AM" in msg and "Tue AM" in msg
@@ -83,8 +81,11 @@ def test_staff_committed_elsewhere_by_slot():
 
 
 def test_staff_committed_elsewhere_by_release_hours():
-    inst = instance([peer("P1"), peer("P2"), staff("N1", release=6)], [room("R1")],
-                    [run("W1", allowed=[MON_AM], weight=2), run("W2", allowed=[TUE_AM])])
+    inst = instance(
+        [peer("P1"), peer("P2"), staff("N1", release=6)],
+        [room("R1")],
+        [run("W1", allowed=[MON_AM], weight=2), run("W2", allowed=[TUE_AM])],
+    )
     got, msg = reason(inst, "W2")
     assert got == "STAFF_COMMITTED_ELSEWHERE"
     assert "N1" in msg and "release hours" in msg
@@ -106,11 +107,19 @@ def test_outweighed_names_the_runs_it_would_displace():
 # A pair listed free on the same day-slots but blocked there: the reason names the true cause
 # (never "never free at the same time" while both are free at one).
 
+
 def test_common_day_blocked_by_peer_session_limit_says_so():
     # P1 is free on Monday mornings with the staff tutor but may teach only 1 session; P2 can
     # teach it but only on Tuesday mornings, when no staff tutor is free.
-    inst = instance([peer("P1", available=[MON_AM], max_sessions=1), peer("P2", available=[TUE_AM]),
-                     staff("N1", available=[MON_AM])], [room("R1")], [run("W1", allowed=ALL)])
+    inst = instance(
+        [
+            peer("P1", available=[MON_AM], max_sessions=1),
+            peer("P2", available=[TUE_AM]),
+            staff("N1", available=[MON_AM]),
+        ],
+        [room("R1")],
+        [run("W1", allowed=ALL)],
+    )
     got, msg = reason(inst, "W1")
     assert got == "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", msg
     assert "never free" not in msg
@@ -119,8 +128,11 @@ def test_common_day_blocked_by_peer_session_limit_says_so():
 
 def test_common_day_blocked_by_release_hours_says_so():
     # N2 is free with the peer on Monday mornings but has 4 release hours (2 sessions need 6).
-    inst = instance([peer("P1", available=[MON_AM]), staff("N1", available=[TUE_AM]),
-                     staff("N2", available=[MON_AM], release=4)], [room("R1")], [run("W1", allowed=ALL)])
+    inst = instance(
+        [peer("P1", available=[MON_AM]), staff("N1", available=[TUE_AM]), staff("N2", available=[MON_AM], release=4)],
+        [room("R1")],
+        [run("W1", allowed=ALL)],
+    )
     got, msg = reason(inst, "W1")
     assert got == "STAFF_RELEASE_TOO_SMALL", msg
     assert "never free" not in msg
@@ -128,8 +140,15 @@ def test_common_day_blocked_by_release_hours_says_so():
 
 
 def test_common_day_blocked_by_leave_says_so():
-    inst = instance([peer("P1", available=[MON_AM], leave=[1, 2, 3]), peer("P2", available=[TUE_AM]),
-                     staff("N1", available=[MON_AM])], [room("R1")], [run("W1", allowed=ALL, wmax=2)])
+    inst = instance(
+        [
+            peer("P1", available=[MON_AM], leave=[1, 2, 3]),
+            peer("P2", available=[TUE_AM]),
+            staff("N1", available=[MON_AM]),
+        ],
+        [room("R1")],
+        [run("W1", allowed=ALL, wmax=2)],
+    )
     got, msg = reason(inst, "W1")
     assert got == "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", msg
     assert "never free" not in msg
@@ -138,8 +157,11 @@ def test_common_day_blocked_by_leave_says_so():
 
 def test_leave_in_different_weeks_names_the_leave():
     # Both free on Monday mornings; P1 is away in week 1, N1 in week 3: no start week suits both.
-    inst = instance([peer("P1", available=[MON_AM], leave=[1]), staff("N1", available=[MON_AM], leave=[3])],
-                    [room("R1")], [run("W1", allowed=[MON_AM], wmax=2)])
+    inst = instance(
+        [peer("P1", available=[MON_AM], leave=[1]), staff("N1", available=[MON_AM], leave=[3])],
+        [room("R1")],
+        [run("W1", allowed=[MON_AM], wmax=2)],
+    )
     got, msg = reason(inst, "W1")
     assert got == "NO_COMMON_SLOT", msg
     assert "never free" not in msg
@@ -148,9 +170,11 @@ def test_leave_in_different_weeks_names_the_leave():
 
 def test_committed_elsewhere_when_free_together_but_teaching_other_runs():
     # Both free on Monday mornings only; a more important run holds them then.
-    inst = instance([peer("P1", available=[MON_AM]), staff("N1", available=[MON_AM])],
-                    [room("R1"), room("R2")],
-                    [run("W1", allowed=[MON_AM], weight=3), run("W2", allowed=[MON_AM], weight=1)])
+    inst = instance(
+        [peer("P1", available=[MON_AM]), staff("N1", available=[MON_AM])],
+        [room("R1"), room("R2")],
+        [run("W1", allowed=[MON_AM], weight=3), run("W2", allowed=[MON_AM], weight=1)],
+    )
     got, msg = reason(inst, "W2")
     assert got in ("OUTWEIGHED", "PEER_COMMITTED_ELSEWHERE", "STAFF_COMMITTED_ELSEWHERE"), msg
     assert "never free" not in msg and "W1" in msg

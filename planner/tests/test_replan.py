@@ -16,14 +16,17 @@ def _without(inst, tid):
 def _base():
     tutors = [peer("P1"), peer("P2"), peer("P3"), staff("N1"), staff("N2"), staff("N3")]
     rooms = [room("R1"), room("R2")]
-    runs = [run("W1", allowed=[MON_AM], weight=3), run("W2", allowed=[MON_PM], weight=2),
-            run("W3", allowed=[TUE_AM], weight=2), run("W4", allowed=[TUE_PM], weight=1)]
+    runs = [
+        run("W1", allowed=[MON_AM], weight=3),
+        run("W2", allowed=[MON_PM], weight=2),
+        run("W3", allowed=[TUE_AM], weight=2),
+        run("W4", allowed=[TUE_PM], weight=1),
+    ]
     return instance(tutors, rooms, runs)
 
 
 def _teaching(result, tid):
-    return [r["run"] for r in result["runs"]
-            if any(tid in (b["peer"], b["staff"]) for b in r["blocks"])]
+    return [r["run"] for r in result["runs"] if any(tid in (b["peer"], b["staff"]) for b in r["blocks"])]
 
 
 def test_drop_a_staff_tutor_changes_only_their_runs():
@@ -46,7 +49,11 @@ def test_drop_a_staff_tutor_changes_only_their_runs():
         else:  # same time and room, only the tutor replaced
             b = before[r["run"]]
             assert (r["day"], r["slot"], r["start_week"], r["room"]) == (
-                b["day"], b["slot"], b["start_week"], b["room"])
+                b["day"],
+                b["slot"],
+                b["start_week"],
+                b["room"],
+            )
 
 
 def test_confirmed_run_is_kept_even_when_a_free_choice_would_move_it():
@@ -56,8 +63,7 @@ def test_confirmed_run_is_kept_even_when_a_free_choice_would_move_it():
     w4 = next(r for r in prev["runs"] if r["run"] == "W4")
     w4["confirmed"] = True
     again = solve(inst, time_limit=5, previous=prev)
-    assert next(r for r in again["runs"] if r["run"] == "W4") == {
-        k: v for k, v in w4.items() if k != "confirmed"}
+    assert next(r for r in again["runs"] if r["run"] == "W4") == {k: v for k, v in w4.items() if k != "confirmed"}
     assert again["replan"]["changes"] == 0
 
 

@@ -7,18 +7,32 @@ from .builders import MON_AM, MON_PM, TUE_AM, instance, peer, room, run, staff
 
 def _inst():
     tutors = [peer("P1"), peer("P2"), staff("N1", available=[MON_AM, MON_PM], release=6)]
-    runs = [run("W1", allowed=[MON_AM], weight=1), run("W2", allowed=[TUE_AM], weight=2),
-            run("W3", allowed=[MON_PM], weight=1)]
+    runs = [
+        run("W1", allowed=[MON_AM], weight=1),
+        run("W2", allowed=[TUE_AM], weight=2),
+        run("W3", allowed=[MON_PM], weight=1),
+    ]
     return instance(tutors, [room("R1")], runs)
 
 
 CANDIDATES = [
-    {"id": "useless", "qualified": ["C3"], "available": [[1, 0]], "release_hours": 48,
-     "sites": ["S1"], "online_ok": False},
-    {"id": "tuesday", "qualified": ["C1"], "available": [[1, 0]], "release_hours": 48,
-     "sites": ["S1"], "online_ok": False},
-    {"qualified": ["C1"], "available": [[1, 0]], "release_hours": 3, "sites": ["S1"],
-     "online_ok": True},
+    {
+        "id": "useless",
+        "qualified": ["C3"],
+        "available": [[1, 0]],
+        "release_hours": 48,
+        "sites": ["S1"],
+        "online_ok": False,
+    },
+    {
+        "id": "tuesday",
+        "qualified": ["C1"],
+        "available": [[1, 0]],
+        "release_hours": 48,
+        "sites": ["S1"],
+        "online_ok": False,
+    },
+    {"qualified": ["C1"], "available": [[1, 0]], "release_hours": 3, "sites": ["S1"], "online_ok": True},
 ]
 
 
@@ -49,8 +63,9 @@ def test_raise_release():
 
 def test_explain_cost_names_the_runs_that_would_drop():
     tutors = [peer("P1"), staff("N1"), staff("N2")]
-    inst = instance(tutors, [room("R1")], [run("W1", allowed=[MON_AM], weight=2),
-                                           run("W2", allowed=[MON_AM], weight=1)])
+    inst = instance(
+        tutors, [room("R1")], [run("W1", allowed=[MON_AM], weight=2), run("W2", allowed=[MON_AM], weight=1)]
+    )
     result = solve(inst, time_limit=5, explain_cost=["W2", "W1"])
     cost, already = result["explain_cost"]
     assert cost["run"] == "W2" and cost["runs_dropped"] == ["W1"]

@@ -29,8 +29,9 @@ def reference_files():
 def load_reference(name):
     path = reference_dir() / name
     if not path.is_file():
-        pytest.skip(f"SPC reference cases not found at {reference_dir()} "
-                    "(set TANDEM_SHARED to the shared folder to run them)")
+        pytest.skip(
+            f"SPC reference cases not found at {reference_dir()} (set TANDEM_SHARED to the shared folder to run them)"
+        )
     return json.loads(path.read_text())
 
 
@@ -47,10 +48,11 @@ def assert_matches(expected, got, path="result"):
         for i, (e, g) in enumerate(zip(expected, got)):
             assert_matches(e, g, f"{path}[{i}]")
     elif isinstance(expected, bool) or expected is None or isinstance(expected, str):
-        assert got is expected or got == expected and type(got) is type(expected), \
+        assert got is expected or got == expected and type(got) is type(expected), (
             f"{path}: expected {expected!r}, got {got!r}"
+        )
     else:
-        assert isinstance(got, (int, float)) and not isinstance(got, bool), \
+        assert isinstance(got, (int, float)) and not isinstance(got, bool), (
             f"{path}: expected a number {expected!r}, got {got!r}"
-        assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), \
-            f"{path}: expected {expected!r}, got {got!r}"
+        )
+        assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), f"{path}: expected {expected!r}, got {got!r}"

@@ -12,13 +12,18 @@ import pytest
 from spc import analyse
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = {"chart": "xmr", "values": [10, 12, 9, None, 11, 14, 13, 12, 10, 11, 15, 9, 12],
-        "improvement": "increase", "target": 7.2}
+GOOD = {
+    "chart": "xmr",
+    "values": [10, 12, 9, None, 11, 14, 13, 12, 10, 11, 15, 9, 12],
+    "improvement": "increase",
+    "target": 7.2,
+}
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "tandem.cli", "spc", *args], cwd=ROOT,
-                          input=stdin, capture_output=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "tandem.cli", "spc", *args], cwd=ROOT, input=stdin, capture_output=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -59,8 +64,11 @@ def test_single_request_from_file(tmp_path):
 
 
 def test_batch_from_stdin_keeps_order():
-    batch = [GOOD, {"chart": "run", "values": [3, 1, 2], "rules": "ihi"},
-             {"chart": "p", "values": [1, 2], "denominators": [10, 10]}]
+    batch = [
+        GOOD,
+        {"chart": "run", "values": [3, 1, 2], "rules": "ihi"},
+        {"chart": "p", "values": [1, 2], "denominators": [10, 10]},
+    ]
     for args in ((), ("-",)):
         proc = run(*args, stdin=json.dumps(batch).encode())
         assert proc.returncode == 0, proc.stderr
@@ -80,49 +88,51 @@ def test_output_has_no_nan_and_full_precision(tmp_path):
     assert g["centre"] == analyse(req)["groups"][0]["centre"]
 
 
-@pytest.mark.parametrize("doc, message", [
-    (b"{not json", "input: malformed JSON"),
-    (b"", "input: malformed JSON"),
-    ({"values": [1]}, "request.chart: required"),
-    ({"chart": "xbar", "values": [1]}, "request.chart: expected one of"),
-    ({"chart": "xmr"}, "request.values: required"),
-    ({"chart": "xmr", "values": "1,2"}, "request.values: expected a list"),
-    ({"chart": "xmr", "values": [1, "2"]}, "request.values[1]: expected a number or null"),
-    ({"chart": "xmr", "values": [1, True]}, "request.values[1]: expected a number or null"),
-    ({"chart": "xmr", "values": [1, 2], "dates": ["2019-01-01"]}, "request.dates: has 1 items"),
-    ({"chart": "xmr", "values": [1], "dates": [20190101]}, "request.dates[0]: expected a string"),
-    ({"chart": "xmr", "values": list(range(20)), "baseline_points": 11},
-     "request.baseline_points: must be at least 12"),
-    ({"chart": "i", "values": [1, 2], "baseline_points": 0}, "request.baseline_points: must be"),
-    ({"chart": "i", "values": [1, 2], "baseline_points": 2.5}, "request.baseline_points: expected"),
-    ({"chart": "p", "values": [1, 2]}, "request.denominators: required for a p chart"),
-    ({"chart": "u", "values": [1, 2], "denominators": [3]}, "request.denominators: has 1 items"),
-    ({"chart": "p", "values": [1, 2], "denominators": [3, 0]},
-     "request.denominators[1]: expected a positive number"),
-    ({"chart": "xmr", "values": [1, 2], "denominators": [3, 4]}, "request.denominators: only"),
-    ({"chart": "xmr", "values": [1, 2], "rebase_at": [2]},
-     "request.rebase_at[0]: index 2 out of range"),
-    ({"chart": "xmr", "values": [1, 2], "exclude": [-1]},
-     "request.exclude[0]: index -1 out of range"),
-    ({"chart": "xmr", "values": [1, 2], "exclude": [0.5]},
-     "request.exclude[0]: expected an integer"),
-    ({"chart": "xmr", "values": [1, 2], "improvement": "up"}, "request.improvement: expected"),
-    ({"chart": "xmr", "values": [1, 2], "screen_outliers": "yes"}, "request.screen_outliers"),
-    ({"chart": "xmr", "values": [1, 2], "target": "7"}, "request.target: expected a number"),
-    ({"chart": "xmr", "values": [1, 2], "rules": "ihi"}, "request.rules: must be null"),
-    ({"chart": "i", "values": [1, 2], "rules": "ihi"}, "request.rules: expected anhoej"),
-    ([1], "request[0]: expected an object"),
-    (7, "request: expected an object"),
-])
+@pytest.mark.parametrize(
+    "doc, message",
+    [
+        (b"{not json", "input: malformed JSON"),
+        (b"", "input: malformed JSON"),
+        ({"values": [1]}, "request.chart: required"),
+        ({"chart": "xbar", "values": [1]}, "request.chart: expected one of"),
+        ({"chart": "xmr"}, "request.values: required"),
+        ({"chart": "xmr", "values": "1,2"}, "request.values: expected a list"),
+        ({"chart": "xmr", "values": [1, "2"]}, "request.values[1]: expected a number or null"),
+        ({"chart": "xmr", "values": [1, True]}, "request.values[1]: expected a number or null"),
+        ({"chart": "xmr", "values": [1, 2], "dates": ["2019-01-01"]}, "request.dates: has 1 items"),
+        ({"chart": "xmr", "values": [1], "dates": [20190101]}, "request.dates[0]: expected a string"),
+        (
+            {"chart": "xmr", "values": list(range(20)), "baseline_points": 11},
+            "request.baseline_points: must be at least 12",
+        ),
+        ({"chart": "i", "values": [1, 2], "baseline_points": 0}, "request.baseline_points: must be"),
+        ({"chart": "i", "values": [1, 2], "baseline_points": 2.5}, "request.baseline_points: expected"),
+        ({"chart": "p", "values": [1, 2]}, "request.denominators: required for a p chart"),
+        ({"chart": "u", "values": [1, 2], "denominators": [3]}, "request.denominators: has 1 items"),
+        (
+            {"chart": "p", "values": [1, 2], "denominators": [3, 0]},
+            "request.denominators[1]: expected a positive number",
+        ),
+        ({"chart": "xmr", "values": [1, 2], "denominators": [3, 4]}, "request.denominators: only"),
+        ({"chart": "xmr", "values": [1, 2], "rebase_at": [2]}, "request.rebase_at[0]: index 2 out of range"),
+        ({"chart": "xmr", "values": [1, 2], "exclude": [-1]}, "request.exclude[0]: index -1 out of range"),
+        ({"chart": "xmr", "values": [1, 2], "exclude": [0.5]}, "request.exclude[0]: expected an integer"),
+        ({"chart": "xmr", "values": [1, 2], "improvement": "up"}, "request.improvement: expected"),
+        ({"chart": "xmr", "values": [1, 2], "screen_outliers": "yes"}, "request.screen_outliers"),
+        ({"chart": "xmr", "values": [1, 2], "target": "7"}, "request.target: expected a number"),
+        ({"chart": "xmr", "values": [1, 2], "rules": "ihi"}, "request.rules: must be null"),
+        ({"chart": "i", "values": [1, 2], "rules": "ihi"}, "request.rules: expected anhoej"),
+        ([1], "request[0]: expected an object"),
+        (7, "request: expected an object"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path, call, doc, message):
     assert_bad_input(call(write(tmp_path, doc)), message)
 
 
 def test_batch_error_names_the_item_and_the_first_error_wins(tmp_path):
-    batch = [GOOD] * 3 + [{"chart": "xmr", "values": [1, 2, 3, 4, 5, "x"]},
-                          {"chart": "nope", "values": [1]}]
-    assert_bad_input(run(write(tmp_path, batch)),
-                     "request[3].values[5]: expected a number or null")
+    batch = [GOOD] * 3 + [{"chart": "xmr", "values": [1, 2, 3, 4, 5, "x"]}, {"chart": "nope", "values": [1]}]
+    assert_bad_input(run(write(tmp_path, batch)), "request[3].values[5]: expected a number or null")
     batch[1] = {"chart": "xmr", "values": [1], "target": []}
     assert_bad_input(run(write(tmp_path, batch)), "request[1].target: expected a number")
 
@@ -149,12 +159,17 @@ sys.exit(rc)
 
 
 def test_django_is_never_imported(tmp_path):
-    proc = subprocess.run([sys.executable, "-c", WRAPPER, write(tmp_path, [GOOD, GOOD])],
-                          cwd=ROOT, capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", WRAPPER, write(tmp_path, [GOOD, GOOD])], cwd=ROOT, capture_output=True, timeout=60
+    )
     assert proc.returncode == 0
     assert proc.stderr == b"django modules: 0\n"
-    imports = subprocess.run([sys.executable, "-X", "importtime", "-m", "tandem.cli", "spc",
-                              write(tmp_path, GOOD)], cwd=ROOT, capture_output=True, timeout=60)
+    imports = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tandem.cli", "spc", write(tmp_path, GOOD)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
     assert imports.returncode == 0
     assert b"django" not in imports.stderr
     for path in (ROOT / "spc").rglob("*.py"):

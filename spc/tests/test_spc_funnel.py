@@ -15,16 +15,17 @@ from .test_spc_cli import GOOD, assert_bad_input, call, run, write  # noqa: F401
 
 # --- An independent reference: exact integers, no floating point until the end ------------
 
+
 def exact_limit(n, theta, p):
     """Spiegelhalter's interpolated binomial quantile at probability p (a Fraction), divided
     by n and clipped to [0, 1], computed exactly: θ = a/d (the float's exact value), so
     P(X = k) = C(n, k) a^k b^(n−k) / d^n with b = d − a, all whole numbers."""
     a, d = Fraction(theta).as_integer_ratio()
     b = d - a
-    scale = d ** n
+    scale = d**n
     pn, pd = p.as_integer_ratio()
     want = pn * scale  # F(k) >= p  <=>  cdf * pd >= pn * scale, in whole numbers
-    term = b ** n  # k = 0
+    term = b**n  # k = 0
     cdf = 0
     for k in range(n + 1):
         cdf += term
@@ -37,8 +38,7 @@ def exact_limit(n, theta, p):
 
 def exact_limits(n, theta, level):
     level = Fraction(level)
-    return (float(exact_limit(n, theta, (1 - level) / 2)),
-            float(exact_limit(n, theta, (1 + level) / 2)))
+    return (float(exact_limit(n, theta, (1 - level) / 2)), float(exact_limit(n, theta, (1 + level) / 2)))
 
 
 CASES = [
@@ -51,7 +51,7 @@ CASES = [
 
 @pytest.mark.parametrize("n, theta, level", CASES)
 def test_limits_equal_the_exact_binomial_method(n, theta, level):
-    (lower, upper), = limits(n, theta, [level])
+    ((lower, upper),) = limits(n, theta, [level])
     want_lower, want_upper = exact_limits(n, theta, level)
     assert lower == pytest.approx(want_lower, abs=1e-9, rel=0)
     assert upper == pytest.approx(want_upper, abs=1e-9, rel=0)
@@ -59,10 +59,16 @@ def test_limits_equal_the_exact_binomial_method(n, theta, level):
 
 
 def test_the_contracts_example_through_analyse():
-    req = {"chart": "funnel",
-           "units": [{"id": "northvale", "numerator": 26, "denominator": 61},
-                     {"id": "eastbrook", "numerator": 9, "denominator": 40}],
-           "target": None, "levels": [0.95, 0.998], "improvement": "increase"}
+    req = {
+        "chart": "funnel",
+        "units": [
+            {"id": "northvale", "numerator": 26, "denominator": 61},
+            {"id": "eastbrook", "numerator": 9, "denominator": 40},
+        ],
+        "target": None,
+        "levels": [0.95, 0.998],
+        "improvement": "increase",
+    }
     out = analyse(req)
     assert out["chart"] == "funnel"
     assert out["target"] == 35 / 101  # pooled: 35 of 101
@@ -84,13 +90,13 @@ def test_binomial_probabilities_are_accurate():
     for n, theta in ((10, 0.3), (61, 0.34), (2000, 0.001), (1000, 0.5)):
         a, d = Fraction(theta).as_integer_ratio()
         for k in sorted({0, 1, n // 3, int(n * theta), n - 1, n}):
-            exact = Fraction(math.comb(n, k) * a ** k * (d - a) ** (n - k), d ** n)
+            exact = Fraction(math.comb(n, k) * a**k * (d - a) ** (n - k), d**n)
             if exact > 1e-300:
                 assert binom_pmf(k, n, theta) == pytest.approx(float(exact), rel=1e-12)
 
 
 def test_large_units_are_quick_and_sane():
-    (lo, hi), = limits(10**9, 0.3, [0.998])
+    ((lo, hi),) = limits(10**9, 0.3, [0.998])
     sd = math.sqrt(0.3 * 0.7 / 10**9)
     assert lo == pytest.approx(0.3 - 3.0902 * sd, abs=0.01 * sd)
     assert hi == pytest.approx(0.3 + 3.0902 * sd, abs=0.01 * sd)
@@ -101,8 +107,13 @@ def unit(uid, num, den):
 
 
 def test_outside_is_the_largest_level_beyond_and_type_follows_improvement():
-    units = [unit("mid", 30, 100), unit("high95", 40, 100), unit("high998", 50, 100),
-             unit("low998", 12, 100), unit("zero", 0, 3)]
+    units = [
+        unit("mid", 30, 100),
+        unit("high95", 40, 100),
+        unit("high998", 50, 100),
+        unit("low998", 12, 100),
+        unit("zero", 0, 3),
+    ]
     out = analyse({"chart": "funnel", "units": units, "target": 0.3, "improvement": "increase"})
     got = {u["id"]: (u["outside"], u["type"]) for u in out["units"]}
     assert got["mid"] == (None, "common_cause")
@@ -114,8 +125,7 @@ def test_outside_is_the_largest_level_beyond_and_type_follows_improvement():
     down = analyse({"chart": "funnel", "units": units, "target": 0.3, "improvement": "decrease"})
     assert [u["type"] for u in down["units"]][2:4] == ["special_cause_concern", "special_cause_improvement"]
     neutral = analyse({"chart": "funnel", "units": units, "target": 0.3})
-    assert [u["type"] for u in neutral["units"]][2:4] == ["special_cause_neutral_high",
-                                                         "special_cause_neutral_low"]
+    assert [u["type"] for u in neutral["units"]][2:4] == ["special_cause_neutral_high", "special_cause_neutral_low"]
 
 
 def test_levels_in_the_order_given_and_the_default():
@@ -130,8 +140,9 @@ def test_levels_in_the_order_given_and_the_default():
 
 
 def test_edge_units_size_one_and_all_or_nothing():
-    out = analyse({"chart": "funnel", "target": 0.5,
-                   "units": [unit("one", 1, 1), unit("none", 0, 1), unit("all", 20, 20)]})
+    out = analyse(
+        {"chart": "funnel", "target": 0.5, "units": [unit("one", 1, 1), unit("none", 0, 1), unit("all", 20, 20)]}
+    )
     one, none, every = out["units"]
     # n = 1, θ = 0.5: F(0) = 0.5, F(1) = 1. Upper p = 0.975: r = 1, α = 0.025 / 0.5, limit
     # 0.95; lower p = 0.025: r = 0, α = 0.475 / 0.5, limit −0.95 clipped to 0. With
@@ -141,8 +152,7 @@ def test_edge_units_size_one_and_all_or_nothing():
     assert one["outside"] == 0.998 and none["outside"] is None
     assert every["outside"] == 0.998 and every["type"] == "special_cause_neutral_high"
     # whole numbers written as 26.0 are accepted and echoed as whole numbers
-    assert analyse({"chart": "funnel", "target": 0.5,
-                    "units": [unit("x", 2.0, 4.0)]})["units"][0]["numerator"] == 2
+    assert analyse({"chart": "funnel", "target": 0.5, "units": [unit("x", 2.0, 4.0)]})["units"][0]["numerator"] == 2
 
 
 def test_batches_mix_funnels_with_other_charts_in_order():
@@ -169,37 +179,44 @@ def test_cli_writes_the_funnel(tmp_path):
 F = "funnel"
 
 
-@pytest.mark.parametrize("doc, message", [
-    ({"chart": F}, "request.units: required"),
-    ({"chart": F, "units": {}}, "request.units: expected a list"),
-    ({"chart": F, "units": []}, "request.units: at least one"),
-    ({"chart": F, "units": [7]}, "request.units[0]: expected an object"),
-    ({"chart": F, "units": [{"numerator": 1, "denominator": 2}]}, "request.units[0].id: expected"),
-    ({"chart": F, "units": [unit(5, 1, 2)]}, "request.units[0].id: expected"),
-    ({"chart": F, "units": [unit("a", 1, 2), unit("a", 1, 3)]}, "request.units[1].id: 'a' is used"),
-    ({"chart": F, "units": [unit("a", 1, 0)]}, "request.units[0].denominator: must be between 1"),
-    ({"chart": F, "units": [unit("a", 1, 2.5)]}, "request.units[0].denominator: expected a whole"),
-    ({"chart": F, "units": [unit("a", 1, True)]}, "request.units[0].denominator: expected a whole"),
-    ({"chart": F, "units": [unit("a", 1, 10**12)]}, "request.units[0].denominator: must be between"),
-    ({"chart": F, "units": [unit("a", "1", 2)]}, "request.units[0].numerator: expected a whole"),
-    ({"chart": F, "units": [unit("a", 3, 2)]}, "request.units[0].numerator: must be between 0"),
-    ({"chart": F, "units": [unit("a", -1, 2)]}, "request.units[0].numerator: must be between 0"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "target": 0}, "request.target: expected a number strictly"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "target": 1}, "request.target: expected a number strictly"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "target": "0.3"}, "request.target: expected"),
-    ({"chart": F, "units": [unit("a", 0, 2), unit("b", 0, 3)]}, "request.target: the pooled proportion is 0"),
-    ({"chart": F, "units": [unit("a", 2, 2)]}, "request.target: the pooled proportion is 1"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "levels": []}, "request.levels: expected a non-empty"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "levels": 0.95}, "request.levels: expected a non-empty"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "levels": [0.95, 1]}, "request.levels[1]: expected a number strictly"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "levels": [0]}, "request.levels[0]: expected"),
-    ({"chart": F, "units": [unit("a", 1, 2)], "improvement": "up"}, "request.improvement: expected"),
-    ([GOOD, {"chart": F, "units": [unit("a", 1, 2)], "levels": [2]}], "request[1].levels[0]: expected"),
-])
+@pytest.mark.parametrize(
+    "doc, message",
+    [
+        ({"chart": F}, "request.units: required"),
+        ({"chart": F, "units": {}}, "request.units: expected a list"),
+        ({"chart": F, "units": []}, "request.units: at least one"),
+        ({"chart": F, "units": [7]}, "request.units[0]: expected an object"),
+        ({"chart": F, "units": [{"numerator": 1, "denominator": 2}]}, "request.units[0].id: expected"),
+        ({"chart": F, "units": [unit(5, 1, 2)]}, "request.units[0].id: expected"),
+        ({"chart": F, "units": [unit("a", 1, 2), unit("a", 1, 3)]}, "request.units[1].id: 'a' is used"),
+        ({"chart": F, "units": [unit("a", 1, 0)]}, "request.units[0].denominator: must be between 1"),
+        ({"chart": F, "units": [unit("a", 1, 2.5)]}, "request.units[0].denominator: expected a whole"),
+        ({"chart": F, "units": [unit("a", 1, True)]}, "request.units[0].denominator: expected a whole"),
+        ({"chart": F, "units": [unit("a", 1, 10**12)]}, "request.units[0].denominator: must be between"),
+        ({"chart": F, "units": [unit("a", "1", 2)]}, "request.units[0].numerator: expected a whole"),
+        ({"chart": F, "units": [unit("a", 3, 2)]}, "request.units[0].numerator: must be between 0"),
+        ({"chart": F, "units": [unit("a", -1, 2)]}, "request.units[0].numerator: must be between 0"),
+        ({"chart": F, "units": [unit("a", 1, 2)], "target": 0}, "request.target: expected a number strictly"),
+        ({"chart": F, "units": [unit("a", 1, 2)], "target": 1}, "request.target: expected a number strictly"),
+        ({"chart": F, "units": [unit("a", 1, 2)], "target": "0.3"}, "request.target: expected"),
+        ({"chart": F, "units": [unit("a", 0, 2), unit("b", 0, 3)]}, "request.target: the pooled proportion is 0"),
+        ({"chart": F, "units": [unit("a", 2, 2)]}, "request.target: the pooled proportion is 1"),
+        ({"chart": F, "units": [unit("a", 1, 2)], "levels": []}, "request.levels: expected a non-empty"),
+        ({"chart": F, "units": [unit("a", 1, 2)], "levels": 0.95}, "request.levels: expected a non-empty"),
+        (
+            {"chart": F, "units": [unit("a", 1, 2)], "levels": [0.95, 1]},
+            "request.levels[1]: expected a number strictly",
+        ),
+        ({"chart": F, "units": [unit("a", 1, 2)], "levels": [0]}, "request.levels[0]: expected"),
+        ({"chart": F, "units": [unit("a", 1, 2)], "improvement": "up"}, "request.improvement: expected"),
+        ([GOOD, {"chart": F, "units": [unit("a", 1, 2)], "levels": [2]}], "request[1].levels[0]: expected"),
+    ],
+)
 def test_bad_funnel_input_exits_2_with_one_line(tmp_path, call, doc, message):  # noqa: F811
     assert_bad_input(call(write(tmp_path, doc)), message)
 
 
 def test_bad_funnel_input_from_the_real_command(tmp_path):
-    assert_bad_input(run(write(tmp_path, {"chart": F, "units": [unit("a", 3, 2)]})),
-                     "request.units[0].numerator: must be between 0")
+    assert_bad_input(
+        run(write(tmp_path, {"chart": F, "units": [unit("a", 3, 2)]})), "request.units[0].numerator: must be between 0"
+    )

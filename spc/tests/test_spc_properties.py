@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from spc import analyse, analyse_batch
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ints = st.integers(min_value=-50, max_value=50)
 floats = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_subnormal=False)
@@ -67,8 +66,7 @@ def test_shape_nulls_and_limit_order(req):
         assert p["side"] in (-1, 0, 1, None)
     if req["chart"] in ("xmr", "i", "c", "run"):
         assert [p["value"] for p in r["points"]] == values  # nulls kept, values echoed
-        assert all((p["side"] is None) == (p["value"] is None or p["centre"] is None)
-                   for p in r["points"])
+        assert all((p["side"] is None) == (p["value"] is None or p["centre"] is None) for p in r["points"])
     if req["chart"] == "xmr":
         assert all((p["type"] is None) == (p["value"] is None) for p in r["points"])
         present = [p for p in r["points"] if p["value"] is not None]
@@ -82,44 +80,48 @@ def test_batch_equals_individual(reqs):
 
 
 @SETTINGS
-@given(series(ints, min_size=1, max_size=60), st.integers(-6, 6), st.integers(-1000, 1000),
-       st.sampled_from(["increase", "decrease", "neutral"]), st.booleans())
+@given(
+    series(ints, min_size=1, max_size=60),
+    st.integers(-6, 6),
+    st.integers(-1000, 1000),
+    st.sampled_from(["increase", "decrease", "neutral"]),
+    st.booleans(),
+)
 def test_xmr_types_invariant_under_scale_and_shift(values, power, shift, improvement, screen):
     # scaling by a power of two is exact in floating point, and integer data keep their
     # distance from every limit, so the point types cannot change
-    base = analyse({"chart": "xmr", "values": values, "improvement": improvement,
-                    "screen_outliers": screen})
-    moved = [None if v is None else v * 2.0 ** power + shift for v in values]
-    other = analyse({"chart": "xmr", "values": moved, "improvement": improvement,
-                     "screen_outliers": screen})
+    base = analyse({"chart": "xmr", "values": values, "improvement": improvement, "screen_outliers": screen})
+    moved = [None if v is None else v * 2.0**power + shift for v in values]
+    other = analyse({"chart": "xmr", "values": moved, "improvement": improvement, "screen_outliers": screen})
     key = [(p["side"], p["rule"], p["type"]) for p in base["points"]]
     assert key == [(p["side"], p["rule"], p["type"]) for p in other["points"]]
 
 
 @SETTINGS
-@given(series(st.one_of(ints, floats), min_size=1, max_size=60),
-       st.sampled_from([("increase", "decrease"), ("decrease", "increase"),
-                        ("neutral", "neutral")]))
+@given(
+    series(st.one_of(ints, floats), min_size=1, max_size=60),
+    st.sampled_from([("increase", "decrease"), ("decrease", "increase"), ("neutral", "neutral")]),
+)
 def test_xmr_mirror(values, directions):
     # negating every value (exact) and flipping the improvement direction keeps every
     # improvement / concern; sides flip and neutral high/low swap
     a = analyse({"chart": "xmr", "values": values, "improvement": directions[0]})
-    b = analyse({"chart": "xmr", "values": [None if v is None else -v for v in values],
-                 "improvement": directions[1]})
-    swap = {"special_cause_neutral_high": "special_cause_neutral_low",
-            "special_cause_neutral_low": "special_cause_neutral_high"}
+    b = analyse({"chart": "xmr", "values": [None if v is None else -v for v in values], "improvement": directions[1]})
+    swap = {
+        "special_cause_neutral_high": "special_cause_neutral_low",
+        "special_cause_neutral_low": "special_cause_neutral_high",
+    }
     for p, q in zip(a["points"], b["points"]):
         assert p["rule"] == q["rule"]
         assert swap.get(p["type"], p["type"]) == q["type"]
         assert p["side"] == (None if q["side"] is None else -q["side"])
 
 
-decimals = st.integers(-10**12, 10**12).map(lambda i: i / 1000)  # measure-like data
+decimals = st.integers(-(10**12), 10**12).map(lambda i: i / 1000)  # measure-like data
 
 
 @SETTINGS
-@given(series(st.one_of(decimals, floats.map(lambda x: round(x, 9))), min_size=1, max_size=80,
-              missing=False))
+@given(series(st.one_of(decimals, floats.map(lambda x: round(x, 9))), min_size=1, max_size=80, missing=False))
 def test_centre_is_the_correctly_rounded_mean(values):
     # Double-double sums are exact for data like these. (With magnitudes 1e260 apart and
     # the mean exactly halfway between two doubles they round the tie like R's long double

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from spc import analyse
-from spc import anhoej, mdc
+from spc import analyse, anhoej, mdc
 from spc.errors import SpcInputError
 
 from .conftest import assert_matches, load_reference, reference_files
@@ -20,6 +19,7 @@ def test_reference_case(name):
 
 
 # ---- (b) rule primitives: NHSRplotthedots unit vectors ----
+
 
 @pytest.fixture(scope="module")
 def ptd():
@@ -62,13 +62,11 @@ def test_part_of_two_in_three(ptd):
 
 
 def test_assurance(ptd):
-    names = {"consistent_pass": "pass", "consistent_fail": "fail",
-             "inconsistent": "inconsistent", None: None}
+    names = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent", None: None}
     direction = {"increase": 1, "decrease": -1, "neutral": 0}
     for case in ptd["assurance"]["cases"]:
         for lpl, upl, want in zip(case["lpl"], case["upl"], case["expected"]):
-            got = mdc.assurance(direction[case["improvement_direction"]], case["target"],
-                                lpl, upl)
+            got = mdc.assurance(direction[case["improvement_direction"]], case["target"], lpl, upl)
             assert got == names[want], (case, lpl, upl)
 
 
@@ -90,6 +88,7 @@ def test_special_cause_precedence_documented(ptd):
 
 # ---- (b) Anhøj critical values (qicharts2 appendix 2) ----
 
+
 def test_anhoej_critical_values():
     table = load_reference("qic_anhoej_critical_values.json")
     ns = table["input"]["n_useful"]
@@ -103,6 +102,7 @@ def test_anhoej_critical_values():
 
 def test_crossings_min_large_n_agrees_between_exact_and_lgamma(monkeypatch):
     from fractions import Fraction
+
     monkeypatch.setattr(anhoej, "_EXACT_LIMIT", 10**9)
     for size in (150, 999, 5000, 5001, 12345):
         exact = anhoej.qbinom_half.__wrapped__(Fraction(1, 20), size)

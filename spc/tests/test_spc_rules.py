@@ -62,7 +62,7 @@ BASE = [10, 11] * 10  # 20 points of common cause around 10.5
 
 def _with(values, at, block):
     out = list(values)
-    out[at:at + len(block)] = block
+    out[at : at + len(block)] = block
     return out
 
 
@@ -111,11 +111,11 @@ def test_back_to_back_trends_with_a_tie_read_decreasing_like_the_reference():
 
 # ---- limits: strict comparisons ----
 
+
 def test_value_exactly_on_a_limit_is_not_outside():
     # baseline of 12 alternating points: mean 0, MR 2, limits exactly +-5.32
     base = [1, -1] * 6
-    r = xmr(base + [5.32, -5.32, math.nextafter(5.32, 10), math.nextafter(-5.32, -10)],
-            baseline_points=12)
+    r = xmr(base + [5.32, -5.32, math.nextafter(5.32, 10), math.nextafter(-5.32, -10)], baseline_points=12)
     g = r["groups"][0]
     assert (g["centre"], g["lower"], g["upper"]) == (0.0, -5.32, 5.32)
     assert [p["outside"] for p in r["points"][12:]] == [False, False, True, True]
@@ -208,6 +208,7 @@ def test_shift_of_seven_flags_all_seven():
 
 # ---- groups: rebase and short groups ----
 
+
 def test_short_group_flag():
     assert xmr(list(range(12)))["groups"][0]["short"] is True
     assert xmr(list(range(13)))["groups"][0]["short"] is False
@@ -235,8 +236,7 @@ def test_rules_do_not_cross_a_rebase():
 
 
 def test_single_point_group_has_no_limits():
-    r = xmr([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 40], rebase_at=[12], target=1,
-            improvement="increase")
+    r = xmr([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 40], rebase_at=[12], target=1, improvement="increase")
     g = r["groups"][1]
     assert g["centre"] == 40 and g["lower"] is None and g["upper"] is None
     assert r["points"][12]["side"] == 0 and r["points"][12]["outside"] is False
@@ -250,6 +250,7 @@ def test_rebase_index_zero_and_duplicates_change_nothing():
 
 
 # ---- missing values and exclude ----
+
 
 def test_missing_values_are_kept_and_skipped():
     values = [10, 11] * 5 + [11.5, 11.5, None, 11.5, 11.5, 11.5, 11.5, 11.5] + [10, 11]
@@ -315,14 +316,22 @@ def test_mr_chart_values_and_exclude():
 
 # ---- assurance ----
 
-@pytest.mark.parametrize("improvement, target, expected", [
-    ("increase", 100, "fail"), ("increase", -100, "pass"), ("increase", 10, "inconsistent"),
-    ("decrease", 100, "pass"), ("decrease", -100, "fail"), ("decrease", 10, "inconsistent"),
-    ("neutral", 100, None), ("increase", None, None),
-])
+
+@pytest.mark.parametrize(
+    "improvement, target, expected",
+    [
+        ("increase", 100, "fail"),
+        ("increase", -100, "pass"),
+        ("increase", 10, "inconsistent"),
+        ("decrease", 100, "pass"),
+        ("decrease", -100, "fail"),
+        ("decrease", 10, "inconsistent"),
+        ("neutral", 100, None),
+        ("increase", None, None),
+    ],
+)
 def test_assurance_outcomes(improvement, target, expected):
-    r = xmr([10, 11, 9, 12, 10, 11, 9, 10, 11, 10, 12, 9, 10], improvement=improvement,
-            target=target)
+    r = xmr([10, 11, 9, 12, 10, 11, 9, 10, 11, 10, 12, 9, 10], improvement=improvement, target=target)
     assert r["assurance"] == expected
 
 
@@ -335,11 +344,11 @@ def test_assurance_target_exactly_on_a_limit_is_inconsistent():
 
 
 def test_assurance_only_for_xmr():
-    assert analyse({"chart": "i", "values": [1, 2, 3], "target": 9,
-                    "improvement": "increase"})["assurance"] is None
+    assert analyse({"chart": "i", "values": [1, 2, 3], "target": 9, "improvement": "increase"})["assurance"] is None
 
 
 # ---- p and u with varying denominators ----
+
 
 def test_p_chart_limits_vary_with_the_denominator():
     num, den = [5, 10, 2, 30, 1], [50, 100, 20, 100, 200]
@@ -379,6 +388,7 @@ def test_p_chart_missing_numerator_or_denominator_drops_the_point():
 
 # ---- run chart: freeze and IHI rules ----
 
+
 def test_run_chart_baseline_uses_first_points_for_the_median():
     values = [1, 2, 3, 4, 5, 100, 100, 100]
     r = analyse({"chart": "run", "values": values, "baseline_points": 5})
@@ -391,8 +401,8 @@ def test_ihi_rules():
     r = analyse({"chart": "run", "values": values, "rules": "ihi"})
     ihi = r["ihi"]
     assert ihi["median"] == r["groups"][0]["centre"] == 5
-    assert ihi["shifts"] == [[1, 7]]       # 6 above, the 5 at index 3 skipped
-    assert ihi["trends"] == [[8, 13]]      # 2, 3, 3, 4, 5, 6: the tie counts once
+    assert ihi["shifts"] == [[1, 7]]  # 6 above, the 5 at index 3 skipped
+    assert ihi["trends"] == [[8, 13]]  # 2, 3, 3, 4, 5, 6: the tie counts once
     assert ihi["n_runs"] == 4
     assert analyse({"chart": "run", "values": values})["ihi"] is None
 
@@ -402,23 +412,37 @@ def test_ihi_short_trend_and_no_useful_points():
     assert r["ihi"]["trends"] == []
     r = analyse({"chart": "run", "values": [3, 3, 3], "rules": "ihi"})
     assert r["ihi"] == {"median": 3.0, "shifts": [], "trends": [], "n_runs": 0}
-    assert r["groups"][0]["runs"] == {"n_useful": 0, "longest_run": None,
-                                      "longest_run_max": None, "crossings": None,
-                                      "crossings_min": None, "signal": False}
+    assert r["groups"][0]["runs"] == {
+        "n_useful": 0,
+        "longest_run": None,
+        "longest_run_max": None,
+        "crossings": None,
+        "crossings_min": None,
+        "signal": False,
+    }
 
 
 # ---- shapes ----
 
+
 def test_output_fields_and_empty_series():
     r = xmr([])
-    assert r == {"chart": "xmr", "groups": [], "points": [], "variation": None,
-                 "assurance": None, "ihi": None}
+    assert r == {"chart": "xmr", "groups": [], "points": [], "variation": None, "assurance": None, "ihi": None}
     r = xmr([1.5, 2])
     assert list(r) == ["chart", "groups", "points", "variation", "assurance", "ihi"]
-    assert list(r["groups"][0]) == ["first_index", "n", "centre", "lower", "upper", "short",
-                                    "runs"]
-    assert list(r["points"][0]) == ["index", "value", "group", "centre", "lower", "upper",
-                                    "side", "outside", "rule", "type"]
+    assert list(r["groups"][0]) == ["first_index", "n", "centre", "lower", "upper", "short", "runs"]
+    assert list(r["points"][0]) == [
+        "index",
+        "value",
+        "group",
+        "centre",
+        "lower",
+        "upper",
+        "side",
+        "outside",
+        "rule",
+        "type",
+    ]
     assert r["points"][0]["value"] == 1.5 and type(r["points"][1]["value"]) is int
 
 
@@ -453,8 +477,7 @@ def test_padded_and_gapped_groups_in_one_batch():
         values = [10 + (i % 3) + (5 if i > n - 8 else 0) for i in range(n)]
         if n % 2:
             values[3] = None
-        requests.append({"chart": "xmr", "values": values,
-                         "exclude": [n - 1] if n % 3 == 0 else []})
+        requests.append({"chart": "xmr", "values": values, "exclude": [n - 1] if n % 3 == 0 else []})
     assert analyse_batch(requests) == [analyse(r) for r in requests]
     assert any(p["rule"] == "shift" for r in analyse_batch(requests) for p in r["points"])
 

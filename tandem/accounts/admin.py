@@ -28,8 +28,13 @@ class TandemUserAdmin(UserAdmin):
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record(actor=request.user, action="update" if change else "create", obj=obj,
-               fields=_audited_fields(form), note=NOTE)
+        record(
+            actor=request.user,
+            action="update" if change else "create",
+            obj=obj,
+            fields=_audited_fields(form),
+            note=NOTE,
+        )
 
     def user_change_password(self, request, id, form_url=""):
         # Django's view saves the form itself (no save_model): compare the stored hash around it.
@@ -38,8 +43,7 @@ class TandemUserAdmin(UserAdmin):
             response = super().user_change_password(request, id, form_url)
             after = User.objects.filter(pk=id).values_list("password", flat=True).first()
             if before is not None and after != before:
-                record(actor=request.user, action="update", obj=User.objects.get(pk=id), fields=["password"],
-                       note=NOTE)
+                record(actor=request.user, action="update", obj=User.objects.get(pk=id), fields=["password"], note=NOTE)
         return response
 
     @transaction.atomic

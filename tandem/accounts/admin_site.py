@@ -112,5 +112,10 @@ class SetupAdmin(admin.ModelAdmin):
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record(actor=request.user, action="update" if change else "create", obj=obj,
-               fields=form.changed_data, note="Django admin")
+        record(
+            actor=request.user,
+            action="update" if change else "create",
+            obj=obj,
+            fields=form.changed_data,
+            note="Django admin",
+        )

@@ -9,6 +9,9 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django_otp import user_has_device
+
+from .two_factor import is_two_factor_role
 
 SESSION_STARTED = "tandem_signed_in_at"
 SESSION_LAST_SEEN = "tandem_last_seen_at"
@@ -36,15 +39,17 @@ class SessionTimeoutMiddleware:
             session = request.session
             started = session.get(SESSION_STARTED)
             last_seen = session.get(SESSION_LAST_SEEN)
-            expired = (
-                (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT)
-                or (started is not None and now - started > settings.SESSION_ABSOLUTE_TIMEOUT)
+            expired = (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT) or (
+                started is not None and now - started > settings.SESSION_ABSOLUTE_TIMEOUT
             )
             if expired:
                 logout(request)
                 messages.info(request, "You were signed out because your session timed out. Sign in again.")
-                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
-                                if request.method == "GET" else reverse("accounts:login"))
+                return redirect(
+                    f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+                    if request.method == "GET"
+                    else reverse("accounts:login")
+                )
             if started is None:
                 session[SESSION_STARTED] = now
             if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
@@ -53,8 +58,6 @@ class SessionTimeoutMiddleware:
 
 
 def needs_two_factor(user):
-    from .two_factor import is_two_factor_role
-
     return settings.TANDEM_OTP_REQUIRED and user is not None and is_two_factor_role(user)
 
 
@@ -76,8 +79,6 @@ class TwoFactorMiddleware:
             path = request.path_info
             open_paths = {reverse(name) for name in OTP_OPEN_URL_NAMES}
             if path not in open_paths and not path.startswith(settings.STATIC_URL):
-                from django_otp import user_has_device
-
                 target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
                 query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 return redirect(reverse(target) + (f"?{query}" if query else ""))

@@ -15,9 +15,7 @@ class User(AbstractUser):
     """A named account. Each account belongs to one College and has one role there."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.TUTOR)
-    college = models.ForeignKey(
-        "core.College", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
-    )
+    college = models.ForeignKey("core.College", on_delete=models.PROTECT, null=True, blank=True, related_name="users")
 
     @property
     def display_name(self):

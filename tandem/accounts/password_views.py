@@ -36,14 +36,18 @@ class ForgottenPasswordView(TitleMixin, auth_views.PasswordResetView):
     page_title = "Forgotten your password?"
     form_class = PasswordResetForm
     # Links are built from SITE_URL, never from the request's Host header.
-    extra_email_context = {"site_url": settings.SITE_URL.rstrip("/"),
-                           "timeout_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
+    extra_email_context = {
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "timeout_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         form.fields["email"].label = "Email address"
-        form.fields["email"].error_messages = {"required": "Enter your email address",
-                                               "invalid": "Enter an email address like name@example.nhs.uk"}
+        form.fields["email"].error_messages = {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.nhs.uk",
+        }
         return form
 
 
@@ -69,8 +73,9 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record(actor=self.user, action="set_password", obj=self.user, fields=["password"],
-               college_id=self.user.college_id)
+        record(
+            actor=self.user, action="set_password", obj=self.user, fields=["password"], college_id=self.user.college_id
+        )
         messages.success(self.request, "Your password is set. Sign in with it now.")
         return response
 

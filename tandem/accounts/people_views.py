@@ -31,7 +31,9 @@ def person_for(user, pk):
 @requires("manage_accounts")
 def people(request):
     page = Paginator(people_of(request.user).prefetch_related("tutor"), 50).get_page(request.GET.get("page"))
-    confirmed = set(TOTPDevice.objects.filter(user__in=page.object_list, confirmed=True).values_list("user_id", flat=True))
+    confirmed = set(
+        TOTPDevice.objects.filter(user__in=page.object_list, confirmed=True).values_list("user_id", flat=True)
+    )
     for person in page.object_list:
         person.invited = not person.has_usable_password()
         person.two_factor = person.pk in confirmed
@@ -44,11 +46,19 @@ def people(request):
 def invite(request):
     initial = {}
     tutor_id = request.GET.get("tutor", "")
-    tutor = Tutor.objects.filter(college_id=request.user.college_id, user__isnull=True,
-                                 pk=int(tutor_id)).first() if tutor_id.isascii() and tutor_id.isdigit() else None
+    tutor = (
+        Tutor.objects.filter(college_id=request.user.college_id, user__isnull=True, pk=int(tutor_id)).first()
+        if tutor_id.isascii() and tutor_id.isdigit()
+        else None
+    )
     if tutor is not None:  # "Invite … to Tandem" on a tutor's page
-        initial = {"tutor": tutor.pk, "role": "tutor", "first_name": tutor.first_name, "last_name": tutor.last_name,
-                   "email": tutor.email}
+        initial = {
+            "tutor": tutor.pk,
+            "role": "tutor",
+            "first_name": tutor.first_name,
+            "last_name": tutor.last_name,
+            "email": tutor.email,
+        }
     form = InviteForm(request.POST if request.method == "POST" else None, college=request.user.college, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,8 +66,10 @@ def invite(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{person.get_full_name()} is invited: we have emailed {person.email} a link "
-                                      f"to set a password.")
+            messages.success(
+                request,
+                f"{person.get_full_name()} is invited: we have emailed {person.email} a link to set a password.",
+            )
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/invite.jinja", {"title": "Invite a person", "section": SECTION, "form": form})
 
@@ -67,9 +79,18 @@ def invite(request):
 def person(request, pk):
     person = person_for(request.user, pk)
     linked = Tutor.objects.filter(user=person).first()
-    form = PersonForm(request.POST if request.method == "POST" else None, college=request.user.college, user=person,
-                      initial={"first_name": person.first_name, "last_name": person.last_name, "email": person.email,
-                               "role": person.role, "tutor": linked.pk if linked else None})
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        college=request.user.college,
+        user=person,
+        initial={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "role": person.role,
+            "tutor": linked.pk if linked else None,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=person, **form.cleaned_data)
@@ -78,22 +99,38 @@ def person(request, pk):
         else:
             messages.success(request, "The account is saved.")
             return redirect("accounts:person", pk=pk)
-    return render(request, "accounts/person.jinja", {
-        "title": person.get_full_name() or person.username, "section": SECTION, "person": person, "form": form,
-        "linked": linked, "invited": not person.has_usable_password(), "locked": services.is_locked(person),
-        "two_factor": TOTPDevice.objects.filter(user=person).exists(), "self": person.pk == request.user.pk,
-    })
+    return render(
+        request,
+        "accounts/person.jinja",
+        {
+            "title": person.get_full_name() or person.username,
+            "section": SECTION,
+            "person": person,
+            "form": form,
+            "linked": linked,
+            "invited": not person.has_usable_password(),
+            "locked": services.is_locked(person),
+            "two_factor": TOTPDevice.objects.filter(user=person).exists(),
+            "self": person.pk == request.user.pk,
+        },
+    )
 
 
 ACTIONS = {
-    "disable": (lambda actor, p: services.user_set_active(actor=actor, user=p, active=False),
-                "The account is disabled: its sessions have ended and it cannot sign in."),
+    "disable": (
+        lambda actor, p: services.user_set_active(actor=actor, user=p, active=False),
+        "The account is disabled: its sessions have ended and it cannot sign in.",
+    ),
     "enable": (lambda actor, p: services.user_set_active(actor=actor, user=p, active=True), "The account is enabled."),
     "unlock": (lambda actor, p: services.user_unlock(actor=actor, user=p), "The sign-in is unlocked."),
-    "reset_two_factor": (lambda actor, p: services.user_reset_two_factor(actor=actor, user=p),
-                         "Two-factor is reset: they set up their authenticator app again at their next sign-in."),
-    "reinvite": (lambda actor, p: services.user_reinvite(actor=actor, user=p),
-                 "We have emailed a new link to set a password."),
+    "reset_two_factor": (
+        lambda actor, p: services.user_reset_two_factor(actor=actor, user=p),
+        "Two-factor is reset: they set up their authenticator app again at their next sign-in.",
+    ),
+    "reinvite": (
+        lambda actor, p: services.user_reinvite(actor=actor, user=p),
+        "We have emailed a new link to set a password.",
+    ),
 }
 
 

@@ -90,13 +90,7 @@ PERMISSIONS = {
 def is_platform_operator(user):
     """An active superuser with staff status: not a College role. The only accounts the Django
     admin (/admin/) answers (tandem.accounts.admin_site); they sign in with two-factor too."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.is_superuser
-    )
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff and user.is_superuser)
 
 
 def role_of(user):

@@ -26,8 +26,9 @@ FIELDS = ("first_name", "last_name", "email", "role")
 def is_locked(user):
     """Locked out of sign-in (django-axes) by too many wrong passwords, within the cool-off."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=settings.AXES_COOLOFF_MINUTES)
-    return AccessAttempt.objects.filter(username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-                                        attempt_time__gte=since).exists()
+    return AccessAttempt.objects.filter(
+        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    ).exists()
 
 
 def _clean_person(*, college, first_name, last_name, email, role, tutor, user=None):
@@ -63,14 +64,25 @@ def user_invite(*, actor, college, username, first_name, last_name, email, role,
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"The username {username} is taken: choose another"})
     _clean_person(college=college, first_name=first_name, last_name=last_name, email=email, role=role, tutor=tutor)
-    user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip(),
-                role=role, college=college)
+    user = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        role=role,
+        college=college,
+    )
     user.set_unusable_password()
     user.save()
     if tutor is not None:
         Tutor.objects.filter(pk=tutor.pk).update(user=user)
-    record(actor=actor, action="invite", obj=user, fields=["username", *FIELDS, "college"] + (["tutor"] if tutor else []),
-           college_id=college.pk)
+    record(
+        actor=actor,
+        action="invite",
+        obj=user,
+        fields=["username", *FIELDS, "college"] + (["tutor"] if tutor else []),
+        college_id=college.pk,
+    )
     emails.later(emails.INVITATION, user)
     return user
 
@@ -80,8 +92,9 @@ def user_update(*, actor, user, first_name, last_name, email, role, tutor=None):
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.pk == getattr(actor, "pk", None) and role != user.role:
         raise ValidationError({"role": "You cannot change your own role: ask another College admin"})
-    _clean_person(college=user.college, first_name=first_name, last_name=last_name, email=email, role=role,
-                  tutor=tutor, user=user)
+    _clean_person(
+        college=user.college, first_name=first_name, last_name=last_name, email=email, role=role, tutor=tutor, user=user
+    )
     values = {"first_name": first_name.strip(), "last_name": last_name.strip(), "email": email.strip(), "role": role}
     changed = [k for k, v in values.items() if getattr(user, k) != v]
     for key, value in values.items():
@@ -107,8 +120,13 @@ def user_set_active(*, actor, user, active):
         return user
     user.is_active = active
     user.save(update_fields=["is_active"])
-    record(actor=actor, action="enable" if active else "disable", obj=user, fields=["is_active"],
-           college_id=user.college_id)
+    record(
+        actor=actor,
+        action="enable" if active else "disable",
+        obj=user,
+        fields=["is_active"],
+        college_id=user.college_id,
+    )
     return user
 
 

@@ -5,6 +5,8 @@ import base64
 import io
 from datetime import timedelta
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +50,10 @@ def session_device(request):
     if device_id is None:
         return None
     return TOTPDevice.objects.filter(
-        pk=device_id, user=request.user, confirmed=False, created_at__gte=timezone.now() - SETUP_LIFETIME,
+        pk=device_id,
+        user=request.user,
+        confirmed=False,
+        created_at__gte=timezone.now() - SETUP_LIFETIME,
     ).first()
 
 
@@ -70,19 +75,16 @@ def pending_device(request):
 def base32_secret(device):
     """The key as an authenticator app asks for it when typed in, in groups of four."""
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def qr_svg(text):
     """The otpauth:// URI as an inline SVG QR code (no image request, no inline style)."""
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode("utf-8")
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code to scan with your authenticator app" ', 1)
 
 

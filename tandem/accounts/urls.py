@@ -10,7 +10,9 @@ urlpatterns = [
     path("two-factor/verify/", views.otp_verify, name="otp_verify"),
     path("password/change/", password_views.ChangePasswordView.as_view(), name="password_change"),
     path("password/forgotten/", password_views.ForgottenPasswordView.as_view(), name="password_forgotten"),
-    path("password/forgotten/sent/", password_views.ForgottenPasswordSentView.as_view(), name="password_forgotten_sent"),
+    path(
+        "password/forgotten/sent/", password_views.ForgottenPasswordSentView.as_view(), name="password_forgotten_sent"
+    ),
     path("password/set/<uidb64>/<token>/", password_views.SetPasswordView.as_view(), name="set_password"),
     path("people/", people_views.people, name="people"),
     path("people/invite/", people_views.invite, name="invite"),

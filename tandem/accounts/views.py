@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
@@ -39,11 +40,16 @@ class SignInView(LoginView):
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when a username is locked: the sign-in page, with the reason."""
-    form = SignInForm(request, data={"username": (credentials or {}).get("username") or request.POST.get("username", "")})
+    form = SignInForm(
+        request, data={"username": (credentials or {}).get("username") or request.POST.get("username", "")}
+    )
     form._errors = forms.utils.ErrorDict({"__all__": form.error_class([lockout_message()])})
-    response = render(request, "accounts/sign_in.jinja",
-                      {"title": "Sign in", "form": form, "locked_out": True, "next": request.POST.get("next", "")},
-                      status=429)
+    response = render(
+        request,
+        "accounts/sign_in.jinja",
+        {"title": "Sign in", "form": form, "locked_out": True, "next": request.POST.get("next", "")},
+        status=429,
+    )
     return response
 
 
@@ -58,15 +64,17 @@ def sign_out(request):
 
 def _next_url(request):
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return settings.LOGIN_REDIRECT_URL
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Security code", max_length=8,
+        label="Security code",
+        max_length=8,
         help_text="The 6-digit code your authenticator app shows now",
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
@@ -90,19 +98,31 @@ def otp_setup(request):
     if request.method == "POST" and form.is_valid():
         if two_factor.session_device(request) is None:
             # The set-up ran out of time (or another sign-in started one): a new QR code follows.
-            form.add_error("code", "This set-up has ended (it lasts 10 minutes, and signing in again elsewhere starts a new "
-                                   "one), so the QR code has changed. Remove Tandem from your authenticator app, scan the "
-                                   "new QR code and enter the newest code")
+            form.add_error(
+                "code",
+                "This set-up has ended (it lasts 10 minutes, and signing in again elsewhere starts a new "
+                "one), so the QR code has changed. Remove Tandem from your authenticator app, scan the "
+                "new QR code and enter the newest code",
+            )
         elif two_factor.confirm_device(request, form.cleaned_data["code"]):
             messages.success(request, "Two-factor authentication is set up.")
             return redirect(_next_url(request))
         else:
-            form.add_error("code", "That code is not right. Check the time on your phone is correct and try the newest code")
+            form.add_error(
+                "code", "That code is not right. Check the time on your phone is correct and try the newest code"
+            )
     device = two_factor.pending_device(request)
-    return render(request, "accounts/otp_setup.jinja", {
-        "title": "Set up two-factor authentication", "form": form, "next": _next_url(request),
-        "secret": two_factor.base32_secret(device), "qr_svg": two_factor.qr_svg(device.config_url),
-    })
+    return render(
+        request,
+        "accounts/otp_setup.jinja",
+        {
+            "title": "Set up two-factor authentication",
+            "form": form,
+            "next": _next_url(request),
+            "secret": two_factor.base32_secret(device),
+            "qr_svg": two_factor.qr_svg(device.config_url),
+        },
+    )
 
 
 @sensitive_post_parameters("code")
@@ -122,11 +142,12 @@ def otp_verify(request):
             messages.error(request, "You were signed out after too many wrong security codes. Sign in again.")
             return redirect("accounts:login")
         form.add_error("code", "That code is not right. Enter the newest code your authenticator app shows")
-    return render(request, "accounts/otp_verify.jinja",
-                  {"title": "Enter your security code", "form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/otp_verify.jinja",
+        {"title": "Enter your security code", "form": form, "next": _next_url(request)},
+    )
 
 
 def _verify_url():
-    from django.urls import reverse
-
     return reverse("accounts:otp_verify")

@@ -13,9 +13,9 @@ POSTGRESQL_INSTALL = [
     CREATE OR REPLACE FUNCTION audit_auditevent_refuse_change() RETURNS trigger AS $$
     BEGIN
       IF TG_OP = 'UPDATE' AND NEW.actor_id IS NULL AND OLD.actor_id IS NOT NULL
-         AND ({', '.join('NEW.' + c for c in KEPT_COLUMNS[:6])}, NEW.fields::text, NEW.note, NEW.college_id)
+         AND ({", ".join("NEW." + c for c in KEPT_COLUMNS[:6])}, NEW.fields::text, NEW.note, NEW.college_id)
              IS NOT DISTINCT FROM
-             ({', '.join('OLD.' + c for c in KEPT_COLUMNS[:6])}, OLD.fields::text, OLD.note, OLD.college_id) THEN
+             ({", ".join("OLD." + c for c in KEPT_COLUMNS[:6])}, OLD.fields::text, OLD.note, OLD.college_id) THEN
         RETURN NEW;
       END IF;
       RAISE EXCEPTION USING MESSAGE = 'The audit log cannot be edited or deleted: ' || TG_OP || ' refused.',
@@ -74,9 +74,13 @@ def installed(connection):
     """Whether the guard is in place (for `tandem check`-style tests and the flush command)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_auditevent_%' AND NOT tgisinternal")
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_auditevent_%' AND NOT tgisinternal"
+            )
         elif connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_auditevent_%'")
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_auditevent_%'"
+            )
         else:
             return False
         return cursor.fetchone()[0] >= 2

@@ -6,12 +6,20 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", required=False)
     object_type = forms.ChoiceField(label="Kind of record", required=False)
     object_id = forms.CharField(label="Record number", required=False, max_length=40)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                help_text="For example, 2019-02-15",
-                                error_messages={"invalid": "Enter a real date, like 2019-02-15"})
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              help_text="For example, 2019-10-31",
-                              error_messages={"invalid": "Enter a real date, like 2019-10-31"})
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 2019-02-15",
+        error_messages={"invalid": "Enter a real date, like 2019-02-15"},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 2019-10-31",
+        error_messages={"invalid": "Enter a real date, like 2019-10-31"},
+    )
 
     def __init__(self, *args, actors=(), actions=(), object_types=(), **kwargs):
         super().__init__(*args, **kwargs)

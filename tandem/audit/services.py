@@ -54,9 +54,16 @@ def record_many(*, actor, action, model, object_ids, fields=(), note="", college
     if college_id is None and actor is not None and label != "system":
         college_id = actor.college_id
     rows = [
-        AuditEvent(actor=actor if label != "system" else None, actor_label=label, action=action,
-                   object_type=model._meta.label, object_id=str(pk), fields=sorted(fields), note=note[:200],
-                   college_id=college_id)
+        AuditEvent(
+            actor=actor if label != "system" else None,
+            actor_label=label,
+            action=action,
+            object_type=model._meta.label,
+            object_id=str(pk),
+            fields=sorted(fields),
+            note=note[:200],
+            college_id=college_id,
+        )
         for pk in object_ids
     ]
     return AuditEvent.objects.bulk_create(rows, batch_size=500)

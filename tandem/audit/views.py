@@ -24,5 +24,14 @@ def audit_log(request):
     elif form.is_bound:
         qs = qs.none()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.jinja", {"title": "Audit log", "section": "audit", "filter": form,
-                                               "form": form if form.is_bound else None, "page": page})
+    return render(
+        request,
+        "audit/log.jinja",
+        {
+            "title": "Audit log",
+            "section": "audit",
+            "filter": form,
+            "form": form if form.is_bound else None,
+            "page": page,
+        },
+    )

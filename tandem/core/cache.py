@@ -34,7 +34,9 @@ class DatabaseCache(DjangoDatabaseCache):
             if row is not None:
                 value, expires = row
                 expression = models.Expression(output_field=models.DateTimeField())
-                for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+                for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                    connection
+                ):
                     expires = converter(expires, expression, connection)
             if row is None or expires < tz_now():
                 raise ValueError(f"Key '{key}' not found")

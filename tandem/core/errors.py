@@ -13,26 +13,41 @@ from django.utils.http import url_has_allowed_host_and_scheme
 log = logging.getLogger(__name__)
 
 PAGES = {
-    400: ("There is a problem with the request",
-          ("The address or the form you sent held something Tandem cannot use, such as a number that "
-           "is not a whole number or a character that is not allowed. Nothing was changed.")),
-    403: ("You do not have access to this page",
-          "Your role in Tandem does not include this page or action. If you think it should, ask a College admin."),
-    404: ("Page not found",
-          ("If you typed the web address, check it is correct. If you pasted the web address, check you "
-           "copied the entire address. The page may also be one you cannot see with your role.")),
-    500: ("Sorry, there is a problem with the service",
-          "Try again later. If you were saving something, check whether it was saved before you try again."),
+    400: (
+        "There is a problem with the request",
+        (
+            "The address or the form you sent held something Tandem cannot use, such as a number that "
+            "is not a whole number or a character that is not allowed. Nothing was changed."
+        ),
+    ),
+    403: (
+        "You do not have access to this page",
+        "Your role in Tandem does not include this page or action. If you think it should, ask a College admin.",
+    ),
+    404: (
+        "Page not found",
+        (
+            "If you typed the web address, check it is correct. If you pasted the web address, check you "
+            "copied the entire address. The page may also be one you cannot see with your role."
+        ),
+    ),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. If you were saving something, check whether it was saved before you try again.",
+    ),
 }
-CSRF_TEXT = ("The form had expired or came from another site, so nothing was saved. Go back, reload the page "
-             "and try again. Your browser must accept cookies from Tandem.")
+CSRF_TEXT = (
+    "The form had expired or came from another site, so nothing was saved. Go back, reload the page "
+    "and try again. Your browser must accept cookies from Tandem."
+)
 
 
 def _back_url(request):
     """Where the user came from, when that is a page of this site."""
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return referer
     return ""
 
@@ -48,9 +63,11 @@ def render_error(request, status, *, text=None, plain=False):
         html = render_to_string("errors/error.jinja", context, request=request)
     except Exception:
         log.exception("The %s error page could not be rendered", status)
-        html = (f"<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{title} – Tandem</title>"
-                f"</head><body><h1>{title}</h1><p>{context['text']}</p><p><a href=\"/\">Go to the dashboard</a></p>"
-                "</body></html>")
+        html = (
+            f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{title} – Tandem</title>'
+            f'</head><body><h1>{title}</h1><p>{context["text"]}</p><p><a href="/">Go to the dashboard</a></p>'
+            "</body></html>"
+        )
     return HttpResponse(html, status=status)
 
 

@@ -5,14 +5,18 @@ from django.conf import settings
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label="What the file holds",
-        choices=[("", "Choose one"), ("tutors", "Tutors"), ("courses", "Courses"),
-                 ("sessions", "Past session registers (one row per session)")],
+        choices=[
+            ("", "Choose one"),
+            ("tutors", "Tutors"),
+            ("courses", "Courses"),
+            ("sessions", "Past session registers (one row per session)"),
+        ],
         error_messages={"required": "Choose whether the file holds tutors, courses or past session registers"},
     )
     file = forms.FileField(
         label="File",
         help_text="A CSV file saved from a spreadsheet (past registers may also be an Excel .xlsx workbook). "
-                  "The first row holds the column names.",
+        "The first row holds the column names.",
         error_messages={"required": "Choose a CSV file to upload", "empty": "The file you chose is empty"},
     )
 
@@ -39,27 +43,48 @@ def add_service_errors(form, exc):
 def date_field(label, *, required=True, help_text="For example, 2019-10-15"):
     """A date typed as YYYY-MM-DD (the browser's date picker fills it), with plain-English errors."""
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"}),
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date, like 2019-10-15", "required": f"Enter the {label.lower()}"},
     )
 
 
 class SetupForm(forms.Form):
-    trust = forms.CharField(label="The NHS Trust's name", max_length=200,
-                            help_text="The employer whose staff the QI outcome measure counts",
-                            error_messages={"required": "Enter the Trust's name"})
-    college = forms.CharField(label="The College's name", max_length=200,
-                              error_messages={"required": "Enter the College's name"})
-    slug = forms.CharField(label="Short name for web addresses", max_length=50,
-                           help_text="Lower-case letters, digits and hyphens, like northvale",
-                           error_messages={"required": "Enter a short name for web addresses"})
-    partners = forms.CharField(label="Partner employers", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text="Councils, charities and others whose staff teach: one a line")
-    admin_username = forms.CharField(label="The first College admin's username", max_length=150,
-                                     error_messages={"required": "Enter a username for the College admin"})
-    admin_email = forms.EmailField(label="The College admin's email address",
-                                   error_messages={"required": "Enter the College admin's email address",
-                                                   "invalid": "Enter an email address like name@example.nhs.uk"})
+    trust = forms.CharField(
+        label="The NHS Trust's name",
+        max_length=200,
+        help_text="The employer whose staff the QI outcome measure counts",
+        error_messages={"required": "Enter the Trust's name"},
+    )
+    college = forms.CharField(
+        label="The College's name", max_length=200, error_messages={"required": "Enter the College's name"}
+    )
+    slug = forms.CharField(
+        label="Short name for web addresses",
+        max_length=50,
+        help_text="Lower-case letters, digits and hyphens, like northvale",
+        error_messages={"required": "Enter a short name for web addresses"},
+    )
+    partners = forms.CharField(
+        label="Partner employers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Councils, charities and others whose staff teach: one a line",
+    )
+    admin_username = forms.CharField(
+        label="The first College admin's username",
+        max_length=150,
+        error_messages={"required": "Enter a username for the College admin"},
+    )
+    admin_email = forms.EmailField(
+        label="The College admin's email address",
+        error_messages={
+            "required": "Enter the College admin's email address",
+            "invalid": "Enter an email address like name@example.nhs.uk",
+        },
+    )
 
 
 # Plain English for Django's stock messages ("Ensure this value has at most 200 characters"),

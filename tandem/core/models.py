@@ -5,9 +5,7 @@ class Organisation(models.Model):
     """An employer: the Trust, or another organisation (a charity, a council, a university)."""
 
     name = models.CharField(max_length=200, unique=True)
-    is_trust = models.BooleanField(
-        default=False, help_text="The NHS Trust whose staff the QI outcome measure counts"
-    )
+    is_trust = models.BooleanField(default=False, help_text="The NHS Trust whose staff the QI outcome measure counts")
 
     class Meta:
         ordering = ["name"]

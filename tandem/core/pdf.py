@@ -36,7 +36,7 @@ def _static_name(url):
         path = static_url + path.lstrip("/")
     if not path.startswith(static_url):
         return None
-    name = posixpath.normpath(path[len(static_url):])
+    name = posixpath.normpath(path[len(static_url) :])
     if name.startswith(("..", "/")) or "\x00" in name:
         return None
     return name

@@ -42,8 +42,9 @@ def college_setup(*, actor, trust, college, slug, admin_username, admin_email, p
     name = _name(college, "college", "College's name")
     slug = (slug or "").strip()
     if not SLUG.match(slug) or len(slug) > 50:
-        raise ValidationError({"slug": "Enter a short name for web addresses: lower-case letters, digits and "
-                                       "hyphens, like northvale"})
+        raise ValidationError(
+            {"slug": "Enter a short name for web addresses: lower-case letters, digits and hyphens, like northvale"}
+        )
     if College.objects.filter(slug=slug).exists():
         raise AlreadySetUp(f"a College with the short name {slug!r} exists already: nothing was changed")
     admin_username = (admin_username or "").strip()
@@ -68,11 +69,14 @@ def college_setup(*, actor, trust, college, slug, admin_username, admin_email, p
             raise ValidationError({"partner": "A partner cannot be the Trust itself"})
         Organisation.objects.get_or_create(name=partner, defaults={"is_trust": False})
     found = College.objects.create(name=name, slug=slug, trust=org)
-    Term.objects.bulk_create([Term(college=found, season=s, year=y, starts_on=a, ends_on=b)
-                              for s, y, a, b in academic_years(clock.today())])
+    Term.objects.bulk_create(
+        [Term(college=found, season=s, year=y, starts_on=a, ends_on=b) for s, y, a, b in academic_years(clock.today())]
+    )
     admin = User(username=admin_username, email=admin_email, role=Role.COLLEGE_ADMIN, college=found)
     admin.set_unusable_password()
     admin.save()
     record(actor=actor, action="setup", obj=found, fields=["name", "slug", "trust", "terms"], college_id=found.pk)
-    record(actor=actor, action="create", obj=admin, fields=["username", "email", "role", "college"], college_id=found.pk)
+    record(
+        actor=actor, action="create", obj=admin, fields=["username", "email", "role", "college"], college_id=found.pk
+    )
     return found, admin

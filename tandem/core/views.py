@@ -4,19 +4,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.accounts.rules import requires
 from tandem.accounts.emails import set_password_link
-from tandem.accounts.rules import can, is_platform_operator
+from tandem.accounts.rules import can, is_platform_operator, requires
 from tandem.core import clock
 from tandem.courses.selectors import current_term, unrecorded_count, visible_runs, with_gap_flags
-from tandem.release.selectors import pending_count
 from tandem.qi.charts import outcome_chart
+from tandem.release.selectors import pending_count
 
 from . import importers
 from .forms import ImportForm, SetupForm, add_service_errors
 from .models import College
-from .setup import AlreadySetUp, college_setup
 from .selectors import headline_counts
+from .setup import AlreadySetUp, college_setup
 
 
 @require_GET
@@ -25,8 +24,11 @@ def dashboard(request):
         # A platform operator has no College of their own: the first-run page until one exists.
         if not College.objects.exists():
             return redirect("core:setup")
-        return render(request, "core/operator.jinja", {"title": "Tandem", "section": "dashboard",
-                                                      "colleges": College.objects.select_related("trust")})
+        return render(
+            request,
+            "core/operator.jinja",
+            {"title": "Tandem", "section": "dashboard", "colleges": College.objects.select_related("trust")},
+        )
     if can(request.user, "view_my_courses"):  # a student's home is *My courses* (tandem.students)
         return redirect("students:my_courses")
     if not can(request.user, "view_dashboard"):
@@ -47,7 +49,9 @@ def dashboard(request):
         "today": today,
         "own_clock": college is not None and college.clock_date is not None,
         "manage": can(request.user, "manage_courses"),
-        "unrecorded": unrecorded_count(request.user, today) if college and can(request.user, "record_sessions") else None,
+        "unrecorded": unrecorded_count(request.user, today)
+        if college and can(request.user, "record_sessions")
+        else None,
         "decisions": pending_count(request.user),
     }
     return render(request, "core/dashboard.jinja", context)
@@ -66,11 +70,16 @@ def import_records(request):
             actor=request.user,
         )
         if result.ok:
-            messages.success(request, " ".join([f"Imported {result.count} {form.cleaned_data['kind']}.",
-                                                *(f"{n}." for n in result.notes)]))
+            messages.success(
+                request,
+                " ".join([f"Imported {result.count} {form.cleaned_data['kind']}.", *(f"{n}." for n in result.notes)]),
+            )
             return redirect("core:import")
-    return render(request, "core/import.jinja", {"title": "Import tutors, courses or past registers", "section": "import",
-                                                  "form": form, "result": result})
+    return render(
+        request,
+        "core/import.jinja",
+        {"title": "Import tutors, courses or past registers", "section": "import", "form": form, "result": result},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,14 +92,28 @@ def first_run(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            college, admin = college_setup(actor=request.user, trust=data["trust"], college=data["college"],
-                                           slug=data["slug"], partners=data["partners"].splitlines(),
-                                           admin_username=data["admin_username"], admin_email=data["admin_email"])
+            college, admin = college_setup(
+                actor=request.user,
+                trust=data["trust"],
+                college=data["college"],
+                slug=data["slug"],
+                partners=data["partners"].splitlines(),
+                admin_username=data["admin_username"],
+                admin_email=data["admin_email"],
+            )
         except AlreadySetUp as exc:
             form.add_error("slug", str(exc)[:1].upper() + str(exc)[1:])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return render(request, "core/setup_done.jinja", {"title": "The College is set up", "college": college,
-                                                             "admin": admin, "link": set_password_link(admin)})
+            return render(
+                request,
+                "core/setup_done.jinja",
+                {
+                    "title": "The College is set up",
+                    "college": college,
+                    "admin": admin,
+                    "link": set_password_link(admin),
+                },
+            )
     return render(request, "core/setup.jinja", {"title": "Set up your College", "form": form})

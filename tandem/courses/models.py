@@ -52,7 +52,15 @@ class CourseRun(models.Model):
         NO_ROOM = "no_room", "No room"
         OTHER = "other", "Other"
 
-    WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]
+    WEEKDAYS = [
+        (0, "Monday"),
+        (1, "Tuesday"),
+        (2, "Wednesday"),
+        (3, "Thursday"),
+        (4, "Friday"),
+        (5, "Saturday"),
+        (6, "Sunday"),
+    ]
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="runs")
     term = models.ForeignKey("core.Term", on_delete=models.PROTECT, related_name="runs")
@@ -77,12 +85,15 @@ class CourseRun(models.Model):
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="run_ends_after_start"),
             # A cancelled run always says why; any other run has no cancellation reason.
             models.CheckConstraint(
-                condition=(Q(status="cancelled") & ~Q(cancel_reason="")) | (~Q(status="cancelled") & Q(cancel_reason="")),
+                condition=(Q(status="cancelled") & ~Q(cancel_reason=""))
+                | (~Q(status="cancelled") & Q(cancel_reason="")),
                 name="run_cancel_reason_iff_cancelled",
             ),
             # An in-person run has a room; an online run has none.
             models.CheckConstraint(
-                condition=Q(online=True, room__isnull=True) | Q(online=False, room__isnull=False) | Q(status="cancelled"),
+                condition=Q(online=True, room__isnull=True)
+                | Q(online=False, room__isnull=False)
+                | Q(status="cancelled"),
                 name="run_room_unless_online",
             ),
         ]
@@ -108,8 +119,9 @@ class RunTutorChange(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     asked_by = models.CharField(max_length=200, blank=True, help_text="Who asked for the change")
     note = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)  # the services pass the College's clock
 
     class Meta:
@@ -162,7 +174,8 @@ class Session(models.Model):
             models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="session_ends_after_start"),
             # A session cancelled one by one says why (those of a cancelled run say "run_cancelled").
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="session_cancel_reason_if_cancelled",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="session_cancel_reason_if_cancelled",
             ),
         ]
 

@@ -25,8 +25,9 @@ SECTION = "sessions"
 
 def _next(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -35,11 +36,16 @@ def _who_may_have_delivered(session):
     """(listed, stand-ins): the run's tutors and anyone who delivered a session of the run are
     listed to tick; the College's other trained or active tutors can be chosen as a stand-in."""
     run = session.run
-    listed = Tutor.objects.filter(
-        Q(assigned_runs=run) | Q(delivered_sessions__run=run)).distinct().order_by("kind", "last_name", "first_name")
-    stand_ins = (Tutor.objects.filter(college_id=run.course.college_id,
-                                      status__in=[Tutor.Status.ACTIVE, Tutor.Status.TRAINED])
-                 .exclude(pk__in=listed.values("pk")).order_by("kind", "last_name", "first_name"))
+    listed = (
+        Tutor.objects.filter(Q(assigned_runs=run) | Q(delivered_sessions__run=run))
+        .distinct()
+        .order_by("kind", "last_name", "first_name")
+    )
+    stand_ins = (
+        Tutor.objects.filter(college_id=run.course.college_id, status__in=[Tutor.Status.ACTIVE, Tutor.Status.TRAINED])
+        .exclude(pk__in=listed.values("pk"))
+        .order_by("kind", "last_name", "first_name")
+    )
     return listed, stand_ins
 
 
@@ -51,31 +57,45 @@ def session_record(request, pk):
     correcting = session.status != Session.Status.SCHEDULED
     if correcting and request.user.role != Role.COLLEGE_ADMIN:
         # Money may already follow a record: corrections are the College admin's.
-        messages.info(request, "This session is already recorded. Ask the College admin if the record needs correcting.")
+        messages.info(
+            request, "This session is already recorded. Ask the College admin if the record needs correcting."
+        )
         return redirect("courses:run", pk=run.pk)
     on_run = list(run.tutors.all())
     tutors, stand_ins = _who_may_have_delivered(session)
     if correcting:
         # A cancelled session corrected to delivered: the run's tutors are ticked, as when first recording.
         delivered = list(session.delivered_by.values_list("pk", flat=True)) or [t.pk for t in on_run]
-        initial = {"outcome": session.status, "delivered_by": delivered,
-                   "head_count": session.head_count, "cancel_reason": session.cancel_reason,
-                   "cancel_note": session.cancel_note}
+        initial = {
+            "outcome": session.status,
+            "delivered_by": delivered,
+            "head_count": session.head_count,
+            "cancel_reason": session.cancel_reason,
+            "cancel_note": session.cancel_note,
+        }
     else:
         initial = {"outcome": SessionRecordForm.DELIVERED, "delivered_by": [t.pk for t in on_run]}
-    form = SessionRecordForm(request.POST if request.method == "POST" else None, tutors=tutors, stand_ins=stand_ins, initial=initial)
+    form = SessionRecordForm(
+        request.POST if request.method == "POST" else None, tutors=tutors, stand_ins=stand_ins, initial=initial
+    )
     # The students part of the register (tandem.students): the booked students to tick, walk-ins.
     attendance = student_attendance.form(request, session)
     if request.method == "POST" and form.is_valid() and attendance.is_valid():
         data = form.cleaned_data
         try:
             if data["outcome"] == SessionRecordForm.DELIVERED:
-                student_attendance.record_delivery(actor=request.user, session=session, tutors=data["delivered_by"],
-                                                   head_count=data["head_count"], attendance=attendance)
+                student_attendance.record_delivery(
+                    actor=request.user,
+                    session=session,
+                    tutors=data["delivered_by"],
+                    head_count=data["head_count"],
+                    attendance=attendance,
+                )
                 done = "recorded as delivered"
             else:
-                services.session_cancel(actor=request.user, session=session, reason=data["cancel_reason"],
-                                        note=data["cancel_note"])
+                services.session_cancel(
+                    actor=request.user, session=session, reason=data["cancel_reason"], note=data["cancel_note"]
+                )
                 done = "recorded as cancelled"
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -84,12 +104,22 @@ def session_record(request, pk):
             return redirect(_next(request, reverse("courses:run", args=[run.pk])))
     # The run's own tutors first in the list, then everyone else who could have stood in.
     on_run_pks = {t.pk for t in on_run}
-    return render(request, "courses/session_record.jinja", {
-        "title": f"{'Correct' if correcting else 'Record'} the session of {session.date:%d %B %Y}",
-        "section": SECTION if request.user.role == Role.TUTOR else "timetable", "session": session, "run": run,
-        "form": form, "attendance": attendance, "correcting": correcting, "on_run_pks": on_run_pks, "next": _next(request, ""),
-        "today": clock.today(request.user),
-    })
+    return render(
+        request,
+        "courses/session_record.jinja",
+        {
+            "title": f"{'Correct' if correcting else 'Record'} the session of {session.date:%d %B %Y}",
+            "section": SECTION if request.user.role == Role.TUTOR else "timetable",
+            "session": session,
+            "run": run,
+            "form": form,
+            "attendance": attendance,
+            "correcting": correcting,
+            "on_run_pks": on_run_pks,
+            "next": _next(request, ""),
+            "today": clock.today(request.user),
+        },
+    )
 
 
 @require_POST
@@ -104,8 +134,12 @@ def session_quick_record(request, pk):
     try:
         services.session_record_delivery(actor=request.user, session=session, tutors=list(session.run.tutors.all()))
     except ValidationError as exc:
-        messages.error(request, f"{session.run.course.title}, {session.date:%d %B %Y}: " + " ".join(exc.messages)
-                       + " Use “Record it another way” to say who delivered it.")
+        messages.error(
+            request,
+            f"{session.run.course.title}, {session.date:%d %B %Y}: "
+            + " ".join(exc.messages)
+            + " Use “Record it another way” to say who delivered it.",
+        )
     else:
         messages.success(request, f"{session.run.course.title}, {session.date:%A %d %B}: recorded as delivered.")
     return redirect(_next(request, default))
@@ -116,10 +150,19 @@ def session_quick_record(request, pk):
 def my_sessions(request):
     today = clock.today(request.user)
     this_week, earlier, (week_start, week_end) = selectors.my_sessions(request.user, today)
-    return render(request, "courses/my_sessions.jinja", {
-        "title": "My sessions", "section": SECTION, "this_week": this_week, "earlier": earlier,
-        "week_start": week_start, "week_end": week_end, "today": today,
-    })
+    return render(
+        request,
+        "courses/my_sessions.jinja",
+        {
+            "title": "My sessions",
+            "section": SECTION,
+            "this_week": this_week,
+            "earlier": earlier,
+            "week_start": week_start,
+            "week_end": week_end,
+            "today": today,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,7 +183,15 @@ def unrecorded(request):
     rows = list(sessions[:200])
     for s in rows:
         s.missing = services.missing_kinds(list(s.run.tutors.all()))
-    return render(request, "courses/unrecorded.jinja", {
-        "title": "Sessions to record", "section": "timetable", "form": form, "rows": rows,
-        "total": sessions.count(), "today": today,
-    })
+    return render(
+        request,
+        "courses/unrecorded.jinja",
+        {
+            "title": "Sessions to record",
+            "section": "timetable",
+            "form": form,
+            "rows": rows,
+            "total": sessions.count(),
+            "today": today,
+        },
+    )

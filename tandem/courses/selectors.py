@@ -33,8 +33,10 @@ def visible_runs(user):
         qs = qs.filter(pk__in=CourseRun.objects.filter(tutors__user=user).values("pk"))
     elif user.role == Role.LINE_MANAGER:
         # Their staff's runs, and any run a release request to them is about (to decide it).
-        qs = qs.filter(Q(pk__in=CourseRun.objects.filter(tutors__line_manager=user).values("pk"))
-                       | Q(pk__in=CourseRun.objects.filter(release_requests__manager=user).values("pk")))
+        qs = qs.filter(
+            Q(pk__in=CourseRun.objects.filter(tutors__line_manager=user).values("pk"))
+            | Q(pk__in=CourseRun.objects.filter(release_requests__manager=user).values("pk"))
+        )
     return qs.select_related("course", "term", "room__site").prefetch_related(
         Prefetch("tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind"))
     )
@@ -115,8 +117,11 @@ def delivered_by_rows(college=None, *, kind=None, trust_staff=False):
 
 def terms_with_delivered_sessions(college_id):
     """The College's terms in which at least one session was delivered, newest first."""
-    return Term.objects.filter(college_id=college_id, runs__sessions__status=Session.Status.DELIVERED).distinct(
-    ).order_by("-starts_on")
+    return (
+        Term.objects.filter(college_id=college_id, runs__sessions__status=Session.Status.DELIVERED)
+        .distinct()
+        .order_by("-starts_on")
+    )
 
 
 # --- Courses and runs an admin manages ----------------------------------------------------------
@@ -137,25 +142,38 @@ def qualified_tutor_ids(course):
     """Tutors who may teach the course: they co-produced it, delivered a session of it, or were
     put on a run of it (the planner reads qualifications the same way)."""
     ids = set(course.co_producers.values_list("pk", flat=True))
-    ids |= set(Session.delivered_by.through.objects.filter(session__run__course=course).values_list("tutor_id", flat=True))
+    ids |= set(
+        Session.delivered_by.through.objects.filter(session__run__course=course).values_list("tutor_id", flat=True)
+    )
     ids |= set(CourseRun.tutors.through.objects.filter(courserun__course=course).values_list("tutor_id", flat=True))
     return ids
 
 
 def busy_tutor_ids(run):
     """Tutors on another live run of the same term whose day and hours overlap this run's."""
-    clash = CourseRun.objects.filter(
-        term_id=run.term_id, weekday=run.weekday, start_time__lt=run.end_time, end_time__gt=run.start_time,
-    ).exclude(pk=run.pk).exclude(status=CourseRun.Status.CANCELLED)
+    clash = (
+        CourseRun.objects.filter(
+            term_id=run.term_id,
+            weekday=run.weekday,
+            start_time__lt=run.end_time,
+            end_time__gt=run.start_time,
+        )
+        .exclude(pk=run.pk)
+        .exclude(status=CourseRun.Status.CANCELLED)
+    )
     return set(CourseRun.tutors.through.objects.filter(courserun__in=clash).values_list("tutor_id", flat=True))
 
 
 def candidate_tutors(run, kind, *, everyone=False):
     """Trained or active tutors of `kind` not on the run, those free at the run's time first.
     Only tutors qualified for the course unless `everyone`. Each has `.free` and `.qualified`."""
-    qs = (Tutor.objects.filter(college_id=run.course.college_id, kind=kind,
-                               status__in=[Tutor.Status.ACTIVE, Tutor.Status.TRAINED])
-          .exclude(pk__in=run.tutors.values("pk")).select_related("employer", "line_manager"))
+    qs = (
+        Tutor.objects.filter(
+            college_id=run.course.college_id, kind=kind, status__in=[Tutor.Status.ACTIVE, Tutor.Status.TRAINED]
+        )
+        .exclude(pk__in=run.tutors.values("pk"))
+        .select_related("employer", "line_manager")
+    )
     qualified = qualified_tutor_ids(run.course)
     busy = busy_tutor_ids(run)
     out = []
@@ -177,7 +195,8 @@ def tutor_changes(run):
 
 def _sessions_base(user):
     return scoped(Session.objects, user, "run__course__college").select_related(
-        "run__course", "run__term", "run__room__site")
+        "run__course", "run__term", "run__room__site"
+    )
 
 
 def recordable_sessions(user):
@@ -201,19 +220,25 @@ def unrecorded(qs, today):
 
 
 def unrecorded_sessions(user, today):
-    return unrecorded(recordable_sessions(user), today).prefetch_related(
-        Prefetch("run__tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind"))
-    ).order_by("date", "start_time")
+    return (
+        unrecorded(recordable_sessions(user), today)
+        .prefetch_related(Prefetch("run__tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")))
+        .order_by("date", "start_time")
+    )
 
 
 def my_sessions(user, today):
     """A tutor's own sessions this week (Monday to Sunday) and their past sessions still unrecorded."""
     week_start = today - timedelta(days=today.weekday())
     week_end = week_start + timedelta(days=6)
-    qs = recordable_sessions(user).prefetch_related(
-        Prefetch("run__tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")),
-        Prefetch("delivered_by", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")),
-    ).exclude(run__status=CourseRun.Status.CANCELLED)
+    qs = (
+        recordable_sessions(user)
+        .prefetch_related(
+            Prefetch("run__tutors", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")),
+            Prefetch("delivered_by", queryset=Tutor.objects.only("id", "first_name", "last_name", "kind")),
+        )
+        .exclude(run__status=CourseRun.Status.CANCELLED)
+    )
     this_week = list(qs.filter(date__range=(week_start, week_end)).order_by("date", "start_time"))
     earlier = list(unrecorded(qs, week_start).order_by("date", "start_time"))
     return this_week, earlier, (week_start, week_end)
@@ -226,5 +251,6 @@ def unrecorded_count(user, today):
 def gaps_of_term(user, term):
     if term is None:
         return []
-    return [r for r in with_gap_flags(visible_runs(user).filter(term=term).order_by("start_date", "start_time"))
-            if r.is_gap]
+    return [
+        r for r in with_gap_flags(visible_runs(user).filter(term=term).order_by("start_date", "start_time")) if r.is_gap
+    ]

@@ -11,37 +11,21 @@ from django.db import transaction
 
 from tandem.audit.services import record
 from tandem.core import clock
-from tandem.payments.models import Payment
 from tandem.tutors.models import Tutor
 
+from .checks import acting_user, check_coproducers, check_same_college, kinds_of, missing_kinds  # noqa: F401
 from .models import Course, CourseRun, RunTutorChange, Session
 
+# The session register and past registers live in register_services.py; every caller records
+# sessions through `courses.services`, so they are named here too.
+from .register_services import (  # noqa: F401
+    run_from_register,
+    session_cancel,
+    session_record_delivery,
+    sessions_record_delivery,
+)
+
 MAX_WEEKS = 52
-
-
-def kinds_of(tutors):
-    return {t.kind for t in tutors}
-
-
-def missing_kinds(tutors):
-    """'a peer tutor', 'a staff tutor', 'a peer tutor and a staff tutor' or '' for what a pair lacks."""
-    kinds = kinds_of(tutors)
-    missing = [label for kind, label in ((Tutor.Kind.PEER, "a peer tutor"), (Tutor.Kind.STAFF, "a staff tutor"))
-               if kind not in kinds]
-    return " and ".join(missing)
-
-
-def check_coproducers(tutors):
-    missing = missing_kinds(tutors)
-    if missing:
-        raise ValidationError(
-            {"co_producers": f"A course is co-produced by at least one peer tutor and one staff tutor: add {missing}."}
-        )
-
-
-def _check_same_college(college, tutors, field):
-    if any(t.college_id != college.pk for t in tutors):
-        raise ValidationError({field: "Choose tutors of this College."})
 
 
 # --- Catalogue ----------------------------------------------------------------------------------
@@ -51,7 +35,7 @@ def _check_same_college(college, tutors, field):
 def course_create(*, actor, college, co_producers, **fields):
     co_producers = list(co_producers)
     check_coproducers(co_producers)
-    _check_same_college(college, co_producers, "co_producers")
+    check_same_college(college, co_producers, "co_producers")
     if Course.objects.filter(college=college, title__iexact=fields.get("title", "")).exists():
         raise ValidationError({"title": "The College already has a course with this title."})
     course = Course(college=college, **fields)
@@ -66,9 +50,12 @@ def course_create(*, actor, college, co_producers, **fields):
 def course_update(*, actor, course, co_producers=None, **fields):
     course = Course.objects.select_for_update().get(pk=course.pk)
     changed = [k for k, v in fields.items() if getattr(course, k) != v]
-    if "title" in changed and Course.objects.filter(
-        college_id=course.college_id, title__iexact=fields["title"]
-    ).exclude(pk=course.pk).exists():
+    if (
+        "title" in changed
+        and Course.objects.filter(college_id=course.college_id, title__iexact=fields["title"])
+        .exclude(pk=course.pk)
+        .exists()
+    ):
         raise ValidationError({"title": "The College already has a course with this title."})
     for key, value in fields.items():
         setattr(course, key, value)
@@ -76,7 +63,7 @@ def course_update(*, actor, course, co_producers=None, **fields):
     if co_producers is not None:
         co_producers = list(co_producers)
         check_coproducers(co_producers)
-        _check_same_college(course.college, co_producers, "co_producers")
+        check_same_college(course.college, co_producers, "co_producers")
     course.save()
     if co_producers is not None:
         if set(course.co_producers.all()) != set(co_producers):
@@ -113,11 +100,14 @@ def _check_run(*, course, term, weekday, start_time, end_time, start_date, onlin
     if start_time and end_time and end_time <= start_time:
         errors["end_time"] = "The end time must be after the start time."
     if start_date and weekday is not None and start_date.weekday() != weekday:
-        errors["start_date"] = (f"{start_date:%d %B %Y} is a {start_date:%A}: choose a "
-                                f"{CourseRun.WEEKDAYS[weekday][1]} or change the day of the week.")
+        errors["start_date"] = (
+            f"{start_date:%d %B %Y} is a {start_date:%A}: choose a "
+            f"{CourseRun.WEEKDAYS[weekday][1]} or change the day of the week."
+        )
     elif start_date and not (term.starts_on <= start_date <= term.ends_on):
-        errors["start_date"] = (f"The first session must fall in the {term} term "
-                                f"({term.starts_on:%d %B %Y} to {term.ends_on:%d %B %Y}).")
+        errors["start_date"] = (
+            f"The first session must fall in the {term} term ({term.starts_on:%d %B %Y} to {term.ends_on:%d %B %Y})."
+        )
     if online and room is not None:
         errors["room"] = "An online run has no room: untick online or leave the room empty."
     if not online and room is None:
@@ -133,39 +123,89 @@ def _check_run(*, course, term, weekday, start_time, end_time, start_date, onlin
 
 
 @transaction.atomic
-def run_create(*, actor, course, term, weekday, start_time, end_time, start_date, weeks=None, online=False,
-               room=None, capacity=15, tutors=(), status=CourseRun.Status.PLANNED):
+def run_create(
+    *,
+    actor,
+    course,
+    term,
+    weekday,
+    start_time,
+    end_time,
+    start_date,
+    weeks=None,
+    online=False,
+    room=None,
+    capacity=15,
+    tutors=(),
+    status=CourseRun.Status.PLANNED,
+):
     """A run of a course in a term, with one session a week for `weeks` weeks (the course's
     number of sessions unless given)."""
     if course.status == Course.Status.RETIRED:
         raise ValidationError({"course": "This course is retired: bring it back before adding a run."})
     weeks = course.number_of_sessions if weeks is None else weeks
-    _check_run(course=course, term=term, weekday=weekday, start_time=start_time, end_time=end_time,
-               start_date=start_date, online=online, room=room, capacity=capacity, weeks=weeks)
-    run = CourseRun.objects.create(course=course, term=term, weekday=weekday, start_time=start_time,
-                                   end_time=end_time, start_date=start_date, online=online,
-                                   room=None if online else room, capacity=capacity, status=status)
-    Session.objects.bulk_create([
-        Session(run=run, date=day, start_time=start_time, end_time=end_time) for day in run_dates(start_date, weeks)
-    ])
-    record(actor=actor, action="create", obj=run,
-           fields=["course", "term", "weekday", "start_time", "end_time", "start_date", "online", "room", "capacity",
-                   "sessions"])
+    _check_run(
+        course=course,
+        term=term,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        start_date=start_date,
+        online=online,
+        room=room,
+        capacity=capacity,
+        weeks=weeks,
+    )
+    run = CourseRun.objects.create(
+        course=course,
+        term=term,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        start_date=start_date,
+        online=online,
+        room=None if online else room,
+        capacity=capacity,
+        status=status,
+    )
+    Session.objects.bulk_create(
+        [Session(run=run, date=day, start_time=start_time, end_time=end_time) for day in run_dates(start_date, weeks)]
+    )
+    record(
+        actor=actor,
+        action="create",
+        obj=run,
+        fields=[
+            "course",
+            "term",
+            "weekday",
+            "start_time",
+            "end_time",
+            "start_date",
+            "online",
+            "room",
+            "capacity",
+            "sessions",
+        ],
+    )
     tutors = list(tutors)
     if tutors:
-        _check_same_college(course.college, tutors, "tutors")
+        check_same_college(course.college, tutors, "tutors")
         run.tutors.set(tutors)
-        RunTutorChange.objects.bulk_create([
-            RunTutorChange(run=run, tutor=t, action=RunTutorChange.Action.ADDED, changed_by=_user(actor),
-                           changed_at=clock.now(course.college))
-            for t in tutors
-        ])
+        RunTutorChange.objects.bulk_create(
+            [
+                RunTutorChange(
+                    run=run,
+                    tutor=t,
+                    action=RunTutorChange.Action.ADDED,
+                    changed_by=acting_user(actor),
+                    changed_at=clock.now(course.college),
+                )
+                for t in tutors
+            ]
+        )
         record(actor=actor, action="assign", obj=run, fields=["tutors"])
     return run
-
-
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -181,21 +221,48 @@ def run_update(*, actor, run, term, weekday, start_time, end_time, start_date, o
     # What is already recorded happened: it decides first (a clearer message than the term's dates).
     if recorded and (start_date != run.start_date or weekday != run.weekday or term != run.term):
         field = "term" if term != run.term else "start_date"
-        raise ValidationError({field: (
-            f"{len(recorded)} session{'s' if len(recorded) != 1 else ''} of this run "
-            f"{'are' if len(recorded) != 1 else 'is'} already recorded, so the term, day and start date stay as they are."
-        )})
+        raise ValidationError(
+            {
+                field: (
+                    f"{len(recorded)} session{'s' if len(recorded) != 1 else ''} of this run "
+                    f"{'are' if len(recorded) != 1 else 'is'} already recorded, so the term, day and start date stay as they are."
+                )
+            }
+        )
     if recorded:
         last = max(s.date for s in recorded)
         needed = (last - run.start_date).days // 7 + 1
         if weeks < needed:
-            raise ValidationError({"weeks": (
-                f"The session of {last:%d %B %Y} is already recorded, in week {needed} of the run: "
-                f"the run keeps at least {needed} weeks.")})
-    _check_run(course=run.course, term=term, weekday=weekday, start_time=start_time, end_time=end_time,
-               start_date=start_date, online=online, room=room, capacity=capacity, weeks=weeks)
-    fields = dict(term=term, weekday=weekday, start_time=start_time, end_time=end_time, start_date=start_date,
-                  online=online, room=None if online else room, capacity=capacity)
+            raise ValidationError(
+                {
+                    "weeks": (
+                        f"The session of {last:%d %B %Y} is already recorded, in week {needed} of the run: "
+                        f"the run keeps at least {needed} weeks."
+                    )
+                }
+            )
+    _check_run(
+        course=run.course,
+        term=term,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        start_date=start_date,
+        online=online,
+        room=room,
+        capacity=capacity,
+        weeks=weeks,
+    )
+    fields = dict(
+        term=term,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        start_date=start_date,
+        online=online,
+        room=None if online else room,
+        capacity=capacity,
+    )
     changed = [k for k, v in fields.items() if getattr(run, k) != v]
     for key, value in fields.items():
         setattr(run, key, value)
@@ -213,11 +280,12 @@ def run_update(*, actor, run, term, weekday, start_time, end_time, start_date, o
             session.save(update_fields=["date", "start_time", "end_time"])
             moved = True
     if len(todo) > len(free):
-        Session.objects.bulk_create([Session(run=run, date=d, start_time=start_time, end_time=end_time)
-                                     for d in todo[len(free):]])
+        Session.objects.bulk_create(
+            [Session(run=run, date=d, start_time=start_time, end_time=end_time) for d in todo[len(free) :]]
+        )
         moved = True
     elif len(free) > len(todo):
-        surplus = free[len(todo):]
+        surplus = free[len(todo) :]
         Session.objects.filter(pk__in=[s.pk for s in surplus]).delete()
         moved = True
     if moved:
@@ -236,14 +304,24 @@ def run_assign_tutor(*, actor, run, tutor, asked_by="", note=""):
     if tutor.college_id != run.course.college_id:
         raise ValidationError({"tutor": "Choose a tutor of this College."})
     if tutor.status not in (Tutor.Status.ACTIVE, Tutor.Status.TRAINED):
-        raise ValidationError({"tutor": f"{tutor.full_name} is {tutor.get_status_display().lower()}: "
-                                        f"only trained or active tutors teach."})
+        raise ValidationError(
+            {
+                "tutor": f"{tutor.full_name} is {tutor.get_status_display().lower()}: "
+                f"only trained or active tutors teach."
+            }
+        )
     if run.tutors.filter(pk=tutor.pk).exists():
         raise ValidationError({"tutor": f"{tutor.full_name} is already on this run."})
     run.tutors.add(tutor)
-    RunTutorChange.objects.create(run=run, tutor=tutor, action=RunTutorChange.Action.ADDED,
-                                  asked_by=(asked_by or "").strip()[:200], note=(note or "").strip()[:500],
-                                  changed_by=_user(actor), changed_at=clock.now(run.course.college))
+    RunTutorChange.objects.create(
+        run=run,
+        tutor=tutor,
+        action=RunTutorChange.Action.ADDED,
+        asked_by=(asked_by or "").strip()[:200],
+        note=(note or "").strip()[:500],
+        changed_by=acting_user(actor),
+        changed_at=clock.now(run.course.college),
+    )
     record(actor=actor, action="assign", obj=run, fields=["tutors"])
     return run
 
@@ -254,9 +332,15 @@ def run_remove_tutor(*, actor, run, tutor, asked_by="", note=""):
     if not run.tutors.filter(pk=tutor.pk).exists():
         raise ValidationError({"tutor": f"{tutor.full_name} is not on this run."})
     run.tutors.remove(tutor)
-    RunTutorChange.objects.create(run=run, tutor=tutor, action=RunTutorChange.Action.REMOVED,
-                                  asked_by=(asked_by or "").strip()[:200], note=(note or "").strip()[:500],
-                                  changed_by=_user(actor), changed_at=clock.now(tutor.college))
+    RunTutorChange.objects.create(
+        run=run,
+        tutor=tutor,
+        action=RunTutorChange.Action.REMOVED,
+        asked_by=(asked_by or "").strip()[:200],
+        note=(note or "").strip()[:500],
+        changed_by=acting_user(actor),
+        changed_at=clock.now(tutor.college),
+    )
     record(actor=actor, action="unassign", obj=run, fields=["tutors"])
     return run
 
@@ -267,7 +351,9 @@ def run_confirm(*, actor, run):
     and the tutors can rely on it). A gap cannot be confirmed."""
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
     if run.status != CourseRun.Status.PLANNED:
-        raise ValidationError({"__all__": f"Only a planned run can be confirmed; this one is {run.get_status_display().lower()}."})
+        raise ValidationError(
+            {"__all__": f"Only a planned run can be confirmed; this one is {run.get_status_display().lower()}."}
+        )
     missing = missing_kinds(list(run.tutors.all()))
     if missing:
         raise ValidationError({"__all__": f"This run is a gap: put {missing} on it before confirming it."})
@@ -296,177 +382,7 @@ def run_cancel(*, actor, run, reason, note=""):
     run.cancel_note = note[:200]
     run.save(update_fields=["status", "cancel_reason", "cancel_note"])
     run.sessions.filter(status=Session.Status.SCHEDULED).update(
-        status=Session.Status.CANCELLED, cancel_reason=Session.CancelReason.RUN_CANCELLED)
+        status=Session.Status.CANCELLED, cancel_reason=Session.CancelReason.RUN_CANCELLED
+    )
     record(actor=actor, action="cancel", obj=run, fields=["status", "cancel_reason", "cancel_note"])
-    return run
-
-
-# --- The session register -----------------------------------------------------------------------
-
-
-def _follow_run_status(run):
-    """A run is running once a session is delivered, and completed once no session is left to
-    record (every one delivered or cancelled one by one)."""
-    if run.status == CourseRun.Status.CANCELLED:
-        return
-    statuses = set(run.sessions.values_list("status", flat=True))
-    if statuses and Session.Status.SCHEDULED not in statuses:
-        new = CourseRun.Status.COMPLETED
-    elif Session.Status.DELIVERED in statuses:
-        new = CourseRun.Status.RUNNING
-    else:
-        return
-    if run.status != new:
-        run.status = new
-        run.save(update_fields=["status"])
-
-
-def _settle_payments(*, actor, session, keep):
-    """A correction that takes a tutor off a delivered session (or cancels it) must not leave pay
-    behind: a payment still waiting for approval is withdrawn (audited); an approved or paid one
-    stops the correction, since money has been committed."""
-    gone = Payment.objects.filter(session=session).exclude(tutor__in=keep).select_related("tutor")
-    committed = [p for p in gone if p.status != Payment.Status.PENDING]
-    if committed:
-        p = committed[0]
-        raise ValidationError({"delivered_by": (
-            f"{p.tutor.full_name}'s payment for this session is {p.get_status_display().lower()}: "
-            f"the payments team must settle it before this record is corrected.")})
-    for p in gone:
-        record(actor=actor, action="delete", obj=p, fields=["session", "status"], note="session record corrected")
-    Payment.objects.filter(pk__in=[p.pk for p in gone]).delete()
-
-
-def _check_recordable(session):
-    if session.run.status == CourseRun.Status.CANCELLED:
-        raise ValidationError({"__all__": "The run is cancelled: its sessions cannot be recorded."})
-    today = clock.today(session.run.course.college)
-    if session.date > today:
-        raise ValidationError({"__all__": f"This session is on {session.date:%d %B %Y}: record it on or after that day."})
-
-
-@transaction.atomic
-def session_record_delivery(*, actor, session, tutors, head_count=None):
-    """Record a session as delivered (or correct the record). Refused unless at least one peer
-    and one staff tutor delivered it."""
-    tutors = list(tutors)
-    missing = missing_kinds(tutors)
-    if missing:
-        raise ValidationError(
-            {"delivered_by": f"A session is co-delivered: add {missing} before recording it as delivered."}
-        )
-    if head_count is not None and head_count < 0:
-        raise ValidationError({"head_count": "Enter the number of students, 0 or more."})
-    session = Session.objects.select_for_update().select_related("run__course__college").get(pk=session.pk)
-    _check_recordable(session)
-    _check_same_college(session.run.course.college, tutors, "delivered_by")
-    before = (session.status, set(session.delivered_by.values_list("pk", flat=True)), session.head_count)
-    _settle_payments(actor=actor, session=session, keep=tutors)
-    session.delivered_by.set(tutors)
-    session.peer_count = sum(1 for t in tutors if t.kind == Tutor.Kind.PEER)
-    session.staff_count = sum(1 for t in tutors if t.kind == Tutor.Kind.STAFF)
-    session.status = Session.Status.DELIVERED
-    session.head_count = head_count
-    session.cancel_reason, session.cancel_note = "", ""
-    session.save(update_fields=["peer_count", "staff_count", "status", "head_count", "cancel_reason", "cancel_note"])
-    if before[0] == Session.Status.SCHEDULED:
-        record(actor=actor, action="deliver", obj=session, fields=["delivered_by", "status", "head_count"])
-    else:
-        changed = [name for name, old, new in (
-            ("status", before[0], session.status), ("delivered_by", before[1], {t.pk for t in tutors}),
-            ("head_count", before[2], head_count)) if old != new]
-        if changed:
-            record(actor=actor, action="correct", obj=session, fields=changed)
-    _follow_run_status(session.run)
-    return session
-
-
-@transaction.atomic
-def session_cancel(*, actor, session, reason, note=""):
-    """Record a session as cancelled, with the reason (or correct a delivered one to cancelled)."""
-    note = (note or "").strip()
-    if reason not in Session.CancelReason.values or reason == Session.CancelReason.RUN_CANCELLED:
-        raise ValidationError({"cancel_reason": "Choose why the session was cancelled."})
-    if reason == Session.CancelReason.OTHER and not note:
-        raise ValidationError({"cancel_note": "Say why the session was cancelled."})
-    session = Session.objects.select_for_update().select_related("run__course__college").get(pk=session.pk)
-    if session.run.status == CourseRun.Status.CANCELLED:
-        raise ValidationError({"__all__": "The run is cancelled: its sessions cannot be recorded."})
-    before = session.status
-    _settle_payments(actor=actor, session=session, keep=[])
-    session.delivered_by.clear()
-    session.peer_count = session.staff_count = 0
-    session.head_count = None
-    session.status = Session.Status.CANCELLED
-    session.cancel_reason, session.cancel_note = reason, note[:200]
-    session.save(update_fields=["peer_count", "staff_count", "status", "head_count", "cancel_reason", "cancel_note"])
-    record(actor=actor, action="cancel" if before == Session.Status.SCHEDULED else "correct", obj=session,
-           fields=["status", "cancel_reason", "cancel_note"] + (["delivered_by"] if before == Session.Status.DELIVERED else []))
-    _follow_run_status(session.run)
-    return session
-
-
-def sessions_record_delivery(*, actor, sessions):
-    """Record several sessions as delivered by the tutors on their runs, all or none: the
-    admin's catch-up of unrecorded sessions. Returns the sessions; raises ValidationError naming
-    the first session that cannot be recorded."""
-    with transaction.atomic():
-        done = []
-        for session in sessions:
-            tutors = list(session.run.tutors.all())
-            try:
-                done.append(session_record_delivery(actor=actor, session=session, tutors=tutors))
-            except ValidationError as exc:
-                messages = [m for ms in exc.message_dict.values() for m in ms]
-                raise ValidationError(
-                    {"sessions": f"{session.run.course.title}, {session.date:%d %B %Y}: {' '.join(messages)}"}
-                ) from exc
-        return done
-
-
-# --- Past registers -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def run_from_register(*, actor, course, term, reference, sessions, online=False, room=None, capacity=15, run=None):
-    """A run brought in from a College's past register (tandem import sessions): the sessions as
-    they happened, on their own dates, each recorded through the register's own rules.
-
-    `sessions` is a list of dicts: date, start_time, end_time, status ("delivered" or
-    "cancelled"), tutors (delivered), head_count, cancel_reason, cancel_note. With `run` (an
-    earlier import's run of the same reference) the sessions are added to it."""
-    sessions = sorted(sessions, key=lambda s: (s["date"], s["start_time"]))
-    first = sessions[0]
-    if run is None:
-        if course.college_id != term.college_id:
-            raise ValidationError({"term": "Choose a term of this College."})
-        run = CourseRun.objects.create(
-            course=course, term=term, weekday=first["date"].weekday(), start_time=first["start_time"],
-            end_time=first["end_time"], start_date=first["date"], online=online, room=None if online else room,
-            capacity=capacity, reference=reference)
-        record(actor=actor, action="import", obj=run,
-               fields=["course", "term", "weekday", "start_time", "end_time", "start_date", "online", "room",
-                       "reference"])
-    taken = set(run.sessions.values_list("date", "start_time"))
-    people = []
-    for s in sessions:
-        if (s["date"], s["start_time"]) in taken:
-            raise ValidationError({"date": f"The session of {s['date']:%d %B %Y} is already recorded for run {reference}."})
-        if s["end_time"] <= s["start_time"]:
-            raise ValidationError({"end": "The end time must be after the start time."})
-        session = Session.objects.create(run=run, date=s["date"], start_time=s["start_time"], end_time=s["end_time"])
-        if s["status"] == Session.Status.DELIVERED:
-            session_record_delivery(actor=actor, session=session, tutors=s["tutors"], head_count=s.get("head_count"))
-            people += [t for t in s["tutors"] if t not in people]
-        else:
-            session_cancel(actor=actor, session=session, reason=s["cancel_reason"], note=s.get("cancel_note", ""))
-    new = [t for t in people if not run.tutors.filter(pk=t.pk).exists()]
-    if new:
-        run.tutors.add(*new)
-        RunTutorChange.objects.bulk_create([
-            RunTutorChange(run=run, tutor=t, action=RunTutorChange.Action.ADDED, asked_by="Past register",
-                           changed_by=_user(actor), changed_at=clock.now(course.college)) for t in new])
-    if run.start_date > first["date"]:
-        run.start_date, run.weekday = first["date"], first["date"].weekday()
-        run.save(update_fields=["start_date", "weekday"])
     return run

@@ -8,7 +8,7 @@ invented. The demo's "today" is timeline.TODAY (2019-11-15), never the machine c
 import hashlib
 import random
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from importlib import import_module
 
 from django.apps import apps
@@ -46,19 +46,28 @@ def change_ideas():
     """The QI project's changes and when they happened (for annotations on the charts)."""
     out = [{"on": QI_PROJECT["starts_on"], "what": "QI project starts"}]
     out += [{"on": since, "what": label} for since, _factor, label in CULTURE_CHANGES]
-    out += [{"on": on, "what": "Co-production training cohort for Trust staff (training drive)"} for on, _n in TRAINING_DRIVE]
+    out += [
+        {"on": on, "what": "Co-production training cohort for Trust staff (training drive)"}
+        for on, _n in TRAINING_DRIVE
+    ]
     out.append({"on": term_dates(*data.SHORT_FORMATS_FROM)[0], "what": "Shorter formats of long courses offered"})
     return sorted(out, key=lambda c: c["on"])
 
 
 def _joined(day):
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
 
 
 def _user(username, first, last, email, role, college, joined, **extra):
     return User(
-        username=username, first_name=first, last_name=last, email=email, role=role, college=college,
-        date_joined=_joined(joined), **extra,
+        username=username,
+        first_name=first,
+        last_name=last,
+        email=email,
+        role=role,
+        college=college,
+        date_joined=_joined(joined),
+        **extra,
     )
 
 
@@ -87,45 +96,57 @@ def generate(seed=2019):
 
     # Employers: reuse any already recorded under the same name.
     org = {o.name: o for o in Organisation.objects.filter(name__in=[n for n, _t in data.ORGANISATIONS])}
-    Organisation.objects.bulk_create([
-        Organisation(name=n, is_trust=t) for n, t in data.ORGANISATIONS if n not in org
-    ])
+    Organisation.objects.bulk_create([Organisation(name=n, is_trust=t) for n, t in data.ORGANISATIONS if n not in org])
     org = {o.name: o for o in Organisation.objects.filter(name__in=[n for n, _t in data.ORGANISATIONS])}
     # The demo College carries its own clock: its records stop at TODAY, so its pages do too.
-    college = College.objects.create(name=data.COLLEGE_NAME, slug=data.COLLEGE_SLUG, trust=org[data.TRUST],
-                                     clock_date=TODAY)
+    college = College.objects.create(
+        name=data.COLLEGE_NAME, slug=data.COLLEGE_SLUG, trust=org[data.TRUST], clock_date=TODAY
+    )
 
     sites = Site.objects.bulk_create([Site(college=college, name=n, kind=k) for n, k, _rooms in data.SITES])
-    rooms = Room.objects.bulk_create([
-        Room(site=sites[s], name=name, capacity=cap, accessible=acc) for s, name, cap, acc in world.rooms
-    ])
-    terms = Term.objects.bulk_create([
-        Term(college=college, season=s, year=y, starts_on=a, ends_on=b) for s, y, a, b in world.terms
-    ])
+    rooms = Room.objects.bulk_create(
+        [Room(site=sites[s], name=name, capacity=cap, accessible=acc) for s, name, cap, acc in world.rooms]
+    )
+    terms = Term.objects.bulk_create(
+        [Term(college=college, season=s, year=y, starts_on=a, ends_on=b) for s, y, a, b in world.terms]
+    )
 
     # Accounts: every line manager, then the demo logins for the other roles.
     team_employer = {team: employer for team, employer, _p, _prof in data.TEAMS}
     users = []
     for m in world.managers:
         u = _user(
-            m.username, m.first_name, m.last_name,
+            m.username,
+            m.first_name,
+            m.last_name,
             f"{m.first_name}.{m.last_name}@{data.EMAIL_DOMAINS[team_employer[m.team]]}".lower(),
-            Role.LINE_MANAGER, college, ACCOUNTS_FROM,
+            Role.LINE_MANAGER,
+            college,
+            ACCOUNTS_FROM,
         )
         users.append(u)
     manager_users = list(users)
     (af, al), (qf, ql), (lf, ll) = world.demo_names
-    admin = _user("admin", af, al, f"{af}.{al}@northvale-college.example".lower(), Role.COLLEGE_ADMIN, college,
-                  ACCOUNTS_FROM)
-    qi = _user("qi", qf, ql, f"{qf}.{ql}@northvale-nhs.example".lower(), Role.QI_TEAM, college,
-               QI_PROJECT["starts_on"])
-    leader = _user("leader", lf, ll, f"{lf}.{ll}@northvale-nhs.example".lower(), Role.LEADER, college,
-                   QI_PROJECT["starts_on"])
+    admin = _user(
+        "admin", af, al, f"{af}.{al}@northvale-college.example".lower(), Role.COLLEGE_ADMIN, college, ACCOUNTS_FROM
+    )
+    qi = _user("qi", qf, ql, f"{qf}.{ql}@northvale-nhs.example".lower(), Role.QI_TEAM, college, QI_PROJECT["starts_on"])
+    leader = _user(
+        "leader", lf, ll, f"{lf}.{ll}@northvale-nhs.example".lower(), Role.LEADER, college, QI_PROJECT["starts_on"]
+    )
     demo_tutor, demo_peer = world.tutors[world.demo_tutor], world.tutors[world.demo_peer]
-    tutor_user = _user("tutor", demo_tutor.first_name, demo_tutor.last_name, demo_tutor.email, Role.TUTOR,
-                       college, demo_tutor.trained_on)
-    peer_user = _user("peer", demo_peer.first_name, demo_peer.last_name, demo_peer.email, Role.TUTOR,
-                      college, demo_peer.trained_on)
+    tutor_user = _user(
+        "tutor",
+        demo_tutor.first_name,
+        demo_tutor.last_name,
+        demo_tutor.email,
+        Role.TUTOR,
+        college,
+        demo_tutor.trained_on,
+    )
+    peer_user = _user(
+        "peer", demo_peer.first_name, demo_peer.last_name, demo_peer.email, Role.TUTOR, college, demo_peer.trained_on
+    )
     users += [admin, qi, leader, tutor_user, peer_user]
     # The demo logins share one published password: set_password on the first and give the others
     # the same hash (key stretching costs about a quarter of a second per account). The other line
@@ -142,59 +163,96 @@ def generate(seed=2019):
             u.password = hashed
     User.objects.bulk_create(users)
 
-    tutors = Tutor.objects.bulk_create([
-        Tutor(
-            college=college, kind=t.kind, first_name=t.first_name, last_name=t.last_name, email=t.email,
-            status=t.status, coproduction_trained_on=t.trained_on, joined_on=t.joined_on, left_on=t.left_on,
-            employer=org[t.employer] if t.employer else None, profession=t.profession, team=t.team,
-            line_manager=manager_users[t.manager] if t.manager is not None else None,
-            user=tutor_user if t.key == world.demo_tutor else peer_user if t.key == world.demo_peer else None,
-        )
-        for t in world.tutors
-    ])
+    tutors = Tutor.objects.bulk_create(
+        [
+            Tutor(
+                college=college,
+                kind=t.kind,
+                first_name=t.first_name,
+                last_name=t.last_name,
+                email=t.email,
+                status=t.status,
+                coproduction_trained_on=t.trained_on,
+                joined_on=t.joined_on,
+                left_on=t.left_on,
+                employer=org[t.employer] if t.employer else None,
+                profession=t.profession,
+                team=t.team,
+                line_manager=manager_users[t.manager] if t.manager is not None else None,
+                user=tutor_user if t.key == world.demo_tutor else peer_user if t.key == world.demo_peer else None,
+            )
+            for t in world.tutors
+        ]
+    )
 
-    courses = Course.objects.bulk_create([
-        Course(
-            college=college, title=c.title, topic=c.topic, description=c.description,
-            number_of_sessions=c.sessions, hours_per_session=c.hours, status=c.status,
-        )
-        for c in world.courses
-    ])
+    courses = Course.objects.bulk_create(
+        [
+            Course(
+                college=college,
+                title=c.title,
+                topic=c.topic,
+                description=c.description,
+                number_of_sessions=c.sessions,
+                hours_per_session=c.hours,
+                status=c.status,
+            )
+            for c in world.courses
+        ]
+    )
     CoProducer = Course.co_producers.through
-    CoProducer.objects.bulk_create([
-        CoProducer(course_id=courses[c.key].pk, tutor_id=tutors[k].pk) for c in world.courses for k in c.co_producers
-    ])
+    CoProducer.objects.bulk_create(
+        [CoProducer(course_id=courses[c.key].pk, tutor_id=tutors[k].pk) for c in world.courses for k in c.co_producers]
+    )
 
-    runs = CourseRun.objects.bulk_create([
-        CourseRun(
-            course=courses[r.course], term=terms[r.term], weekday=r.weekday, start_time=r.start_time,
-            end_time=r.end_time, start_date=r.start_date, online=r.online,
-            room=rooms[r.room] if r.room is not None else None, capacity=r.capacity, status=r.status,
-            cancel_reason=r.cancel_reason, cancel_note=r.cancel_note,
-        )
-        for r in world.runs
-    ])
+    runs = CourseRun.objects.bulk_create(
+        [
+            CourseRun(
+                course=courses[r.course],
+                term=terms[r.term],
+                weekday=r.weekday,
+                start_time=r.start_time,
+                end_time=r.end_time,
+                start_date=r.start_date,
+                online=r.online,
+                room=rooms[r.room] if r.room is not None else None,
+                capacity=r.capacity,
+                status=r.status,
+                cancel_reason=r.cancel_reason,
+                cancel_note=r.cancel_note,
+            )
+            for r in world.runs
+        ]
+    )
     RunTutor = CourseRun.tutors.through
-    RunTutor.objects.bulk_create([
-        RunTutor(courserun_id=runs[r.key].pk, tutor_id=tutors[k].pk) for r in world.runs for k in r.tutors
-    ])
+    RunTutor.objects.bulk_create(
+        [RunTutor(courserun_id=runs[r.key].pk, tutor_id=tutors[k].pk) for r in world.runs for k in r.tutors]
+    )
 
     flat = [(r, s) for r in world.runs for s in r.sessions]
     kinds = [t.kind for t in world.tutors]
-    sessions = Session.objects.bulk_create([
-        Session(
-            run=runs[r.key], date=s.date, start_time=r.start_time, end_time=r.end_time, status=s.status,
-            cancel_reason=s.cancel_reason,
-            peer_count=sum(kinds[k] == "peer" for k in s.delivered_by),
-            staff_count=sum(kinds[k] == "staff" for k in s.delivered_by),
-        )
-        for r, s in flat
-    ])
+    sessions = Session.objects.bulk_create(
+        [
+            Session(
+                run=runs[r.key],
+                date=s.date,
+                start_time=r.start_time,
+                end_time=r.end_time,
+                status=s.status,
+                cancel_reason=s.cancel_reason,
+                peer_count=sum(kinds[k] == "peer" for k in s.delivered_by),
+                staff_count=sum(kinds[k] == "staff" for k in s.delivered_by),
+            )
+            for r, s in flat
+        ]
+    )
     DeliveredBy = Session.delivered_by.through
-    DeliveredBy.objects.bulk_create([
-        DeliveredBy(session_id=row.pk, tutor_id=tutors[k].pk)
-        for row, (_r, s) in zip(sessions, flat) for k in s.delivered_by
-    ])
+    DeliveredBy.objects.bulk_create(
+        [
+            DeliveredBy(session_id=row.pk, tutor_id=tutors[k].pk)
+            for row, (_r, s) in zip(sessions, flat)
+            for k in s.delivered_by
+        ]
+    )
 
     project = QIProject.objects.create(college=college, **QI_PROJECT)
     # The project's team, aims, driver diagram, PDSA cycles, annotations and scores (tandem.qi.demo),
@@ -212,16 +270,18 @@ def generate(seed=2019):
     decisions = Counter(
         "pending" if d.approved is None else "approved" if d.approved else d.reason for d in world.decisions
     )
-    summary.update({
-        "seed": seed,
-        "today": TODAY.isoformat(),
-        "release_decisions": {"total": len(world.decisions), **dict(sorted(decisions.items()))},
-        "qi_project": qi_content,
-        "areas": areas,
-        "change_ideas": [{"on": c["on"].isoformat(), "what": c["what"]} for c in change_ideas()],
-        "logins": {name: role.value for name, role in LOGINS},
-        "password": data.DEMO_PASSWORD,
-    })
+    summary.update(
+        {
+            "seed": seed,
+            "today": TODAY.isoformat(),
+            "release_decisions": {"total": len(world.decisions), **dict(sorted(decisions.items()))},
+            "qi_project": qi_content,
+            "areas": areas,
+            "change_ideas": [{"on": c["on"].isoformat(), "what": c["what"]} for c in change_ideas()],
+            "logins": {name: role.value for name, role in LOGINS},
+            "password": data.DEMO_PASSWORD,
+        }
+    )
     bump(college.pk)  # bulk inserts send no signals: what was computed for this College is out of date
     return summary
 
@@ -250,9 +310,13 @@ def summarise(college):
         "runs": {
             "total": runs.count(),
             "by_status": dict(sorted(Counter(runs.values_list("status", flat=True)).items())),
-            "cancelled_by_reason": dict(sorted(Counter(
-                runs.filter(status=CourseRun.Status.CANCELLED).values_list("cancel_reason", flat=True)
-            ).items())),
+            "cancelled_by_reason": dict(
+                sorted(
+                    Counter(
+                        runs.filter(status=CourseRun.Status.CANCELLED).values_list("cancel_reason", flat=True)
+                    ).items()
+                )
+            ),
         },
         "sessions": {
             "total": sessions.count(),
@@ -274,22 +338,39 @@ def fingerprint(college):
 
     email = dict(Tutor.objects.filter(college=college).values_list("id", "email"))
     users = dict(User.objects.filter(college=college).values_list("id", "username"))
-    feed(User.objects.filter(college=college).values_list(
-        "username", "role", "first_name", "last_name", "email", "is_staff", "is_superuser", "date_joined"
-    ))
-    feed((
-        *row[:-2], users.get(row[-2]), users.get(row[-1])
-    ) for row in Tutor.objects.filter(college=college).values_list(
-        "email", "kind", "first_name", "last_name", "status", "coproduction_trained_on", "joined_on",
-        "left_on", "employer__name", "profession", "team", "line_manager_id", "user_id",
-    ))
-    feed(Course.objects.filter(college=college).values_list(
-        "title", "topic", "description", "number_of_sessions", "hours_per_session", "status"
-    ))
     feed(
-        (title, email[t]) for title, t in Course.co_producers.through.objects.filter(
-            course__college=college
-        ).values_list("course__title", "tutor_id")
+        User.objects.filter(college=college).values_list(
+            "username", "role", "first_name", "last_name", "email", "is_staff", "is_superuser", "date_joined"
+        )
+    )
+    feed(
+        (*row[:-2], users.get(row[-2]), users.get(row[-1]))
+        for row in Tutor.objects.filter(college=college).values_list(
+            "email",
+            "kind",
+            "first_name",
+            "last_name",
+            "status",
+            "coproduction_trained_on",
+            "joined_on",
+            "left_on",
+            "employer__name",
+            "profession",
+            "team",
+            "line_manager_id",
+            "user_id",
+        )
+    )
+    feed(
+        Course.objects.filter(college=college).values_list(
+            "title", "topic", "description", "number_of_sessions", "hours_per_session", "status"
+        )
+    )
+    feed(
+        (title, email[t])
+        for title, t in Course.co_producers.through.objects.filter(course__college=college).values_list(
+            "course__title", "tutor_id"
+        )
     )
     run_key = {
         pk: (title, f"{season} {year}", start, start_time)
@@ -298,15 +379,25 @@ def fingerprint(college):
         )
     }
     feed(
-        (run_key[pk], *rest) for pk, *rest in CourseRun.objects.filter(course__college=college).values_list(
-            "pk", "weekday", "end_time", "online", "room__name", "room__site__name", "capacity", "status",
-            "cancel_reason", "cancel_note",
+        (run_key[pk], *rest)
+        for pk, *rest in CourseRun.objects.filter(course__college=college).values_list(
+            "pk",
+            "weekday",
+            "end_time",
+            "online",
+            "room__name",
+            "room__site__name",
+            "capacity",
+            "status",
+            "cancel_reason",
+            "cancel_note",
         )
     )
     feed(
-        (run_key[r], email[t]) for r, t in CourseRun.tutors.through.objects.filter(
-            courserun__course__college=college
-        ).values_list("courserun_id", "tutor_id")
+        (run_key[r], email[t])
+        for r, t in CourseRun.tutors.through.objects.filter(courserun__course__college=college).values_list(
+            "courserun_id", "tutor_id"
+        )
     )
     session_key = {}
     rows = []
@@ -317,11 +408,14 @@ def fingerprint(college):
         rows.append((run_key[run], day, *rest))
     feed(rows)
     feed(
-        (session_key[s], email[t]) for s, t in Session.delivered_by.through.objects.filter(
-            session__run__course__college=college
-        ).values_list("session_id", "tutor_id")
+        (session_key[s], email[t])
+        for s, t in Session.delivered_by.through.objects.filter(session__run__course__college=college).values_list(
+            "session_id", "tutor_id"
+        )
     )
-    feed(QIProject.objects.filter(college=college).values_list(
-        "title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline"
-    ))
+    feed(
+        QIProject.objects.filter(college=college).values_list(
+            "title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline"
+        )
+    )
     return h.hexdigest()

@@ -87,10 +87,22 @@ def _recruit(world, rng, names, *, kind, employer, trained_on, signed_up=None):
         if (left_on is not None and begins >= left_on) or begins <= trained_on:
             pause = None
     tutor = TutorRec(
-        key=len(world.tutors), kind=kind, first_name=first, last_name=last,
-        email=_email(first, last, employer), employer=employer, team=team, profession=profession,
-        pressure=pressure, manager=manager, joined_on=joined_on, trained_on=trained_on,
-        left_on=left_on, pause=pause, capacity=capacity, free=tuple(sorted(chosen)),
+        key=len(world.tutors),
+        kind=kind,
+        first_name=first,
+        last_name=last,
+        email=_email(first, last, employer),
+        employer=employer,
+        team=team,
+        profession=profession,
+        pressure=pressure,
+        manager=manager,
+        joined_on=joined_on,
+        trained_on=trained_on,
+        left_on=left_on,
+        pause=pause,
+        capacity=capacity,
+        free=tuple(sorted(chosen)),
     )
     world.tutors.append(tutor)
     return tutor

@@ -39,7 +39,7 @@ class TutorRec:
             return False
         if (weekday, slot) not in self.free:
             return False
-        overlapping = [(w, s) for w, s, f, l in self.busy if f <= last and first <= l]
+        overlapping = [(w, s) for w, s, f, to in self.busy if f <= last and first <= to]
         return len(overlapping) < self.capacity and (weekday, slot) not in overlapping
 
     def take(self, *, term, weekday, slot, first, last):

@@ -11,8 +11,8 @@ from datetime import date
 # QI project's change ideas. Release is refused far more often for longer courses.
 APPROVAL_BY_LENGTH = {
     "single": 0.88,  # 1 session
-    "short": 0.66,   # 2-5 sessions
-    "long": 0.40,    # 6-10 sessions
+    "short": 0.66,  # 2-5 sessions
+    "long": 0.40,  # 6-10 sessions
 }
 
 # A request made less than this many days before the run starts is at short notice ...

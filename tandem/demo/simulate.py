@@ -65,24 +65,43 @@ def _build_catalogue(world, rng):
     for title, topic, sessions, hours, first, until, demand in data.CATALOGUE:
         first_term = _term_index(first) if first else 0
         last_term = _term_index(until) if until else last
-        world.courses.append(CourseRec(
-            key=len(world.courses), title=title, topic=topic, sessions=sessions, hours=Decimal(hours),
-            first_term=first_term, last_term=last_term, demand=demand,
-            status="retired" if last_term < last else "active",
-        ))
+        world.courses.append(
+            CourseRec(
+                key=len(world.courses),
+                title=title,
+                topic=topic,
+                sessions=sessions,
+                hours=Decimal(hours),
+                first_term=first_term,
+                last_term=last_term,
+                demand=demand,
+                status="retired" if last_term < last else "active",
+            )
+        )
     short_from = _term_index(data.SHORT_FORMATS_FROM)
     for title, topic, sessions, hours, short_of in data.SHORT_FORMATS:
-        world.courses.append(CourseRec(
-            key=len(world.courses), title=title, topic=topic, sessions=sessions, hours=Decimal(hours),
-            first_term=short_from, last_term=last, demand=0, short_of=short_of,
-        ))
+        world.courses.append(
+            CourseRec(
+                key=len(world.courses),
+                title=title,
+                topic=topic,
+                sessions=sessions,
+                hours=Decimal(hours),
+                first_term=short_from,
+                last_term=last,
+                demand=0,
+                short_of=short_of,
+            )
+        )
     by_title = {c.title: c for c in world.courses}
     for course in world.courses:
         starts, _ = term_dates(*TERMS[course.first_term])
         developed = starts - timedelta(days=30)
 
         def around(t, developed=developed):
-            return t.trained_on is not None and t.trained_on <= developed and (t.left_on is None or t.left_on > developed)
+            return (
+                t.trained_on is not None and t.trained_on <= developed and (t.left_on is None or t.left_on > developed)
+            )
 
         peers = [t.key for t in world.tutors if t.kind == "peer" and around(t)]
         staff = [t.key for t in world.tutors if t.kind == "staff" and around(t)]
@@ -115,7 +134,8 @@ def _wished_courses(world, rng, term):
     quota[bands[-1]] = wanted - sum(quota[b] for b in bands[:-1])
     for band in bands:
         offered = [
-            c for c in world.courses
+            c
+            for c in world.courses
             if c.first_term <= term <= c.last_term and c.demand > 0 and length_band(c.sessions) == band
         ]
         taken = 0
@@ -150,7 +170,7 @@ def _lay_out(world, rng, course, term, occupied, week_load):
         if highest < lowest:
             continue
         weeks = range(lowest, highest + 1)
-        week = min(weeks, key=lambda w: sum(week_load[w:w + n]) / n + rng.random() * 2)
+        week = min(weeks, key=lambda w: sum(week_load[w : w + n]) / n + rng.random() * 2)
         start_date = first_monday + timedelta(days=7 * week + weekday)
         dates = [start_date + timedelta(days=7 * k) for k in range(n)]
         start_time = SLOTS[slot][0]
@@ -159,7 +179,7 @@ def _lay_out(world, rng, course, term, occupied, week_load):
         room = None if online else rng.randrange(len(world.rooms))
         if room is not None:
             key = (room, weekday, slot)
-            if any(f <= dates[-1] and dates[0] <= l for f, l in occupied.get(key, ())):
+            if any(f <= dates[-1] and dates[0] <= to for f, to in occupied.get(key, ())):
                 continue
             occupied.setdefault(key, []).append((dates[0], dates[-1]))
         for w in range(week, week + n):
@@ -173,9 +193,16 @@ def _lay_out(world, rng, course, term, occupied, week_load):
 
 def _candidates(world, rng, run, course, kind, asked_on):
     free = [
-        t for t in world.tutors
-        if t.kind == kind and t.key not in run.tutors and t.available(
-            asked_on=asked_on, first=run.dates[0], last=run.dates[-1], weekday=run.weekday, slot=run.slot,
+        t
+        for t in world.tutors
+        if t.kind == kind
+        and t.key not in run.tutors
+        and t.available(
+            asked_on=asked_on,
+            first=run.dates[0],
+            last=run.dates[-1],
+            weekday=run.weekday,
+            slot=run.slot,
         )
     ]
     # Co-producers of the course first, then whoever has taught least this term.
@@ -199,20 +226,39 @@ def _ask_staff(world, rng, run, course, asks):
         decided_on = min(asked_on + timedelta(days=rng.randint(*DECISION_DAYS)), run.start_date - timedelta(days=1))
         if decided_on > TODAY:
             # Still with the line manager on TODAY: the run waits, a gap on the timetable.
-            world.decisions.append(DecisionRec(
-                run=run.key, tutor=tutor.key, manager=tutor.manager, requested_on=asked_on,
-                decided_on=None, approved=None, reason="", probability=None,
-            ))
+            world.decisions.append(
+                DecisionRec(
+                    run=run.key,
+                    tutor=tutor.key,
+                    manager=tutor.manager,
+                    requested_on=asked_on,
+                    decided_on=None,
+                    approved=None,
+                    reason="",
+                    probability=None,
+                )
+            )
             break
         decision = release_decision(
-            rng, sessions=course.sessions, team_pressure=tutor.pressure,
-            requested_on=asked_on, starts_on=run.start_date,
+            rng,
+            sessions=course.sessions,
+            team_pressure=tutor.pressure,
+            requested_on=asked_on,
+            starts_on=run.start_date,
         )
-        world.decisions.append(DecisionRec(
-            run=run.key, tutor=tutor.key, manager=tutor.manager, requested_on=asked_on,
-            decided_on=decided_on, approved=decision.approved, reason=decision.reason,
-            probability=decision.probability, note=decision.note,
-        ))
+        world.decisions.append(
+            DecisionRec(
+                run=run.key,
+                tutor=tutor.key,
+                manager=tutor.manager,
+                requested_on=asked_on,
+                decided_on=decided_on,
+                approved=decision.approved,
+                reason=decision.reason,
+                probability=decision.probability,
+                note=decision.note,
+            )
+        )
         if decision.approved:
             _assign(run, tutor)
             return declines
@@ -284,7 +330,7 @@ def _sessions(world, rng, run):
 
 
 def _simulate_terms(world, rng):
-    for term, (season, year) in enumerate(TERMS):
+    for term, _season_year in enumerate(TERMS):
         occupied = {}
         week_load = [0] * 20
         planned = []
@@ -293,11 +339,23 @@ def _simulate_terms(world, rng):
                 world, rng, course, term, occupied, week_load
             )
             requested_on = dates[0] - timedelta(days=rng.randint(*REQUEST_LEAD_DAYS))
-            planned.append(RunRec(
-                key=0, course=course.key, term=term, weekday=weekday, slot=slot, start_time=start_time,
-                end_time=end_time, start_date=dates[0], dates=dates, online=online, room=room,
-                capacity=capacity, requested_on=requested_on,
-            ))
+            planned.append(
+                RunRec(
+                    key=0,
+                    course=course.key,
+                    term=term,
+                    weekday=weekday,
+                    slot=slot,
+                    start_time=start_time,
+                    end_time=end_time,
+                    start_date=dates[0],
+                    dates=dates,
+                    online=online,
+                    room=room,
+                    capacity=capacity,
+                    requested_on=requested_on,
+                )
+            )
         # Requests go out in the order the runs are planned: earliest request first.
         planned.sort(key=lambda r: (r.requested_on, r.start_date, r.start_time, r.course))
         for run in planned:
@@ -336,7 +394,8 @@ def _pick_demo_people(world):
         if t.kind == "staff" and t.status in ("active", "trained", "paused"):
             team_size[t.manager] = team_size.get(t.manager, 0) + 1
     staff = [
-        t for t in world.tutors
+        t
+        for t in world.tutors
         if t.kind == "staff" and t.employer == data.TRUST and t.status == "active" and t.key in teaching_now
     ]
     staff.sort(key=lambda t: (t.key not in upcoming, -team_size.get(t.manager, 0), t.key))
@@ -362,4 +421,3 @@ def simulate(seed=2019):
     _pick_demo_people(world)
     world.demo_names = [names.next() for _ in range(3)]  # admin, qi, leader
     return world
-

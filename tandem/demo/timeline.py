@@ -20,5 +20,4 @@ def term_dates(season, year):
     return date(year, 4, 1), date(year, 7, 24)
 
 
-
 SLOTS = ((time(10, 0), 45), (time(13, 30), 40), (time(18, 0), 15))

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from tandem.accounts.admin_site import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Expense, PayPoint, PayPolicy, PayYear, Payment, PaymentChoice, RateCard, StaffPayGrade, WorkLog
+from .models import Expense, Payment, PaymentChoice, PayPoint, PayPolicy, PayYear, RateCard, StaffPayGrade, WorkLog
 
 # Read only: payments change status through Tandem's own pages (audited, race-safe).
 

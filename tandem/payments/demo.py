@@ -25,8 +25,18 @@ from tandem.courses.models import Course
 from tandem.courses.selectors import delivered_by_rows, delivered_sessions
 from tandem.tutors.models import Tutor
 
-from .models import (Activity, Expense, PayPoint, PayPolicy, PayYear, Payment, PaymentChoice, RateCard, StaffPayGrade,
-                     WorkLog)
+from .models import (
+    Activity,
+    Expense,
+    Payment,
+    PaymentChoice,
+    PayPoint,
+    PayPolicy,
+    PayYear,
+    RateCard,
+    StaffPayGrade,
+    WorkLog,
+)
 from .services import generate_payments
 
 RATE_CHANGE = date(2018, 4, 1)
@@ -34,12 +44,30 @@ SOURCE = "Illustrative figures for the demo, not the official Agenda for Change 
 
 # (effective from, basis, delivery rate, hourly rate for other work, paid activities, note)
 RATE_CARDS = (
-    (date(2014, 9, 1), "session", "25.00", "0.00", ("delivery",),
-     "Sessional fee per session delivered; preparation and co-production unpaid"),
-    (date(2016, 4, 1), "session", "28.00", "0.00", ("delivery",),
-     "Sessional fee raised; preparation and co-production still unpaid"),
-    (RATE_CHANGE, "hour", "24.00", "24.00", tuple(a for a, _ in Activity.choices),
-     "Pay parity: every hour of delivery, preparation, co-production, supervision and training paid"),
+    (
+        date(2014, 9, 1),
+        "session",
+        "25.00",
+        "0.00",
+        ("delivery",),
+        "Sessional fee per session delivered; preparation and co-production unpaid",
+    ),
+    (
+        date(2016, 4, 1),
+        "session",
+        "28.00",
+        "0.00",
+        ("delivery",),
+        "Sessional fee raised; preparation and co-production still unpaid",
+    ),
+    (
+        RATE_CHANGE,
+        "hour",
+        "24.00",
+        "24.00",
+        tuple(a for a, _ in Activity.choices),
+        "Pay parity: every hour of delivery, preparation, co-production, supervision and training paid",
+    ),
 )
 
 # Illustrative 2014/15 annual salaries by band, points 1-4 (not official figures), and the uplift
@@ -66,8 +94,9 @@ def _pay_table(college):
     factor = Decimal(1)
     for label, uplift in UPLIFTS:
         factor *= 1 + Decimal(uplift) / 100
-        year = PayYear(college=college, label=label, starts_on=date(int(label[:4]), 4, 1), illustrative=True,
-                       source=SOURCE, **HCAS)
+        year = PayYear(
+            college=college, label=label, starts_on=date(int(label[:4]), 4, 1), illustrative=True, source=SOURCE, **HCAS
+        )
         years.append(year)
         for band, salaries in BASE_SALARIES.items():
             for point, base in enumerate(salaries, start=1):
@@ -97,7 +126,8 @@ def _grades(staff, rng):
 
 def _work_and_expenses(college, peers, rng, today):
     delivered = list(
-        delivered_by_rows(college, kind=Tutor.Kind.PEER).values_list("tutor_id", "session__run_id", "session__run__term_id", "session__date")
+        delivered_by_rows(college, kind=Tutor.Kind.PEER)
+        .values_list("tutor_id", "session__run_id", "session__run__term_id", "session__date")
         .order_by("session__date", "session_id", "tutor_id")
     )
     travellers = {t.pk for t in peers if rng.random() < TRAVEL_SHARE}
@@ -105,16 +135,31 @@ def _work_and_expenses(college, peers, rng, today):
     taught_terms = {}
     for tutor_id, run_id, term_id, day in delivered:
         # Preparation for each session, logged against its run: at least the College's rule.
-        logs.append(WorkLog(tutor_id=tutor_id, run_id=run_id, date=day - timedelta(days=1), activity=Activity.PREPARATION,
-                            hours=PREP_PER_SESSION + rng.choice(PREP_EXTRA), note="Session preparation"))
+        logs.append(
+            WorkLog(
+                tutor_id=tutor_id,
+                run_id=run_id,
+                date=day - timedelta(days=1),
+                activity=Activity.PREPARATION,
+                hours=PREP_PER_SESSION + rng.choice(PREP_EXTRA),
+                note="Session preparation",
+            )
+        )
         if tutor_id in travellers:
             fare = Decimal(rng.randint(320, 860)) / 100
             expenses.append(Expense(tutor_id=tutor_id, date=day, amount=fare, description="Travel to the session"))
         taught_terms.setdefault((tutor_id, term_id), day)
     # Supervision: an hour and a half once a term for each peer tutor who taught in it.
     for (tutor_id, _term), first in sorted(taught_terms.items()):
-        logs.append(WorkLog(tutor_id=tutor_id, date=first + timedelta(days=21), activity=Activity.SUPERVISION,
-                            hours=Decimal("1.5"), note="Group supervision"))
+        logs.append(
+            WorkLog(
+                tutor_id=tutor_id,
+                date=first + timedelta(days=21),
+                activity=Activity.SUPERVISION,
+                hours=Decimal("1.5"),
+                note="Group supervision",
+            )
+        )
     # Co-production: each peer co-producer's hours on a course before its first run.
     first_run = {}
     for course_id, start in Course.objects.filter(college=college).values_list("id", "runs__start_date").order_by("id"):
@@ -126,14 +171,27 @@ def _work_and_expenses(college, peers, rng, today):
         if course_id not in first_run:
             continue
         for weeks in (10, 8, 6):
-            logs.append(WorkLog(tutor_id=tutor_id, date=first_run[course_id] - timedelta(weeks=weeks),
-                                activity=Activity.COPRODUCTION, hours=Decimal(rng.choice(("2", "2.5", "3"))),
-                                note="Co-producing the course"))
+            logs.append(
+                WorkLog(
+                    tutor_id=tutor_id,
+                    date=first_run[course_id] - timedelta(weeks=weeks),
+                    activity=Activity.COPRODUCTION,
+                    hours=Decimal(rng.choice(("2", "2.5", "3"))),
+                    note="Co-producing the course",
+                )
+            )
     # Training: the co-production training day.
     for tutor in peers:
         if tutor.coproduction_trained_on:
-            logs.append(WorkLog(tutor=tutor, date=tutor.coproduction_trained_on, activity=Activity.TRAINING,
-                                hours=Decimal("6"), note="Co-production training"))
+            logs.append(
+                WorkLog(
+                    tutor=tutor,
+                    date=tutor.coproduction_trained_on,
+                    activity=Activity.TRAINING,
+                    hours=Decimal("6"),
+                    note="Co-production training",
+                )
+            )
     logs = [w for w in logs if w.date <= today]  # nothing is logged ahead of the College's today
     logs.sort(key=lambda w: (w.date, w.tutor_id, w.activity, w.run_id or 0))
     WorkLog.objects.bulk_create(logs, batch_size=1000)
@@ -164,15 +222,22 @@ def _statuses(college, admin, today):
         if month == last_month:
             rows.update(status=Payment.Status.APPROVED, approved_at=_at(end + timedelta(days=5)), approved_by=admin)
         else:
-            rows.update(status=Payment.Status.PAID, approved_at=_at(end + timedelta(days=5)), approved_by=admin,
-                        paid_at=_at(end + timedelta(days=20)), paid_by=admin)
+            rows.update(
+                status=Payment.Status.PAID,
+                approved_at=_at(end + timedelta(days=5)),
+                approved_by=admin,
+                paid_at=_at(end + timedelta(days=20)),
+                paid_by=admin,
+            )
 
 
 def _choices(college, peers, admin, rng, today):
     """Two peer tutors' own choices in the last year: one takes part of each payment to stay within
     benefit rules, one gives their time as a volunteer for a term. Never a default."""
     since = date(today.year - 1, today.month, 1)
-    active = sorted({t for t in Payment.objects.filter(tutor__college=college, date__gte=since).values_list("tutor_id", flat=True)})
+    active = sorted(
+        {t for t in Payment.objects.filter(tutor__college=college, date__gte=since).values_list("tutor_id", flat=True)}
+    )
     if len(active) < 2:
         return 0
     by_id = {t.pk: t for t in peers}
@@ -186,11 +251,17 @@ def _choices(college, peers, admin, rng, today):
             rows = rows.filter(date__gte=date(today.year, 9, 1) if today.month >= 9 else since)
         for p in rows:
             taken = Decimal("0.00") if decision == "none" else min(p.amount - Decimal("0.01"), Decimal("20.00"))
-            out.append(PaymentChoice(
-                payment=p, decision=decision, amount_taken=taken, reason=reason,
-                recorded_by_id=tutor.user_id if own else (admin.pk if admin else None), on_behalf=not own,
-                stated_how="" if own else "Told the College manager in person",
-            ))
+            out.append(
+                PaymentChoice(
+                    payment=p,
+                    decision=decision,
+                    amount_taken=taken,
+                    reason=reason,
+                    recorded_by_id=tutor.user_id if own else (admin.pk if admin else None),
+                    on_behalf=not own,
+                    stated_how="" if own else "Told the College manager in person",
+                )
+            )
     PaymentChoice.objects.bulk_create(out)
     return len(out)
 
@@ -199,18 +270,31 @@ def _choices(college, peers, admin, rng, today):
 def populate(college, rng):
     """Write the demo College's pay records and return a summary of what was written."""
     admin = User.objects.filter(college=college, role=Role.COLLEGE_ADMIN).order_by("pk").first()
-    last = (delivered_sessions(college)
-            .order_by("-date").values_list("date", flat=True).first())
+    last = delivered_sessions(college).order_by("-date").values_list("date", flat=True).first()
     today = last or date(2019, 11, 15)
-    RateCard.objects.bulk_create([
-        RateCard(college=college, effective_from=on, delivery_basis=basis, delivery_rate=Decimal(rate),
-                 hourly_rate=Decimal(hourly), note=note, **{f"pays_{a}": a in paid for a, _ in Activity.choices})
-        for on, basis, rate, hourly, paid, note in RATE_CARDS
-    ])
-    PayPolicy.objects.update_or_create(college=college, defaults={
-        "comparator": PayPolicy.Comparator.PAIRED, "floor_band": "5", "floor_point": None,
-        "prep_hours_per_session": PREP_PER_SESSION,
-    })
+    RateCard.objects.bulk_create(
+        [
+            RateCard(
+                college=college,
+                effective_from=on,
+                delivery_basis=basis,
+                delivery_rate=Decimal(rate),
+                hourly_rate=Decimal(hourly),
+                note=note,
+                **{f"pays_{a}": a in paid for a, _ in Activity.choices},
+            )
+            for on, basis, rate, hourly, paid, note in RATE_CARDS
+        ]
+    )
+    PayPolicy.objects.update_or_create(
+        college=college,
+        defaults={
+            "comparator": PayPolicy.Comparator.PAIRED,
+            "floor_band": "5",
+            "floor_point": None,
+            "prep_hours_per_session": PREP_PER_SESSION,
+        },
+    )
     n_years, n_points = _pay_table(college)
     tutors = list(Tutor.objects.filter(college=college).order_by("pk"))
     staff = [t for t in tutors if t.kind == Tutor.Kind.STAFF]
@@ -220,8 +304,20 @@ def populate(college, rng):
     n_payments = generate_payments(actor=None, college=college)
     _statuses(college, admin, today)
     n_choices = _choices(college, peers, admin, rng, today)
-    record(actor=None, action="create", object_type=Payment._meta.label,
-           note=f"Demo pay records: {n_payments} payments, {n_logs} work logs")
-    return {"rate_cards": len(RATE_CARDS), "pay_years": n_years, "pay_points": n_points, "staff_grades": n_grades,
-            "work_logs": n_logs, "expenses": n_expenses, "payments": n_payments, "choices": n_choices,
-            "rate_change": RATE_CHANGE.isoformat()}
+    record(
+        actor=None,
+        action="create",
+        object_type=Payment._meta.label,
+        note=f"Demo pay records: {n_payments} payments, {n_logs} work logs",
+    )
+    return {
+        "rate_cards": len(RATE_CARDS),
+        "pay_years": n_years,
+        "pay_points": n_points,
+        "staff_grades": n_grades,
+        "work_logs": n_logs,
+        "expenses": n_expenses,
+        "payments": n_payments,
+        "choices": n_choices,
+        "rate_change": RATE_CHANGE.isoformat(),
+    }

@@ -16,12 +16,20 @@ def _date(label, required=True, help_text=DATE_HELP):
 
 
 def _money(label, required=True, help_text="", min_value=Decimal("0")):
-    return forms.DecimalField(label=label, required=required, help_text=help_text, max_digits=9, decimal_places=2,
-                              min_value=min_value,
-                              error_messages={"invalid": f"Enter the {label.lower()} as an amount in pounds, like 12.50",
-                                              "required": f"Enter the {label.lower()}",
-                                              "max_decimal_places": "Enter an amount in pounds and pence, like 12.50",
-                                              "min_value": f"The {label.lower()} must not be less than £{min_value}"})
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=9,
+        decimal_places=2,
+        min_value=min_value,
+        error_messages={
+            "invalid": f"Enter the {label.lower()} as an amount in pounds, like 12.50",
+            "required": f"Enter the {label.lower()}",
+            "max_decimal_places": "Enter an amount in pounds and pence, like 12.50",
+            "min_value": f"The {label.lower()} must not be less than £{min_value}",
+        },
+    )
 
 
 class TutorChoiceField(forms.ModelChoiceField):
@@ -48,8 +56,11 @@ class PaymentFilterForm(forms.Form):
 
 class RateCardForm(forms.ModelForm):
     activities = forms.MultipleChoiceField(
-        label="Activities this card pays", choices=Activity.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Unticked activities are not paid",
+        label="Activities this card pays",
+        choices=Activity.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Unticked activities are not paid",
     )
 
     class Meta:
@@ -99,8 +110,12 @@ class PolicyForm(forms.ModelForm):
             "floor_point": "Leave empty for the band's lowest point",
             "prep_hours_per_session": "Counted as hours worked when a peer tutor logs less preparation for a run",
         }
-        error_messages = {"prep_hours_per_session": {"invalid": "Enter the hours as a number, like 1.5",
-                                                     "required": "Enter the preparation hours per session"}}
+        error_messages = {
+            "prep_hours_per_session": {
+                "invalid": "Enter the hours as a number, like 1.5",
+                "required": "Enter the preparation hours per session",
+            }
+        }
 
     def clean(self):
         data = super().clean()
@@ -124,10 +139,14 @@ class PayYearForm(forms.ModelForm):
         help_texts = {
             "label": "For example 2019/20 (1 April 2019 to 31 March 2020)",
             "hcas_percent": "Leave empty if the College's area has no supplement",
-            "hcas_min": "", "hcas_max": "", "illustrative": "", "source": "",
+            "hcas_min": "",
+            "hcas_max": "",
+            "illustrative": "",
+            "source": "",
         }
-        error_messages = {"label": {"required": "Enter the pay year, like 2019/20",
-                                    "max_length": "Write the pay year like 2019/20"}}
+        error_messages = {
+            "label": {"required": "Enter the pay year, like 2019/20", "max_length": "Write the pay year like 2019/20"}
+        }
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
@@ -139,20 +158,34 @@ class PayYearForm(forms.ModelForm):
 
 
 class PayPointForm(forms.Form):
-    band = forms.CharField(label="Band", max_length=3, help_text="For example 5 or 8a",
-                           error_messages={"required": "Enter the band"})
-    point = forms.IntegerField(label="Pay point", min_value=1, max_value=99,
-                               error_messages={"required": "Enter the pay point", "invalid": "Enter the pay point as a whole number"})
+    band = forms.CharField(
+        label="Band", max_length=3, help_text="For example 5 or 8a", error_messages={"required": "Enter the band"}
+    )
+    point = forms.IntegerField(
+        label="Pay point",
+        min_value=1,
+        max_value=99,
+        error_messages={"required": "Enter the pay point", "invalid": "Enter the pay point as a whole number"},
+    )
     annual_salary = _money("Annual salary (£)", min_value=Decimal("1"))
 
 
 class StaffGradeForm(forms.Form):
-    tutor = TutorChoiceField(label="Staff tutor", queryset=None, empty_label="Choose a staff tutor",
-                             error_messages={"required": "Choose the staff tutor"})
-    band = forms.CharField(label="Band", max_length=3, help_text="For example 6 or 8a",
-                           error_messages={"required": "Enter the band"})
-    point = forms.IntegerField(label="Pay point", min_value=1, max_value=99,
-                               error_messages={"required": "Enter the pay point", "invalid": "Enter the pay point as a whole number"})
+    tutor = TutorChoiceField(
+        label="Staff tutor",
+        queryset=None,
+        empty_label="Choose a staff tutor",
+        error_messages={"required": "Choose the staff tutor"},
+    )
+    band = forms.CharField(
+        label="Band", max_length=3, help_text="For example 6 or 8a", error_messages={"required": "Enter the band"}
+    )
+    point = forms.IntegerField(
+        label="Pay point",
+        min_value=1,
+        max_value=99,
+        error_messages={"required": "Enter the pay point", "invalid": "Enter the pay point as a whole number"},
+    )
     from_date = _date("Date the band applies from")
 
     def __init__(self, *args, staff, **kwargs):
@@ -161,17 +194,39 @@ class StaffGradeForm(forms.Form):
 
 
 class WorkLogForm(forms.Form):
-    tutor = TutorChoiceField(label="Peer tutor", queryset=None, empty_label="Choose a peer tutor",
-                             error_messages={"required": "Choose the peer tutor"})
+    tutor = TutorChoiceField(
+        label="Peer tutor",
+        queryset=None,
+        empty_label="Choose a peer tutor",
+        error_messages={"required": "Choose the peer tutor"},
+    )
     date = _date("Date of the work")
-    activity = forms.ChoiceField(label="Activity", choices=[("", "Choose one"), *LOGGED_ACTIVITIES],
-                                 error_messages={"required": "Choose the activity"})
-    hours = forms.DecimalField(label="Hours", max_digits=5, decimal_places=2, min_value=Decimal("0.25"),
-                               max_value=Decimal("24"), help_text="For example 1.5",
-                               error_messages={"required": "Enter the hours", "invalid": "Enter the hours as a number, like 1.5",
-                                               "min_value": "Enter at least 0.25 hours", "max_value": "Enter at most 24 hours"})
-    run = RunChoiceField(label="Course run", queryset=None, required=False, empty_label="Not for one course run",
-                         help_text="Preparation for a run counts in its pay-parity check")
+    activity = forms.ChoiceField(
+        label="Activity",
+        choices=[("", "Choose one"), *LOGGED_ACTIVITIES],
+        error_messages={"required": "Choose the activity"},
+    )
+    hours = forms.DecimalField(
+        label="Hours",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("24"),
+        help_text="For example 1.5",
+        error_messages={
+            "required": "Enter the hours",
+            "invalid": "Enter the hours as a number, like 1.5",
+            "min_value": "Enter at least 0.25 hours",
+            "max_value": "Enter at most 24 hours",
+        },
+    )
+    run = RunChoiceField(
+        label="Course run",
+        queryset=None,
+        required=False,
+        empty_label="Not for one course run",
+        help_text="Preparation for a run counts in its pay-parity check",
+    )
     note = forms.CharField(label="Note", max_length=200, required=False)
 
     def __init__(self, *args, tutors, runs, **kwargs):
@@ -181,12 +236,17 @@ class WorkLogForm(forms.Form):
 
 
 class ExpenseForm(forms.Form):
-    tutor = TutorChoiceField(label="Tutor", queryset=None, empty_label="Choose a tutor",
-                             error_messages={"required": "Choose the tutor"})
+    tutor = TutorChoiceField(
+        label="Tutor", queryset=None, empty_label="Choose a tutor", error_messages={"required": "Choose the tutor"}
+    )
     date = _date("Date of the expense")
     amount = _money("Amount (£)", min_value=Decimal("0.01"))
-    description = forms.CharField(label="Description", max_length=200, help_text="For example, bus fare to the Hub",
-                                  error_messages={"required": "Enter what the expense was for"})
+    description = forms.CharField(
+        label="Description",
+        max_length=200,
+        help_text="For example, bus fare to the Hub",
+        error_messages={"required": "Enter what the expense was for"},
+    )
 
     def __init__(self, *args, tutors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,22 +264,42 @@ class Radios(forms.RadioSelect):
 class ChoiceForm(forms.Form):
     """A tutor's own choice about one payment. Nothing is pre-selected: it is never a default."""
 
-    decision = forms.ChoiceField(label="What would you like to do with this payment?", choices=PaymentChoice.Decision.choices,
-                                 widget=Radios,
-                                 error_messages={"required": "Choose whether to take all, part or none of the payment"})
-    amount_taken = forms.DecimalField(label="Amount to take (£)", required=False, max_digits=9, decimal_places=2,
-                                      help_text="Only if you take part of it",
-                                      error_messages={"invalid": "Enter an amount in pounds, like 12.50",
-                                                      "max_decimal_places": "Enter an amount in pounds and pence, like 12.50"})
-    reason = forms.ChoiceField(label="Reason", required=False, choices=[("", "Choose a reason"), *PaymentChoice.Reason.choices],
-                               help_text="Only if you take part or none of it")
+    decision = forms.ChoiceField(
+        label="What would you like to do with this payment?",
+        choices=PaymentChoice.Decision.choices,
+        widget=Radios,
+        error_messages={"required": "Choose whether to take all, part or none of the payment"},
+    )
+    amount_taken = forms.DecimalField(
+        label="Amount to take (£)",
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        help_text="Only if you take part of it",
+        error_messages={
+            "invalid": "Enter an amount in pounds, like 12.50",
+            "max_decimal_places": "Enter an amount in pounds and pence, like 12.50",
+        },
+    )
+    reason = forms.ChoiceField(
+        label="Reason",
+        required=False,
+        choices=[("", "Choose a reason"), *PaymentChoice.Reason.choices],
+        help_text="Only if you take part or none of it",
+    )
     note = forms.CharField(label="Anything else you want the College to know", required=False, max_length=200)
 
 
 class OnBehalfChoiceForm(ChoiceForm):
-    decision = forms.ChoiceField(label="What did the tutor choose?", choices=PaymentChoice.Decision.choices,
-                                 widget=Radios,
-                                 error_messages={"required": "Choose what the tutor chose: all, part or none of the payment"})
-    stated_how = forms.CharField(label="How did the tutor tell you their choice?", max_length=200,
-                                 help_text="For example, by phone on 3 October 2019. Record only the tutor's own stated choice.",
-                                 error_messages={"required": "Say how the tutor told you their choice"})
+    decision = forms.ChoiceField(
+        label="What did the tutor choose?",
+        choices=PaymentChoice.Decision.choices,
+        widget=Radios,
+        error_messages={"required": "Choose what the tutor chose: all, part or none of the payment"},
+    )
+    stated_how = forms.CharField(
+        label="How did the tutor tell you their choice?",
+        max_length=200,
+        help_text="For example, by phone on 3 October 2019. Record only the tutor's own stated choice.",
+        error_messages={"required": "Say how the tutor told you their choice"},
+    )

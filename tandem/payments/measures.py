@@ -22,8 +22,10 @@ from .parity import breaches_by_month
     numerator="Peer tutor × run pairs paid below the staff comparator, in each month the peer delivered a session of the run",
     denominator="None (a count)",
     source="Tandem session records, work logs, payments, pay table and staff pay grades",
-    frequency=("Monthly; 0 in a month in which the College delivered sessions and no peer tutor was paid below "
-               "the comparator; missing in a month with no delivered sessions (nobody could be paid for teaching)"),
+    frequency=(
+        "Monthly; 0 in a month in which the College delivered sessions and no peer tutor was paid below "
+        "the comparator; missing in a month with no delivered sessions (nobody could be paid for teaching)"
+    ),
 )
 def peer_pay_parity_breaches(college):
     return breaches_by_month(college)

@@ -50,8 +50,9 @@ class RateCard(models.Model):
         ordering = ["-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["college", "effective_from"], name="rate_card_one_per_date"),
-            models.CheckConstraint(condition=Q(delivery_rate__gte=0) & Q(hourly_rate__gte=0),
-                                   name="rate_card_rates_not_negative"),
+            models.CheckConstraint(
+                condition=Q(delivery_rate__gte=0) & Q(hourly_rate__gte=0), name="rate_card_rates_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -79,7 +80,9 @@ class PayPolicy(models.Model):
     floor_band = models.CharField(max_length=3, blank=True, help_text="For example 5 or 8a")
     floor_point = models.PositiveSmallIntegerField(null=True, blank=True)
     prep_hours_per_session = models.DecimalField(
-        max_digits=4, decimal_places=2, default=Decimal("1.00"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
         help_text="Preparation each delivered session needs, counted when less is logged",
     )
 
@@ -87,8 +90,9 @@ class PayPolicy(models.Model):
         verbose_name_plural = "pay policies"
         constraints = [
             models.CheckConstraint(condition=Q(prep_hours_per_session__gte=0), name="policy_prep_not_negative"),
-            models.CheckConstraint(condition=~Q(comparator="floor") | ~Q(floor_band=""),
-                                   name="policy_floor_needs_band"),
+            models.CheckConstraint(
+                condition=~Q(comparator="floor") | ~Q(floor_band=""), name="policy_floor_needs_band"
+            ),
         ]
 
     def __str__(self):
@@ -148,8 +152,9 @@ class PayPoint(models.Model):
     @property
     def hourly(self):
         y = self.pay_year
-        return pay.hourly_equivalent(self.annual_salary, hcas_percent=y.hcas_percent, hcas_min=y.hcas_min,
-                                     hcas_max=y.hcas_max)
+        return pay.hourly_equivalent(
+            self.annual_salary, hcas_percent=y.hcas_percent, hcas_min=y.hcas_min, hcas_max=y.hcas_max
+        )
 
 
 class StaffPayGrade(models.Model):
@@ -175,8 +180,9 @@ class WorkLog(models.Model):
     date = models.DateField()
     activity = models.CharField(max_length=12, choices=LOGGED_ACTIVITIES)
     hours = models.DecimalField(max_digits=5, decimal_places=2)
-    run = models.ForeignKey("courses.CourseRun", on_delete=models.PROTECT, null=True, blank=True,
-                            related_name="work_logs")
+    run = models.ForeignKey(
+        "courses.CourseRun", on_delete=models.PROTECT, null=True, blank=True, related_name="work_logs"
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -222,12 +228,13 @@ class Payment(models.Model):
 
     tutor = models.ForeignKey("tutors.Tutor", on_delete=models.PROTECT, related_name="payments")
     activity = models.CharField(max_length=12, choices=Activity.choices)
-    session = models.ForeignKey("courses.Session", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="payments")
-    work_log = models.OneToOneField(WorkLog, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="payment")
-    run = models.ForeignKey("courses.CourseRun", on_delete=models.PROTECT, null=True, blank=True,
-                            related_name="payments")
+    session = models.ForeignKey(
+        "courses.Session", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    work_log = models.OneToOneField(WorkLog, on_delete=models.PROTECT, null=True, blank=True, related_name="payment")
+    run = models.ForeignKey(
+        "courses.CourseRun", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
     date = models.DateField(db_index=True)
     hours = models.DecimalField(max_digits=5, decimal_places=2)
     basis = models.CharField(max_length=7, choices=RateCard.Basis.choices)
@@ -237,29 +244,39 @@ class Payment(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+")
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-date", "tutor__last_name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["tutor", "session"], condition=Q(session__isnull=False),
-                                    name="payment_one_per_tutor_per_session"),
+            models.UniqueConstraint(
+                fields=["tutor", "session"],
+                condition=Q(session__isnull=False),
+                name="payment_one_per_tutor_per_session",
+            ),
             # Exactly one source: a delivered session, or a logged piece of other work.
             models.CheckConstraint(
-                condition=(Q(activity="delivery", session__isnull=False, work_log__isnull=True)
-                           | (~Q(activity="delivery") & Q(session__isnull=True, work_log__isnull=False))),
+                condition=(
+                    Q(activity="delivery", session__isnull=False, work_log__isnull=True)
+                    | (~Q(activity="delivery") & Q(session__isnull=True, work_log__isnull=False))
+                ),
                 name="payment_has_one_source",
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0) & Q(rate__gte=0) & Q(hours__gte=0),
-                                   name="payment_not_negative"),
-            models.CheckConstraint(condition=Q(status="pending") | Q(approved_at__isnull=False),
-                                   name="payment_approved_has_time"),
-            models.CheckConstraint(condition=~Q(status="paid") | Q(paid_at__isnull=False),
-                                   name="payment_paid_has_time"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(rate__gte=0) & Q(hours__gte=0), name="payment_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(approved_at__isnull=False), name="payment_approved_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_at__isnull=False), name="payment_paid_has_time"
+            ),
         ]
 
     def __str__(self):
@@ -304,8 +321,9 @@ class PaymentChoice(models.Model):
     amount_taken = models.DecimalField(**MONEY)
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
     note = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     on_behalf = models.BooleanField(default=False, help_text="Recorded by an admin with the tutor's stated choice")
     stated_how = models.CharField(max_length=200, blank=True, help_text="How the tutor told the admin")
     recorded_at = models.DateTimeField(auto_now=True)

@@ -173,8 +173,9 @@ def _comparator(table, row, shared, run_staff, names):
             known.append((hourly, staff_id, grade))
     if known and (policy == "paired" or not problems):
         hourly, staff_id, grade = pick(known, key=lambda k: (k[0], -k[1]))
-        return Comparator(hourly, grade.band, grade.point, year.label, f"{label}, {names.get(staff_id, '')}".rstrip(", "),
-                          staff_id), ""
+        return Comparator(
+            hourly, grade.band, grade.point, year.label, f"{label}, {names.get(staff_id, '')}".rstrip(", "), staff_id
+        ), ""
     why = "; ".join(problems) or "no staff tutor delivered"
     found = table.floor(year, why)
     return (found, "") if found else (None, why)
@@ -210,10 +211,19 @@ def with_objects_for(rows):
 def _parity_rows(college, policy):
     table = _Table(college, policy)
     through = delivered_by_rows(college)
-    peer_rows = through.filter(tutor__kind=Tutor.Kind.PEER).values_list(
-        "tutor_id", "session_id", "session__run_id", "session__date", "session__start_time", "session__end_time",
-        "session__run__term_id",
-    ).order_by("session__date", "session_id", "tutor_id")
+    peer_rows = (
+        through.filter(tutor__kind=Tutor.Kind.PEER)
+        .values_list(
+            "tutor_id",
+            "session_id",
+            "session__run_id",
+            "session__date",
+            "session__start_time",
+            "session__end_time",
+            "session__run__term_id",
+        )
+        .order_by("session__date", "session_id", "tutor_id")
+    )
     session_staff = defaultdict(list)
     run_staff = defaultdict(set)
     for staff_id, session_id, run_id in through.filter(tutor__kind=Tutor.Kind.STAFF).values_list(
@@ -227,8 +237,19 @@ def _parity_rows(college, policy):
         key = (run_id, tutor_id)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = ParityRow(run_id, tutor_id, day, set(), 0, Decimal(0), Decimal(0), Decimal(0),
-                                        Decimal(0), Decimal(0), term_id=term_id)
+            row = rows[key] = ParityRow(
+                run_id,
+                tutor_id,
+                day,
+                set(),
+                0,
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                Decimal(0),
+                term_id=term_id,
+            )
         row.sessions += 1
         row.months.add(f"{day:%Y-%m}")
         row.delivery_hours += pay.session_hours(day, start, end)

@@ -11,12 +11,13 @@ from tandem.courses.models import CourseRun
 from tandem.courses.selectors import terms_with_delivered_sessions
 from tandem.tutors.models import Tutor
 
-from .models import Expense, PayYear, Payment, RateCard, StaffPayGrade, WorkLog
+from .models import Expense, Payment, PayYear, RateCard, StaffPayGrade, WorkLog
 
 
 def college_payments(user):
     return scoped(Payment.objects, user, "tutor__college", perm="view_payments").select_related(
-        "tutor", "run__course", "run__term", "choice")
+        "tutor", "run__course", "run__term", "choice"
+    )
 
 
 def payment_for(user, pk):
@@ -39,7 +40,9 @@ def filter_payments(qs, *, status="", tutor=None, activity="", date_from=None, d
 
 def totals(qs):
     """Counts and gross £ of the payments in qs, by status."""
-    by_status = {row["status"]: row for row in qs.order_by().values("status").annotate(n=Count("id"), gross=Sum("amount"))}
+    by_status = {
+        row["status"]: row for row in qs.order_by().values("status").annotate(n=Count("id"), gross=Sum("amount"))
+    }
     return by_status
 
 
@@ -54,8 +57,10 @@ def own_tutor(user):
 
 
 def own_payments(user):
-    return scoped(Payment.objects, user, "tutor__college", perm="view_own_payments").filter(
-        tutor__user=user).select_related("run__course", "choice"
+    return (
+        scoped(Payment.objects, user, "tutor__college", perm="view_own_payments")
+        .filter(tutor__user=user)
+        .select_related("run__course", "choice")
     )
 
 
@@ -104,14 +109,17 @@ def staff_with_grades(user):
 
 
 def runs(user):
-    return scoped(CourseRun.objects, user, "course__college", perm="view_payments").select_related(
-        "course", "term").order_by("-start_date", "course__title"
+    return (
+        scoped(CourseRun.objects, user, "course__college", perm="view_payments")
+        .select_related("course", "term")
+        .order_by("-start_date", "course__title")
     )
 
 
 def work_logs(user):
     return scoped(WorkLog.objects, user, "tutor__college", perm="view_payments").select_related(
-        "tutor", "run__course", "run__term", "payment")
+        "tutor", "run__course", "run__term", "payment"
+    )
 
 
 def expenses(user):

@@ -31,13 +31,24 @@ from .models import (
     WorkLog,
 )
 
-RATE_CARD_FIELDS = ("effective_from", "delivery_basis", "delivery_rate", "hourly_rate", "pays_delivery",
-                    "pays_preparation", "pays_coproduction", "pays_supervision", "pays_training", "note")
+RATE_CARD_FIELDS = (
+    "effective_from",
+    "delivery_basis",
+    "delivery_rate",
+    "hourly_rate",
+    "pays_delivery",
+    "pays_preparation",
+    "pays_coproduction",
+    "pays_supervision",
+    "pays_training",
+    "note",
+)
 POLICY_FIELDS = ("comparator", "floor_band", "floor_point", "prep_hours_per_session")
 PAY_YEAR_FIELDS = ("label", "hcas_percent", "hcas_min", "hcas_max", "illustrative", "source")
 
 
 # --- Rate cards, policy, pay table, grades ----------------------------------------------------
+
 
 def card_in_force(cards, day):
     """The card in force on `day` from cards sorted by effective_from descending, or None."""
@@ -107,8 +118,12 @@ def pay_year_save(*, actor, college, pay_year=None, **fields):
     if "label" in fields:
         fields["label"] = fields["label"].strip()
         pay_year.starts_on = pay_year_start(fields["label"])
-    if fields.get("hcas_percent") is None and (fields.get("hcas_min") is not None or fields.get("hcas_max") is not None):
-        raise ValidationError({"hcas_percent": "Enter the supplement's percentage, or leave its minimum and maximum empty."})
+    if fields.get("hcas_percent") is None and (
+        fields.get("hcas_min") is not None or fields.get("hcas_max") is not None
+    ):
+        raise ValidationError(
+            {"hcas_percent": "Enter the supplement's percentage, or leave its minimum and maximum empty."}
+        )
     lo, hi = fields.get("hcas_min"), fields.get("hcas_max")
     if lo is not None and hi is not None and lo > hi:
         raise ValidationError({"hcas_max": "The maximum must not be less than the minimum."})
@@ -148,6 +163,7 @@ def staff_grade_save(*, actor, tutor, band, point, from_date):
 
 # --- Logged work and expenses -----------------------------------------------------------------
 
+
 @transaction.atomic
 def work_log_create(*, actor, tutor, date, activity, hours, run=None, note=""):
     if run is not None and run.course.college_id != tutor.college_id:
@@ -170,12 +186,14 @@ def expense_create(*, actor, tutor, date, amount, description):
 
 # --- Payments ---------------------------------------------------------------------------------
 
+
 def _session_payments(college, cards):
     """Unsaved payments for every peer tutor of every delivered session (one each)."""
     rows = (
         delivered_by_rows(college, kind=Tutor.Kind.PEER)
-        .values_list("tutor_id", "session_id", "session__run_id", "session__date", "session__start_time",
-                     "session__end_time")
+        .values_list(
+            "tutor_id", "session_id", "session__run_id", "session__date", "session__start_time", "session__end_time"
+        )
         .order_by("session__date", "session_id", "tutor_id")
     )
     done = set(Payment.objects.filter(session__run__course__college=college).values_list("tutor_id", "session_id"))
@@ -187,11 +205,20 @@ def _session_payments(college, cards):
         if card is None or not card.pays_delivery:
             continue
         hours = pay.session_hours(day, start, end)
-        out.append(Payment(
-            tutor_id=tutor_id, activity=Activity.DELIVERY, session_id=session_id, run_id=run_id, date=day,
-            hours=hours, basis=card.delivery_basis, rate=card.delivery_rate, rate_card=card,
-            amount=pay.amount_for(basis=card.delivery_basis, rate=card.delivery_rate, hours=hours),
-        ))
+        out.append(
+            Payment(
+                tutor_id=tutor_id,
+                activity=Activity.DELIVERY,
+                session_id=session_id,
+                run_id=run_id,
+                date=day,
+                hours=hours,
+                basis=card.delivery_basis,
+                rate=card.delivery_rate,
+                rate_card=card,
+                amount=pay.amount_for(basis=card.delivery_basis, rate=card.delivery_rate, hours=hours),
+            )
+        )
     return out
 
 
@@ -207,11 +234,20 @@ def _work_payments(college, cards):
         card = card_in_force(cards, day)
         if card is None or not card.pays(activity):
             continue
-        out.append(Payment(
-            tutor_id=tutor_id, activity=activity, work_log_id=log_id, run_id=run_id, date=day, hours=hours,
-            basis=RateCard.Basis.HOUR, rate=card.hourly_rate, rate_card=card,
-            amount=pay.amount_for(basis=RateCard.Basis.HOUR, rate=card.hourly_rate, hours=hours),
-        ))
+        out.append(
+            Payment(
+                tutor_id=tutor_id,
+                activity=activity,
+                work_log_id=log_id,
+                run_id=run_id,
+                date=day,
+                hours=hours,
+                basis=RateCard.Basis.HOUR,
+                rate=card.hourly_rate,
+                rate_card=card,
+                amount=pay.amount_for(basis=RateCard.Basis.HOUR, rate=card.hourly_rate, hours=hours),
+            )
+        )
     return out
 
 
@@ -232,11 +268,22 @@ def generate_payments(*, actor, college):
         new_ids = set(Payment.objects.filter(tutor__college=college).values_list("pk", flat=True)) - existing
         created = len(new_ids)
         if created:
-            record(actor=actor, action="generate", object_type=Payment._meta.label,
-                   fields=["tutor", "amount", "hours"], note=f"{created} payments generated")
+            record(
+                actor=actor,
+                action="generate",
+                object_type=Payment._meta.label,
+                fields=["tutor", "amount", "hours"],
+                note=f"{created} payments generated",
+            )
             # And one row per new payment, so each tutor's payments can be traced in the log.
-            record_many(actor=actor, action="create", model=Payment, object_ids=sorted(new_ids),
-                        fields=["tutor", "amount", "hours"], college_id=college.pk)
+            record_many(
+                actor=actor,
+                action="create",
+                model=Payment,
+                object_ids=sorted(new_ids),
+                fields=["tutor", "amount", "hours"],
+                college_id=college.pk,
+            )
     return created
 
 
@@ -250,8 +297,14 @@ def approve_payments(*, actor, payments):
         if count:
             # One audit row per payment (a tutor's subject-access export finds each of theirs).
             approved = Payment.objects.filter(pk__in=ids, approved_by=actor, status=Payment.Status.APPROVED)
-            record_many(actor=actor, action="approve", model=Payment, object_ids=approved.values_list("pk", flat=True),
-                        fields=["status"], note=f"{count} payments approved together" if count > 1 else "")
+            record_many(
+                actor=actor,
+                action="approve",
+                model=Payment,
+                object_ids=approved.values_list("pk", flat=True),
+                fields=["status"],
+                note=f"{count} payments approved together" if count > 1 else "",
+            )
     return count
 
 
@@ -263,8 +316,13 @@ def mark_paid(*, actor, payment_id):
             status=Payment.Status.PAID, paid_at=timezone.now(), paid_by=actor
         )
         if changed:
-            record(actor=actor, action="mark_paid", object_type=Payment._meta.label, object_id=str(payment_id),
-                   fields=["status"])
+            record(
+                actor=actor,
+                action="mark_paid",
+                object_type=Payment._meta.label,
+                object_id=str(payment_id),
+                fields=["status"],
+            )
     return bool(changed)
 
 
@@ -280,8 +338,7 @@ def mark_paid_many(*, actor, payments):
 
 
 @transaction.atomic
-def choice_record(*, actor, payment, decision, amount_taken=None, reason="", note="", on_behalf=False,
-                  stated_how=""):
+def choice_record(*, actor, payment, decision, amount_taken=None, reason="", note="", on_behalf=False, stated_how=""):
     """Record a tutor's own choice about one payment: by the tutor, or by an admin on their behalf
     with how the tutor stated it. Refused once the payment is paid."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -307,12 +364,23 @@ def choice_record(*, actor, payment, decision, amount_taken=None, reason="", not
         raise ValidationError(errors)
     choice, created = PaymentChoice.objects.update_or_create(
         payment=payment,
-        defaults={"decision": decision, "amount_taken": pay.pence(amount_taken), "reason": reason, "note": note,
-                  "recorded_by": actor, "on_behalf": on_behalf, "stated_how": stated_how.strip() if on_behalf else ""},
+        defaults={
+            "decision": decision,
+            "amount_taken": pay.pence(amount_taken),
+            "reason": reason,
+            "note": note,
+            "recorded_by": actor,
+            "on_behalf": on_behalf,
+            "stated_how": stated_how.strip() if on_behalf else "",
+        },
     )
-    record(actor=actor, action="create" if created else "update", obj=choice,
-           fields=["decision", "amount_taken", "reason", "note"] + (["stated_how"] if on_behalf else []),
-           note="on behalf of the tutor" if on_behalf else "")
+    record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=choice,
+        fields=["decision", "amount_taken", "reason", "note"] + (["stated_how"] if on_behalf else []),
+        note="on behalf of the tutor" if on_behalf else "",
+    )
     return choice
 
 
@@ -334,12 +402,36 @@ def neutralise(cell):
 
 def export_rows(payments):
     """Rows of the payroll CSV (header first) for the given payments."""
-    yield ["reference", "tutor", "email", "date", "activity", "course", "hours", "basis", "rate_gbp",
-           "gross_gbp", "to_pay_gbp", "tutor_choice", "approved_on"]
+    yield [
+        "reference",
+        "tutor",
+        "email",
+        "date",
+        "activity",
+        "course",
+        "hours",
+        "basis",
+        "rate_gbp",
+        "gross_gbp",
+        "to_pay_gbp",
+        "tutor_choice",
+        "approved_on",
+    ]
     for p in payments.select_related("tutor", "run__course", "choice"):
         choice = getattr(p, "choice", None)
         course = p.run.course.title if p.run_id else ""
-        yield [p.reference, p.tutor.full_name, p.tutor.email, p.date.isoformat(), p.get_activity_display(), course,
-               str(p.hours), p.get_basis_display(), str(p.rate), str(p.amount), str(p.amount_to_pay),
-               choice.get_decision_display() if choice else "Take all (no choice recorded)",
-               p.approved_on.isoformat() if p.approved_at else ""]
+        yield [
+            p.reference,
+            p.tutor.full_name,
+            p.tutor.email,
+            p.date.isoformat(),
+            p.get_activity_display(),
+            course,
+            str(p.hours),
+            p.get_basis_display(),
+            str(p.rate),
+            str(p.amount),
+            str(p.amount_to_pay),
+            choice.get_decision_display() if choice else "Take all (no choice recorded)",
+            p.approved_on.isoformat() if p.approved_at else "",
+        ]

@@ -11,15 +11,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.forms import add_service_errors
 from tandem.accounts.rules import can, requires
 from tandem.audit.services import record
+from tandem.core.forms import add_service_errors
 from tandem.core.params import parse_ids
 from tandem.tutors.models import Tutor
 
 from . import selectors, services
-from .forms import (ChoiceForm, ExpenseForm, OnBehalfChoiceForm, PayPointForm, PaymentFilterForm, PayYearForm,
-                    PolicyForm, RateCardForm, StaffGradeForm, WorkLogForm)
+from .forms import (
+    ChoiceForm,
+    ExpenseForm,
+    OnBehalfChoiceForm,
+    PaymentFilterForm,
+    PayPointForm,
+    PayYearForm,
+    PolicyForm,
+    RateCardForm,
+    StaffGradeForm,
+    WorkLogForm,
+)
 from .models import Payment
 from .parity import parity_rows, with_objects_for
 
@@ -48,6 +58,7 @@ def _back_to_list(request):
 
 # --- Payments (admin) -------------------------------------------------------------------------
 
+
 @require_GET
 @requires("view_payments")
 def payment_list(request):
@@ -55,16 +66,28 @@ def payment_list(request):
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _page(request, "list", "Payments", filter=form, page=page, totals=selectors.totals(qs),
-                 query=query.urlencode(), statuses=Payment.Status)
+    return _page(
+        request,
+        "list",
+        "Payments",
+        filter=form,
+        page=page,
+        totals=selectors.totals(qs),
+        query=query.urlencode(),
+        statuses=Payment.Status,
+    )
 
 
 @require_POST
 @requires("manage_payments")
 def generate(request):
     created = services.generate_payments(actor=request.user, college=request.user.college)
-    messages.success(request, f"{created} new payment{'' if created == 1 else 's'} generated." if created
-                     else "No new payments: every delivered session and paid piece of work already has one.")
+    messages.success(
+        request,
+        f"{created} new payment{'' if created == 1 else 's'} generated."
+        if created
+        else "No new payments: every delivered session and paid piece of work already has one.",
+    )
     return redirect("payments:list")
 
 
@@ -81,8 +104,12 @@ def _selected(request):
 @requires("manage_payments")
 def approve(request):
     count = services.approve_payments(actor=request.user, payments=_selected(request))
-    messages.success(request, f"{count} payment{'' if count == 1 else 's'} approved." if count
-                     else "Nothing to approve: choose payments that are waiting for approval.")
+    messages.success(
+        request,
+        f"{count} payment{'' if count == 1 else 's'} approved."
+        if count
+        else "Nothing to approve: choose payments that are waiting for approval.",
+    )
     return _back_to_list(request)
 
 
@@ -111,8 +138,13 @@ def export(request):
     for row in services.export_rows(qs):
         writer.writerow([services.neutralise(cell) for cell in row])
         count += 1
-    record(actor=request.user, action="export", object_type=Payment._meta.label, fields=["amount", "tutor"],
-           note=f"payroll CSV, {count} approved payments")
+    record(
+        actor=request.user,
+        action="export",
+        object_type=Payment._meta.label,
+        fields=["amount", "tutor"],
+        note=f"payroll CSV, {count} approved payments",
+    )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="payroll-{request.user.college.slug}-{stamp}.csv"'
@@ -139,11 +171,13 @@ def choice_on_behalf(request, pk):
         else:
             messages.success(request, f"{payment.tutor.full_name}'s choice is recorded.")
             return redirect("payments:detail", pk=payment.pk)
-    return _page(request, "choice", f"Record {payment.tutor.full_name}'s choice", form=form, payment=payment,
-                 on_behalf=True)
+    return _page(
+        request, "choice", f"Record {payment.tutor.full_name}'s choice", form=form, payment=payment, on_behalf=True
+    )
 
 
 # --- My payments (tutor) ----------------------------------------------------------------------
+
 
 @require_GET
 @requires("view_own_payments")
@@ -173,6 +207,7 @@ def my_choice(request, pk):
 
 
 # --- Rate cards, pay table, grades, policy ----------------------------------------------------
+
 
 @require_GET
 @requires("view_payments")
@@ -212,8 +247,9 @@ def pay_year_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         fresh = selectors.pay_year_for(request.user, pk) if pk else None
         try:
-            saved = services.pay_year_save(actor=request.user, college=request.user.college, pay_year=fresh,
-                                           **form.cleaned_data)
+            saved = services.pay_year_save(
+                actor=request.user, college=request.user.college, pay_year=fresh, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -243,7 +279,9 @@ def pay_year(request, pk):
 @require_http_methods(["GET", "POST"])
 @requires("manage_payments")
 def staff_grades(request):
-    form = StaffGradeForm(request.POST if request.method == "POST" else None, staff=selectors.staff_tutors(request.user))
+    form = StaffGradeForm(
+        request.POST if request.method == "POST" else None, staff=selectors.staff_tutors(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_grade_save(actor=request.user, **form.cleaned_data)
@@ -252,16 +290,22 @@ def staff_grades(request):
         else:
             messages.success(request, f"Band recorded for {form.cleaned_data['tutor'].full_name}.")
             return redirect("payments:grades")
-    return _page(request, "grades", "Staff tutors' pay bands", form=form, staff=selectors.staff_with_grades(request.user))
+    return _page(
+        request, "grades", "Staff tutors' pay bands", form=form, staff=selectors.staff_with_grades(request.user)
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_payments")
 def policy(request):
     current = services.policy_for(request.user.college)
-    form = PolicyForm(request.POST if request.method == "POST" else None, instance=current if current.pk else None,
-                      initial=None if current.pk else {"comparator": current.comparator,
-                                                       "prep_hours_per_session": current.prep_hours_per_session})
+    form = PolicyForm(
+        request.POST if request.method == "POST" else None,
+        instance=current if current.pk else None,
+        initial=None
+        if current.pk
+        else {"comparator": current.comparator, "prep_hours_per_session": current.prep_hours_per_session},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.policy_save(actor=request.user, college=request.user.college, **form.cleaned_data)
@@ -275,18 +319,24 @@ def policy(request):
 
 # --- Logged work and expenses -----------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
 @requires("manage_payments")
 def work_logs(request):
-    form = WorkLogForm(request.POST if request.method == "POST" else None, tutors=selectors.peer_tutors(request.user),
-                       runs=selectors.runs(request.user))
+    form = WorkLogForm(
+        request.POST if request.method == "POST" else None,
+        tutors=selectors.peer_tutors(request.user),
+        runs=selectors.runs(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.work_log_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "Hours logged. Generate payments to pay them if the rate card pays this activity.")
+            messages.success(
+                request, "Hours logged. Generate payments to pay them if the rate card pays this activity."
+            )
             return redirect("payments:work")
     page = Paginator(selectors.work_logs(request.user), 50).get_page(request.GET.get("page"))
     return _page(request, "work", "Logged work", form=form, page=page)
@@ -307,6 +357,7 @@ def expenses(request):
 
 # --- Parity -----------------------------------------------------------------------------------
 
+
 @require_GET
 @requires("view_pay_parity")
 def parity(request):
@@ -322,7 +373,18 @@ def parity(request):
     breaches = [r for r in rows if r.breach]
     unchecked = [r for r in rows if not r.checked]
     listed = breaches if show == "breaches" else rows
-    page = Paginator(listed, 100).get_page(request.GET.get("page"))
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
     with_objects_for([*page.object_list, *unchecked[:50]])
-    return _page(request, "parity", "Pay parity check", rows=rows, breaches=breaches, unchecked=unchecked,
-                 page=page, terms=terms, term=term, show=show, policy=services.policy_for(request.user.college))
+    return _page(
+        request,
+        "parity",
+        "Pay parity check",
+        rows=rows,
+        breaches=breaches,
+        unchecked=unchecked,
+        page=page,
+        terms=terms,
+        term=term,
+        show=show,
+        policy=services.policy_for(request.user.college),
+    )

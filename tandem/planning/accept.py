@@ -30,6 +30,7 @@ class PlanConflict(Exception):
 
 # -- accepting a plan ------------------------------------------------------------------------
 
+
 def block_ranges(n, split, nblocks):
     """Session index ranges of each block (the planner's rule: first ceil(n/2), then the rest)."""
     if nblocks <= 1 or not split or n < 2:
@@ -51,9 +52,11 @@ def accept_check(job):
     later = PlanJob.objects.filter(wish_list_id=job.wish_list_id, accepted_at__isnull=False).exclude(pk=job.pk)
     if later.exists():
         other = later.first()
-        return (f"Another plan for this wish list (plan {other.pk}) was accepted on "
-                f"{timezone.localtime(other.accepted_at):%d %b %Y at %H:%M}: run the planner again to plan "
-                f"the wishes still waiting around it.")
+        return (
+            f"Another plan for this wish list (plan {other.pk}) was accepted on "
+            f"{timezone.localtime(other.accepted_at):%d %b %Y at %H:%M}: run the planner again to plan "
+            f"the wishes still waiting around it."
+        )
     return None
 
 
@@ -64,7 +67,8 @@ def plan_accept(*, actor, job, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         claimed = PlanJob.objects.filter(pk=job.pk, accepted_at__isnull=True, status=Status.FINISHED).update(
-            accepted_at=now, accepted_by=actor)
+            accepted_at=now, accepted_by=actor
+        )
         job = PlanJob.objects.select_related("wish_list__term", "wish_list__college").get(pk=job.pk)
         if not claimed:
             raise PlanConflict(accept_check(job) or "This plan cannot be accepted.")
@@ -74,16 +78,23 @@ def plan_accept(*, actor, job, now=None):
             raise PlanConflict(reason)
         job.accepted_at = now
         summary = _write_plan(actor, job)
-        record(actor=actor, action="accept", obj=job, fields=["accepted_at"],
-               note=f"{summary['runs']} runs, {summary['sessions']} sessions, {summary['requests']} release requests")
+        record(
+            actor=actor,
+            action="accept",
+            obj=job,
+            fields=["accepted_at"],
+            note=f"{summary['runs']} runs, {summary['sessions']} sessions, {summary['requests']} release requests",
+        )
     return summary
 
 
 def _write_plan(actor, job):
     wl = job.wish_list
     term, college = wl.term, wl.college
-    wishes = {inst_mod.run_id(w.pk): w for w in WishedRun.objects.select_for_update().filter(wish_list=wl)
-              .select_related("course")}
+    wishes = {
+        inst_mod.run_id(w.pk): w
+        for w in WishedRun.objects.select_for_update().filter(wish_list=wl).select_related("course")
+    }
     rooms = {r.pk: r for r in Room.objects.filter(site__college=college)}
     tutors = {t.pk: t for t in Tutor.objects.filter(college=college)}
     summary = {"runs": 0, "sessions": 0, "requests": 0, "no_line_manager": [], "run_ids": []}
@@ -118,15 +129,30 @@ def _write_plan(actor, job):
         # The same service as "Add a run" on the pages: weekly sessions, tutors, audit rows.
         try:
             run = courses_services.run_create(
-                actor=actor, course=course, term=term, weekday=planned["day"], start_time=start, end_time=end,
-                start_date=first, weeks=n, online=room is None, room=room,
-                capacity=max(1, w.cohort) if w.cohort else 15, tutors=assigned)
+                actor=actor,
+                course=course,
+                term=term,
+                weekday=planned["day"],
+                start_time=start,
+                end_time=end,
+                start_date=first,
+                weeks=n,
+                online=room is None,
+                room=room,
+                capacity=max(1, w.cohort) if w.cohort else 15,
+                tutors=assigned,
+            )
         except ValidationError as exc:
             raise PlanConflict(f"{course.title}: " + " ".join(exc.messages) + " Run the planner again.") from exc
         sessions = list(run.sessions.order_by("date"))
         staff_sessions = {t: [s for a, b in spans for s in sessions[a:b]] for t, spans in staff_ranges.items()}
-        record(actor=actor, action="plan", obj=run, fields=["tutors", "sessions"],
-               note=f"from accepted plan {job.pk} (wish {w.pk})")
+        record(
+            actor=actor,
+            action="plan",
+            obj=run,
+            fields=["tutors", "sessions"],
+            note=f"from accepted plan {job.pk} (wish {w.pk})",
+        )
         w.accepted_run = run
         w.save(update_fields=["accepted_run"])
         with_whom = " and ".join(p.full_name for p in peers)
@@ -135,10 +161,16 @@ def _write_plan(actor, job):
                 summary["no_line_manager"].append(f"{staff.full_name} ({course.title})")
                 continue
             release_request_create(
-                actor=actor, tutor=staff, kind=ReleaseRequest.Kind.RUN, run=run, sessions=their,
-                purpose=(f"Co-deliver {course.title} with {with_whom}: {len(their)} session"
-                         f"{'' if len(their) == 1 else 's'} on {run.get_weekday_display()}s from "
-                         f"{their[0].date:%d %B %Y}, as planned for the {term} term"),
+                actor=actor,
+                tutor=staff,
+                kind=ReleaseRequest.Kind.RUN,
+                run=run,
+                sessions=their,
+                purpose=(
+                    f"Co-deliver {course.title} with {with_whom}: {len(their)} session"
+                    f"{'' if len(their) == 1 else 's'} on {run.get_weekday_display()}s from "
+                    f"{their[0].date:%d %B %Y}, as planned for the {term} term"
+                ),
             )
             summary["requests"] += 1
         summary["runs"] += 1

@@ -41,22 +41,32 @@ def populate(college, rng):
     created = term is None
     if created:
         term = Term.objects.create(college=college, season=season, year=year, starts_on=starts, ends_on=ends)
-    tutors = [t for t in Tutor.objects.filter(college=college, status__in=PLANNING_STATUSES).order_by("pk")
-              if t.left_on is None or t.left_on > term.starts_on]
+    tutors = [
+        t
+        for t in Tutor.objects.filter(college=college, status__in=PLANNING_STATUSES).order_by("pk")
+        if t.left_on is None or t.left_on > term.starts_on
+    ]
     availability = _availability(tutors, rng)
     budgets = _budgets(tutors, term, rng)
     wished = 0
     if not WishList.objects.filter(term=term).exists():
         wished = _wish_list(college, term, rng)
-    return {"term": str(term), "term_created": created, "availability": availability, "budgets": budgets,
-            "wished_runs": wished}
+    return {
+        "term": str(term),
+        "term_created": created,
+        "availability": availability,
+        "budgets": budgets,
+        "wished_runs": wished,
+    }
 
 
 def _availability(tutors, rng):
     taught = defaultdict(Counter)
-    for tutor_id, weekday, start in CourseRun.tutors.through.objects.filter(
-        tutor__in=tutors, courserun__weekday__lt=5
-    ).values_list("tutor_id", "courserun__weekday", "courserun__start_time").order_by("pk"):
+    for tutor_id, weekday, start in (
+        CourseRun.tutors.through.objects.filter(tutor__in=tutors, courserun__weekday__lt=5)
+        .values_list("tutor_id", "courserun__weekday", "courserun__start_time")
+        .order_by("pk")
+    ):
         taught[tutor_id][(weekday, slot_index(start))] += 1
     have = set(TutorAvailability.objects.filter(tutor__in=tutors).values_list("tutor_id", flat=True).distinct())
     rows = []
@@ -78,8 +88,11 @@ def _availability(tutors, rng):
             chosen |= {ds for ds in usual if ds[0] in days}  # an evening they have taught
         else:
             chosen = set(usual[:4])
-            pool = [tuple(ds) for ds in (DAYTIME_DAYSLOTS if rng.random() < 0.7 else ALL_DAYSLOTS)
-                    if tuple(ds) not in chosen]
+            pool = [
+                tuple(ds)
+                for ds in (DAYTIME_DAYSLOTS if rng.random() < 0.7 else ALL_DAYSLOTS)
+                if tuple(ds) not in chosen
+            ]
             chosen |= set(rng.sample(pool, min(len(pool), rng.randint(3, 7))))
         rows += [TutorAvailability(tutor=t, weekday=d, slot=SLOT_IDS[s]) for d, s in sorted(chosen)]
     TutorAvailability.objects.bulk_create(rows)
@@ -88,24 +101,33 @@ def _availability(tutors, rng):
 
 def _budgets(tutors, term, rng):
     have = set(ReleaseBudget.objects.filter(term=term).values_list("tutor_id", flat=True))
-    rows = [ReleaseBudget(tutor=t, term=term, hours=Decimal(rng.choice(BUDGET_HOURS)))
-            for t in tutors if t.kind == Tutor.Kind.STAFF and t.pk not in have]
+    rows = [
+        ReleaseBudget(tutor=t, term=term, hours=Decimal(rng.choice(BUDGET_HOURS)))
+        for t in tutors
+        if t.kind == Tutor.Kind.STAFF and t.pk not in have
+    ]
     ReleaseBudget.objects.bulk_create(rows)
     return len(rows)
 
 
 def _wish_list(college, term, rng):
     weeks = term_weeks(term)
-    courses = [c for c in Course.objects.filter(college=college, status=Course.Status.ACTIVE).order_by("pk")
-               if c.number_of_sessions <= weeks]
+    courses = [
+        c
+        for c in Course.objects.filter(college=college, status=Course.Status.ACTIVE).order_by("pk")
+        if c.number_of_sessions <= weeks
+    ]
     sites = list(college.sites.order_by("pk"))
     hubs = [s for s in sites if s.kind == "hub"] or sites
     last = Term.objects.filter(college=college, season=term.season, year=term.year - 1).first()
     picks = []
     if last is not None:
         active = {c.pk for c in courses}
-        picks = [r.course_id for r in CourseRun.objects.filter(term=last).order_by("start_date", "start_time", "pk")
-                 if r.course_id in active]
+        picks = [
+            r.course_id
+            for r in CourseRun.objects.filter(term=last).order_by("start_date", "start_time", "pk")
+            if r.course_id in active
+        ]
     by_pk = {c.pk: c for c in courses}
     per_course = Counter(picks)
     for _attempt in range(50 * WISHED_RUNS):
@@ -138,11 +160,21 @@ def _wish_list(college, term, rng):
             lo, hi = 1, latest
         online = rng.random() < 0.1
         site = None if online else (rng.choice(hubs) if rng.random() < 0.6 else rng.choice(sites))
-        rows.append(WishedRun(
-            wish_list=wl, course=course, weight=rng.choices((1, 2, 3, 4, 5), weights=(3, 4, 3, 2, 1))[0],
-            allowed=allowed, start_week_min=lo, start_week_max=hi, online=online, site=site,
-            cohort=rng.choice((8, 10, 12, 12, 14, 16)), needs_accessible=rng.random() < 0.15,
-            split_allowed=n >= 6 and rng.random() < 0.6, mandatory=False,
-        ))
+        rows.append(
+            WishedRun(
+                wish_list=wl,
+                course=course,
+                weight=rng.choices((1, 2, 3, 4, 5), weights=(3, 4, 3, 2, 1))[0],
+                allowed=allowed,
+                start_week_min=lo,
+                start_week_max=hi,
+                online=online,
+                site=site,
+                cohort=rng.choice((8, 10, 12, 12, 14, 16)),
+                needs_accessible=rng.random() < 0.15,
+                split_allowed=n >= 6 and rng.random() < 0.6,
+                mandatory=False,
+            )
+        )
     WishedRun.objects.bulk_create(rows)
     return len(rows)

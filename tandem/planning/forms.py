@@ -12,7 +12,9 @@ WEIGHTS = [(i, f"{i}") for i in range(1, 6)]
 
 
 def venue_choices(college):
-    return [(str(s.pk), f"{s.name} ({s.get_kind_display().lower()})") for s in college.sites.order_by("name")] + [(ONLINE, "Online")]
+    return [(str(s.pk), f"{s.name} ({s.get_kind_display().lower()})") for s in college.sites.order_by("name")] + [
+        (ONLINE, "Online")
+    ]
 
 
 def venue_of(value, college):
@@ -23,12 +25,15 @@ def venue_of(value, college):
 
 
 class WishListForm(forms.Form):
-    term = forms.ModelChoiceField(queryset=Term.objects.none(), label="Term to plan",
-                                  help_text="Usually next term. A term has one wish list.")
+    term = forms.ModelChoiceField(
+        queryset=Term.objects.none(), label="Term to plan", help_text="Usually next term. A term has one wish list."
+    )
 
     def __init__(self, *args, college, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = Term.objects.filter(college=college, wish_lists__isnull=True).order_by("-starts_on")
+        self.fields["term"].queryset = Term.objects.filter(college=college, wish_lists__isnull=True).order_by(
+            "-starts_on"
+        )
         self.fields["term"].empty_label = None
 
 
@@ -40,10 +45,12 @@ class NewTermForm(forms.Form):
 
     season = forms.ChoiceField(choices=Term.Season.choices, label="Season")
     year = forms.IntegerField(min_value=2000, max_value=2100, label="Year")
-    starts_on = forms.DateField(label="First day", help_text="For example, 2020-01-06",
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Last day", help_text="For example, 2020-03-27",
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="First day", help_text="For example, 2020-01-06", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="Last day", help_text="For example, 2020-03-27", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, college, **kwargs):
         latest = Term.objects.filter(college=college).order_by("-starts_on").first()
@@ -67,8 +74,11 @@ class NewTermForm(forms.Form):
         a, b = data.get("starts_on"), data.get("ends_on")
         if a and b and b <= a:
             self.add_error("ends_on", "The last day must be after the first day.")
-        if data.get("season") and data.get("year") and Term.objects.filter(
-                college=self.college, season=data["season"], year=data["year"]).exists():
+        if (
+            data.get("season")
+            and data.get("year")
+            and Term.objects.filter(college=self.college, season=data["season"], year=data["year"]).exists()
+        ):
             self.add_error("season", "The College already has this term: choose it above.")
         return data
 
@@ -76,12 +86,19 @@ class NewTermForm(forms.Form):
 class _Defaults(forms.Form):
     """Where and when the runs may go (shared by the catalogue page)."""
 
-    days = forms.MultipleChoiceField(choices=DAY_CHOICES, widget=forms.CheckboxSelectMultiple, label="Days the runs may meet")
+    days = forms.MultipleChoiceField(
+        choices=DAY_CHOICES, widget=forms.CheckboxSelectMultiple, label="Days the runs may meet"
+    )
     slots = forms.MultipleChoiceField(choices=SLOT_PICK, widget=forms.CheckboxSelectMultiple, label="Times of day")
-    start_week_min = forms.IntegerField(min_value=1, required=False, label="Earliest start week",
-                                        help_text="Leave empty for week 1")
-    start_week_max = forms.IntegerField(min_value=1, required=False, label="Latest start week",
-                                        help_text="Leave empty for the latest week each course can start and still finish in the term")
+    start_week_min = forms.IntegerField(
+        min_value=1, required=False, label="Earliest start week", help_text="Leave empty for week 1"
+    )
+    start_week_max = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Latest start week",
+        help_text="Leave empty for the latest week each course can start and still finish in the term",
+    )
     venue = forms.ChoiceField(label="Where")
     cohort = forms.IntegerField(min_value=1, max_value=200, initial=12, label="Places per run")
     needs_accessible = forms.BooleanField(required=False, label="Needs a room with step-free access")
@@ -102,10 +119,12 @@ class AddCoursesForm(_Defaults):
         self.fields["days"].initial = [c for c, _l in DAY_CHOICES]
         self.fields["slots"].initial = ["0", "1"]
         for c in self.courses:
-            self.fields[f"runs_{c.pk}"] = forms.IntegerField(min_value=0, max_value=6, initial=0, required=False,
-                                                             label=f"Runs of {c.title}")
-            self.fields[f"weight_{c.pk}"] = forms.TypedChoiceField(choices=WEIGHTS, coerce=int, initial=1, required=False,
-                                                                   empty_value=1, label=f"Priority of {c.title}")
+            self.fields[f"runs_{c.pk}"] = forms.IntegerField(
+                min_value=0, max_value=6, initial=0, required=False, label=f"Runs of {c.title}"
+            )
+            self.fields[f"weight_{c.pk}"] = forms.TypedChoiceField(
+                choices=WEIGHTS, coerce=int, initial=1, required=False, empty_value=1, label=f"Priority of {c.title}"
+            )
 
     def rows(self):
         return [(c, self[f"runs_{c.pk}"], self[f"weight_{c.pk}"]) for c in self.courses]
@@ -126,10 +145,15 @@ class AddCoursesForm(_Defaults):
 
 
 class WishedRunForm(forms.Form):
-    weight = forms.TypedChoiceField(choices=WEIGHTS, coerce=int, label="Priority",
-                                    help_text="1 is nice to have, 5 is most wanted. The planner offers the largest total it can.")
-    allowed = forms.MultipleChoiceField(choices=DAYSLOT_CHOICES, widget=forms.CheckboxSelectMultiple,
-                                        label="Days and times it may meet")
+    weight = forms.TypedChoiceField(
+        choices=WEIGHTS,
+        coerce=int,
+        label="Priority",
+        help_text="1 is nice to have, 5 is most wanted. The planner offers the largest total it can.",
+    )
+    allowed = forms.MultipleChoiceField(
+        choices=DAYSLOT_CHOICES, widget=forms.CheckboxSelectMultiple, label="Days and times it may meet"
+    )
     start_week_min = forms.IntegerField(min_value=1, label="Earliest start week")
     start_week_max = forms.IntegerField(min_value=1, label="Latest start week")
     venue = forms.ChoiceField(label="Where")
@@ -142,10 +166,15 @@ class WishedRunForm(forms.Form):
         if wished_run is not None and "initial" not in kwargs:
             w = wished_run
             kwargs["initial"] = {
-                "weight": w.weight, "allowed": [dayslot_key(d, s) for d, s in w.allowed],
-                "start_week_min": w.start_week_min, "start_week_max": w.start_week_max,
-                "venue": ONLINE if w.online else str(w.site_id), "cohort": w.cohort,
-                "needs_accessible": w.needs_accessible, "split_allowed": w.split_allowed, "mandatory": w.mandatory,
+                "weight": w.weight,
+                "allowed": [dayslot_key(d, s) for d, s in w.allowed],
+                "start_week_min": w.start_week_min,
+                "start_week_max": w.start_week_max,
+                "venue": ONLINE if w.online else str(w.site_id),
+                "cohort": w.cohort,
+                "needs_accessible": w.needs_accessible,
+                "split_allowed": w.split_allowed,
+                "mandatory": w.mandatory,
             }
         super().__init__(*args, **kwargs)
         self.fields["venue"].choices = venue_choices(college)
@@ -153,18 +182,26 @@ class WishedRunForm(forms.Form):
             weeks = term_weeks(wished_run.wish_list.term)
             self.fields["start_week_max"].help_text = (
                 f"The term has {weeks} weeks; {wished_run.course.title} has {wished_run.course.number_of_sessions} "
-                f"sessions, so it can start by week {max(1, weeks - wished_run.course.number_of_sessions + 1)}.")
+                f"sessions, so it can start by week {max(1, weeks - wished_run.course.number_of_sessions + 1)}."
+            )
 
     def clean_allowed(self):
         return sorted(parse_dayslot(v) for v in self.cleaned_data["allowed"])
 
 
 class PlanForm(forms.Form):
-    time_limit = forms.IntegerField(min_value=5, max_value=300, label="Time for the planner, in seconds",
-                                    help_text="The first plan comes in about a second; the planner then improves it and "
-                                              "proves how good it is. It stops early once the plan is proven best.")
-    what_if = forms.BooleanField(required=False, initial=True,
-                                 label="Also find which one extra staff tutor would let most courses run (as much time again)")
+    time_limit = forms.IntegerField(
+        min_value=5,
+        max_value=300,
+        label="Time for the planner, in seconds",
+        help_text="The first plan comes in about a second; the planner then improves it and "
+        "proves how good it is. It stops early once the plan is proven best.",
+    )
+    what_if = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Also find which one extra staff tutor would let most courses run (as much time again)",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,8 +218,9 @@ class RaiseReleaseForm(forms.Form):
 
 
 class AvailabilityForm(forms.Form):
-    dayslots = forms.MultipleChoiceField(choices=DAYSLOT_CHOICES, widget=forms.CheckboxSelectMultiple, required=False,
-                                         label="Times this tutor can teach")
+    dayslots = forms.MultipleChoiceField(
+        choices=DAYSLOT_CHOICES, widget=forms.CheckboxSelectMultiple, required=False, label="Times this tutor can teach"
+    )
 
     def clean_dayslots(self):
         return [parse_dayslot(v) for v in self.cleaned_data["dayslots"]]

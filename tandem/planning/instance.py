@@ -73,7 +73,11 @@ class Built:
 
 def planning_tutors(college, term):
     qs = Tutor.objects.filter(college=college, status__in=PLANNING_STATUSES).select_related("employer")
-    return [t for t in qs.order_by("kind", "last_name", "first_name", "pk") if t.left_on is None or t.left_on > term.starts_on]
+    return [
+        t
+        for t in qs.order_by("kind", "last_name", "first_name", "pk")
+        if t.left_on is None or t.left_on > term.starts_on
+    ]
 
 
 def qualifications(tutors, course_ids):
@@ -81,12 +85,21 @@ def qualifications(tutors, course_ids):
     or assigned to a run of."""
     pks = [t.pk for t in tutors]
     out = defaultdict(set)
-    rows = list(Course.co_producers.through.objects.filter(tutor_id__in=pks, course_id__in=course_ids)
-                .values_list("tutor_id", "course_id"))
-    rows += list(Session.delivered_by.through.objects.filter(tutor_id__in=pks, session__run__course_id__in=course_ids)
-                 .values_list("tutor_id", "session__run__course_id").distinct())
-    rows += list(CourseRun.tutors.through.objects.filter(tutor_id__in=pks, courserun__course_id__in=course_ids)
-                 .values_list("tutor_id", "courserun__course_id").distinct())
+    rows = list(
+        Course.co_producers.through.objects.filter(tutor_id__in=pks, course_id__in=course_ids).values_list(
+            "tutor_id", "course_id"
+        )
+    )
+    rows += list(
+        Session.delivered_by.through.objects.filter(tutor_id__in=pks, session__run__course_id__in=course_ids)
+        .values_list("tutor_id", "session__run__course_id")
+        .distinct()
+    )
+    rows += list(
+        CourseRun.tutors.through.objects.filter(tutor_id__in=pks, courserun__course_id__in=course_ids)
+        .values_list("tutor_id", "courserun__course_id")
+        .distinct()
+    )
     for t, c in rows:
         out[t].add(c)
     return out
@@ -115,8 +128,11 @@ def release_hours(staff, term):
 
 
 def wished_runs(wish_list):
-    return list(WishedRun.objects.filter(wish_list=wish_list, accepted_run__isnull=True)
-                .select_related("course", "site").order_by("pk"))
+    return list(
+        WishedRun.objects.filter(wish_list=wish_list, accepted_run__isnull=True)
+        .select_related("course", "site")
+        .order_by("pk")
+    )
 
 
 def build(wish_list):
@@ -142,8 +158,12 @@ def build(wish_list):
     # Runs already on this term's timetable keep their rooms and tutors: those day-slots are
     # taken for the whole term, and their sessions count against the tutors' limits.
     busy_room, busy_tutor, taken_sessions = defaultdict(set), defaultdict(set), defaultdict(int)
-    existing = list(CourseRun.objects.filter(term=term).exclude(status=CourseRun.Status.CANCELLED)
-                    .select_related("course").prefetch_related("tutors"))
+    existing = list(
+        CourseRun.objects.filter(term=term)
+        .exclude(status=CourseRun.Status.CANCELLED)
+        .select_related("course")
+        .prefetch_related("tutors")
+    )
     for run in existing:
         if run.weekday >= len(WEEKDAYS):
             continue
@@ -177,50 +197,90 @@ def build(wish_list):
                 hours = unlimited
             else:
                 hours = _num(release[t.pk])
-        inst_tutors.append({
-            "id": tutor_id(t.pk), "role": t.kind, "college": college.slug,
-            "sites": [site_id(pk) for pk in site_pks], "online_ok": True,
-            "qualified": [course_id(c) for c in sorted(quals.get(t.pk, ()))],
-            "available": available, "unavailable_weeks": [],
-            "max_sessions": max(0, max_sessions - taken_sessions[t.pk]),
-            "release_hours": hours, "paid": t.kind == Tutor.Kind.PEER,
-        })
+        inst_tutors.append(
+            {
+                "id": tutor_id(t.pk),
+                "role": t.kind,
+                "college": college.slug,
+                "sites": [site_id(pk) for pk in site_pks],
+                "online_ok": True,
+                "qualified": [course_id(c) for c in sorted(quals.get(t.pk, ()))],
+                "available": available,
+                "unavailable_weeks": [],
+                "max_sessions": max(0, max_sessions - taken_sessions[t.pk]),
+                "release_hours": hours,
+                "paid": t.kind == Tutor.Kind.PEER,
+            }
+        )
 
     runs = []
     for w in wishes:
-        runs.append({
-            "id": run_id(w.pk), "course": course_id(w.course_id), "college": college.slug,
-            "online": w.online, "site": None if w.online else site_id(w.site_id),
-            "cohort": w.cohort, "needs_accessible": w.needs_accessible,
-            "allowed": sorted([int(d), int(s)] for d, s in (w.allowed or [])),
-            "start_week_min": w.start_week_min, "start_week_max": w.start_week_max,
-            "weight": w.weight, "split_allowed": w.split_allowed, "mandatory": w.mandatory, "pinned": None,
-        })
+        runs.append(
+            {
+                "id": run_id(w.pk),
+                "course": course_id(w.course_id),
+                "college": college.slug,
+                "online": w.online,
+                "site": None if w.online else site_id(w.site_id),
+                "cohort": w.cohort,
+                "needs_accessible": w.needs_accessible,
+                "allowed": sorted([int(d), int(s)] for d, s in (w.allowed or [])),
+                "start_week_min": w.start_week_min,
+                "start_week_max": w.start_week_max,
+                "weight": w.weight,
+                "split_allowed": w.split_allowed,
+                "mandatory": w.mandatory,
+                "pinned": None,
+            }
+        )
 
     instance = {
         "schema": SCHEMA,
-        "meta": {"generator": "tandem.planning", "college": college.slug, "term": str(term),
-                 "wish_list": wish_list.pk, "first_monday": first_monday(term).isoformat(),
-                 "no_release_budget": [tutor_id(t.pk) for t in no_budget],
-                 # informative only (the planner ignores meta): times free in a tutor's record but
-                 # taken by runs already on the timetable, and the sessions those runs use
-                 "timetabled": timetabled, "sessions_taken": sessions_taken},
+        "meta": {
+            "generator": "tandem.planning",
+            "college": college.slug,
+            "term": str(term),
+            "wish_list": wish_list.pk,
+            "first_monday": first_monday(term).isoformat(),
+            "no_release_budget": [tutor_id(t.pk) for t in no_budget],
+            # informative only (the planner ignores meta): times free in a tutor's record but
+            # taken by runs already on the timetable, and the sessions those runs use
+            "timetabled": timetabled,
+            "sessions_taken": sessions_taken,
+        },
         "calendar": {
-            "weeks": weeks, "days": list(WEEKDAYS),
+            "weeks": weeks,
+            "days": list(WEEKDAYS),
             "slots": [{"id": sid, "start": f"{a:%H:%M}", "end": f"{b:%H:%M}"} for sid, _l, a, b in SLOTS],
         },
         "rules": {"prep_hours_per_session": prep},
         "topics": [{"id": topic_id[name], "name": name} for name in topics],
         "colleges": [{"id": college.slug}],
         "sites": [{"id": site_id(s.pk), "college": college.slug, "kind": s.kind} for s in sites],
-        "rooms": [{"id": room_id(r.pk), "site": site_id(r.site_id), "capacity": r.capacity, "accessible": r.accessible,
-                   "available": [ds for ds in all_slots if tuple(ds) not in busy_room[r.pk]]} for r in rooms],
-        "courses": [{"id": course_id(c.pk), "topic": topic_id[c.topic], "sessions": c.number_of_sessions,
-                     "session_hours": _num(c.hours_per_session)} for c in courses],
+        "rooms": [
+            {
+                "id": room_id(r.pk),
+                "site": site_id(r.site_id),
+                "capacity": r.capacity,
+                "accessible": r.accessible,
+                "available": [ds for ds in all_slots if tuple(ds) not in busy_room[r.pk]],
+            }
+            for r in rooms
+        ],
+        "courses": [
+            {
+                "id": course_id(c.pk),
+                "topic": topic_id[c.topic],
+                "sessions": c.number_of_sessions,
+                "session_hours": _num(c.hours_per_session),
+            }
+            for c in courses
+        ],
         "tutors": inst_tutors,
         "runs": runs,
-        "objective": {"lexicographic": ["weighted_runs_offered", "continuity_breaks", "max_peer_paid_hours",
-                                        "topic_fairness"]},
+        "objective": {
+            "lexicographic": ["weighted_runs_offered", "continuity_breaks", "max_peer_paid_hours", "topic_fairness"]
+        },
     }
     labels = {
         **{tutor_id(t.pk): t.full_name for t in tutors},

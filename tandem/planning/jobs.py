@@ -25,6 +25,7 @@ class PlanningError(Exception):
 
 # -- planner jobs ----------------------------------------------------------------------------
 
+
 def checked_build(wish_list):
     """Build and validate the instance; PlanningError with a clear message when it cannot be planned."""
     built = inst_mod.build(wish_list)
@@ -47,15 +48,17 @@ def job_start(*, actor, wish_list, time_limit=30, what_if=True):
     Raises PlanningError when the records cannot be planned (nothing is written then)."""
     built = checked_build(wish_list)
     with transaction.atomic():
-        job = PlanJob.objects.create(wish_list=wish_list, time_limit=time_limit, instance=built.instance,
-                                     labels=built.labels, created_by=actor)
+        job = PlanJob.objects.create(
+            wish_list=wish_list, time_limit=time_limit, instance=built.instance, labels=built.labels, created_by=actor
+        )
         record(actor=actor, action="create", obj=job, fields=["instance", "time_limit"])
     try:
         result = run_plan_job.enqueue(job.pk, bool(what_if))
     except Exception as exc:  # the queue itself is unavailable: say so on the job
         log.exception("could not queue planning job %s", job.pk)
-        PlanJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=f"The job could not be queued: {exc}",
-                                                 finished_at=timezone.now())
+        PlanJob.objects.filter(pk=job.pk).update(
+            status=Status.FAILED, error=f"The job could not be queued: {exc}", finished_at=timezone.now()
+        )
     else:
         PlanJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
@@ -90,6 +93,8 @@ def what_if_start(*, actor, job, tutor, hours):
         run_what_if.enqueue(wi.pk)
     except Exception as exc:  # noqa: BLE001
         log.exception("could not queue what-if %s", wi.pk)
-        PlanWhatIf.objects.filter(pk=wi.pk).update(status=Status.FAILED, error=f"The question could not be queued: {exc}")
+        PlanWhatIf.objects.filter(pk=wi.pk).update(
+            status=Status.FAILED, error=f"The question could not be queued: {exc}"
+        )
     wi.refresh_from_db()
     return wi

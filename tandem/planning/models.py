@@ -39,8 +39,9 @@ class WishList(models.Model):
 
     college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="wish_lists")
     term = models.ForeignKey("core.Term", on_delete=models.CASCADE, related_name="wish_lists")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,7 +74,11 @@ class WishedRun(models.Model):
     )
     mandatory = models.BooleanField(default=False, help_text="The plan must offer this run")
     accepted_run = models.OneToOneField(
-        "courses.CourseRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="wished_run",
+        "courses.CourseRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wished_run",
         help_text="The run an accepted plan created for this wish",
     )
 
@@ -81,9 +86,13 @@ class WishedRun(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gte=1), name="wished_run_weight_positive"),
-            models.CheckConstraint(condition=Q(start_week_min__gte=1) & Q(start_week_max__gte=F("start_week_min")),
-                                   name="wished_run_start_window"),
-            models.CheckConstraint(condition=Q(online=True) | Q(site__isnull=False), name="wished_run_site_unless_online"),
+            models.CheckConstraint(
+                condition=Q(start_week_min__gte=1) & Q(start_week_max__gte=F("start_week_min")),
+                name="wished_run_start_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(online=True) | Q(site__isnull=False), name="wished_run_site_unless_online"
+            ),
         ]
 
     def __str__(self):
@@ -110,7 +119,9 @@ class PlanJob(models.Model):
 
     wish_list = models.ForeignKey(WishList, on_delete=models.CASCADE, related_name="jobs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    time_limit = models.PositiveSmallIntegerField(default=30, help_text="Seconds for the plan (and as much for the what-if)")
+    time_limit = models.PositiveSmallIntegerField(
+        default=30, help_text="Seconds for the plan (and as much for the what-if)"
+    )
     instance = models.JSONField()
     labels = models.JSONField(default=dict)
     candidates = models.JSONField(default=list, blank=True)
@@ -119,14 +130,16 @@ class PlanJob(models.Model):
     error = models.TextField(blank=True)
     stop_requested = models.BooleanField(default=False)
     task_id = models.CharField(max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -154,7 +167,7 @@ class PlanJob(models.Model):
 
 
 class PlanWhatIf(models.Model):
-    """"What if this staff tutor's release were raised by N hours?" on a finished job."""
+    """ "What if this staff tutor's release were raised by N hours?" on a finished job."""
 
     job = models.ForeignKey(PlanJob, on_delete=models.CASCADE, related_name="what_ifs")
     tutor = models.ForeignKey("tutors.Tutor", on_delete=models.CASCADE, related_name="+")
@@ -162,8 +175,9 @@ class PlanWhatIf(models.Model):
     status = models.CharField(max_length=10, choices=PlanJob.Status.choices, default=PlanJob.Status.QUEUED)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -25,8 +25,14 @@ REASONS = {
     "ROOM_COMMITTED_ELSEWHERE": "Rooms taken by other runs",
     "OUTWEIGHED": "Other runs matter more",
 }
-STAFF_CODES = {"NO_QUALIFIED_STAFF", "NO_STAFF_AT_SITE", "STAFF_RELEASE_TOO_SMALL", "STAFF_NOT_AVAILABLE_WHEN",
-               "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS", "STAFF_COMMITTED_ELSEWHERE"}
+STAFF_CODES = {
+    "NO_QUALIFIED_STAFF",
+    "NO_STAFF_AT_SITE",
+    "STAFF_RELEASE_TOO_SMALL",
+    "STAFF_NOT_AVAILABLE_WHEN",
+    "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS",
+    "STAFF_COMMITTED_ELSEWHERE",
+}
 
 
 def humanise(text, labels):
@@ -65,8 +71,14 @@ def plain_words(text):
 
 
 # Reasons read off the tutors' free times and limits, where runs already on the timetable matter
-TIMETABLE_CODES = {"NO_COMMON_SLOT", "PEER_NOT_AVAILABLE_WHEN", "STAFF_NOT_AVAILABLE_WHEN",
-                   "PEER_BLOCKED_BY_LEAVE_OR_LIMITS", "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS", "STAFF_RELEASE_TOO_SMALL"}
+TIMETABLE_CODES = {
+    "NO_COMMON_SLOT",
+    "PEER_NOT_AVAILABLE_WHEN",
+    "STAFF_NOT_AVAILABLE_WHEN",
+    "PEER_BLOCKED_BY_LEAVE_OR_LIMITS",
+    "STAFF_BLOCKED_BY_LEAVE_OR_LIMITS",
+    "STAFF_RELEASE_TOO_SMALL",
+}
 
 
 def timetable_note(inst, wished, labels, code):
@@ -95,7 +107,7 @@ def timetable_note(inst, wished, labels, code):
 def _strip_prefix(message, run_id):
     """The planner starts each reason with the run's id; the page shows the run beside it."""
     prefix = f"{run_id}: "
-    return message[len(prefix):] if message and message.startswith(prefix) else message
+    return message[len(prefix) :] if message and message.startswith(prefix) else message
 
 
 def gap_percent(objective, bound):
@@ -109,8 +121,14 @@ def progress_summary(job):
     if not latest:
         return None
     objective, bound, wall = latest
-    return {"objective": objective, "bound": bound, "wall_s": wall, "gap": gap_percent(objective, bound),
-            "first_s": job.progress[0][2], "events": len(job.progress)}
+    return {
+        "objective": objective,
+        "bound": bound,
+        "wall_s": wall,
+        "gap": gap_percent(objective, bound),
+        "first_s": job.progress[0][2],
+        "events": len(job.progress),
+    }
 
 
 def status_payload(job):
@@ -118,10 +136,15 @@ def status_payload(job):
     summary = progress_summary(job) or {}
     waiting = [w.pk for w in job.what_ifs.all() if w.is_active]
     return {
-        "status": job.status, "status_label": job.get_status_display(), "active": job.is_active,
-        "objective": summary.get("objective"), "bound": summary.get("bound"), "wall_s": summary.get("wall_s"),
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "active": job.is_active,
+        "objective": summary.get("objective"),
+        "bound": summary.get("bound"),
+        "wall_s": summary.get("wall_s"),
         "gap": None if summary.get("gap") is None else round(summary["gap"], 1),
-        "events": summary.get("events", 0), "what_ifs_waiting": len(waiting),
+        "events": summary.get("events", 0),
+        "what_ifs_waiting": len(waiting),
         "progress": job.progress[-20:],
     }
 
@@ -137,20 +160,29 @@ class PlanView:
         self.wished = {r["id"]: r for r in inst["runs"]}
         self.tutors = {t["id"]: t for t in inst["tutors"]}
 
-        self.first_monday = date.fromisoformat(inst["meta"]["first_monday"]) if inst.get("meta", {}).get("first_monday") else None
+        self.first_monday = (
+            date.fromisoformat(inst["meta"]["first_monday"]) if inst.get("meta", {}).get("first_monday") else None
+        )
         self.offered = [self._offered(p) for p in res.get("runs", [])]
         self.offered.sort(key=lambda r: (r["day"], r["slot"], r["start_week"], r["title"]))
         self.unoffered = [self._unoffered(u) for u in res.get("unoffered", [])]
         self.unoffered.sort(key=lambda u: (-u["weight"], u["title"]))
         self.grid = [
-            {"slot": label, "time": f"{start:%H:%M}",
-             "cells": [[r for r in self.offered if r["day"] == d and r["slot"] == s] for d in range(len(WEEKDAYS))]}
+            {
+                "slot": label,
+                "time": f"{start:%H:%M}",
+                "cells": [[r for r in self.offered if r["day"] == d and r["slot"] == s] for d in range(len(WEEKDAYS))],
+            }
             for s, (_id, label, start, _end) in enumerate(SLOTS)
         ]
         self.weekdays = WEEKDAYS
-        self.conflicts = [{"runs": [labels.get(r, r) for r in c.get("runs", [])],
-                           "message": plain_words(humanise(c.get("message"), labels))}
-                          for c in res.get("conflicts", [])]
+        self.conflicts = [
+            {
+                "runs": [labels.get(r, r) for r in c.get("runs", [])],
+                "message": plain_words(humanise(c.get("message"), labels)),
+            }
+            for c in res.get("conflicts", [])
+        ]
         self.wished_weight = sum(r["weight"] for r in inst["runs"])
         self.reason_counts = {}
         for u in self.unoffered:
@@ -163,23 +195,39 @@ class PlanView:
         n = course["sessions"]
         blocks = []
         for b in p.get("blocks", []):
-            blocks.append({"peer": self.labels.get(b["peer"], b["peer"]), "staff": self.labels.get(b["staff"], b["staff"])})
+            blocks.append(
+                {"peer": self.labels.get(b["peer"], b["peer"]), "staff": self.labels.get(b["staff"], b["staff"])}
+            )
         first = self.first_monday + timedelta(days=7 * (p["start_week"] - 1) + p["day"]) if self.first_monday else None
         return {
-            "id": p["run"], "wish": pk_of(p["run"]), "title": self.labels.get(wished["course"], wished["course"]),
-            "day": p["day"], "slot": p["slot"], "day_label": WEEKDAYS[p["day"]], "slot_label": SLOTS[p["slot"]][1],
-            "time": f"{start:%H:%M} to {end:%H:%M}", "start_week": p["start_week"],
-            "end_week": p["start_week"] + n - 1, "sessions": n, "first_date": first,
+            "id": p["run"],
+            "wish": pk_of(p["run"]),
+            "title": self.labels.get(wished["course"], wished["course"]),
+            "day": p["day"],
+            "slot": p["slot"],
+            "day_label": WEEKDAYS[p["day"]],
+            "slot_label": SLOTS[p["slot"]][1],
+            "time": f"{start:%H:%M} to {end:%H:%M}",
+            "start_week": p["start_week"],
+            "end_week": p["start_week"] + n - 1,
+            "sessions": n,
+            "first_date": first,
             "last_date": first + timedelta(days=7 * (n - 1)) if first else None,
             "venue": self.labels.get(p["room"], p["room"]) if p.get("room") else "Online",
-            "blocks": blocks, "weight": wished["weight"], "split": len(blocks) > 1,
+            "blocks": blocks,
+            "weight": wished["weight"],
+            "split": len(blocks) > 1,
         }
 
     def _unoffered(self, u):
         wished = self.wished[u["run"]]
         return {
-            "id": u["run"], "wish": pk_of(u["run"]), "title": self.labels.get(wished["course"], wished["course"]),
-            "weight": wished["weight"], "code": u["reason_code"], "label": REASONS.get(u["reason_code"], u["reason_code"]),
+            "id": u["run"],
+            "wish": pk_of(u["run"]),
+            "title": self.labels.get(wished["course"], wished["course"]),
+            "weight": wished["weight"],
+            "code": u["reason_code"],
+            "label": REASONS.get(u["reason_code"], u["reason_code"]),
             "staff": u["reason_code"] in STAFF_CODES,
             "message": plain_words(humanise(_strip_prefix(u["message"], u["run"]), self.labels))
             + timetable_note(self.job.instance, wished, self.labels, u["reason_code"]),
@@ -194,12 +242,19 @@ class PlanView:
         if answer is None:
             return None
         best = answer.get("best")
-        out = {"answer": answer, "candidates": len(self.job.candidates or []), "best": None,
-               "message": plain_words(humanise(answer.get("message"), self.labels))}
+        out = {
+            "answer": answer,
+            "candidates": len(self.job.candidates or []),
+            "best": None,
+            "message": plain_words(humanise(answer.get("message"), self.labels)),
+        }
         if best:
-            cand = (self.job.candidates or [])[best["index"]] if best["index"] < len(self.job.candidates or []) else None
+            cand = (
+                (self.job.candidates or [])[best["index"]] if best["index"] < len(self.job.candidates or []) else None
+            )
             out["best"] = {
-                "label": cand["label"] if cand else best["id"], "gain": best["gain"],
+                "label": cand["label"] if cand else best["id"],
+                "gain": best["gain"],
                 "added": [self._wish_label(r) for r in best.get("runs_added", [])],
                 "dropped": [self._wish_label(r) for r in best.get("runs_dropped", [])],
                 "taught": [self._wish_label(r) for r in best.get("runs_taught", [])],
@@ -214,8 +269,11 @@ class PlanView:
     def raise_answer(self, what_if):
         res = what_if.result or {}
         return {
-            "gain": res.get("gain"), "before": res.get("release_before"), "after": res.get("release_after"),
-            "objective": res.get("objective"), "base": res.get("base_objective"),
+            "gain": res.get("gain"),
+            "before": res.get("release_before"),
+            "after": res.get("release_after"),
+            "objective": res.get("objective"),
+            "base": res.get("base_objective"),
             "added": [self._wish_label(r) for r in res.get("runs_added", [])],
             "dropped": [self._wish_label(r) for r in res.get("runs_dropped", [])],
             "message": plain_words(humanise(res.get("message"), self.labels)),

@@ -37,8 +37,11 @@ class _Runner:
     def _target(self, instance):
         try:
             self.outcome["result"] = planner.solve(
-                instance, progress=lambda o, b, t: self.events.put([o, b, round(t, 3)]),
-                should_stop=self.stop.is_set, **self.kwargs)
+                instance,
+                progress=lambda o, b, t: self.events.put([o, b, round(t, 3)]),
+                should_stop=self.stop.is_set,
+                **self.kwargs,
+            )
         except BaseException as exc:  # noqa: BLE001 - reported on the job
             self.outcome["error"] = exc
 
@@ -67,7 +70,11 @@ class _Runner:
         return self.outcome["result"], progress
 
     def _job_pk(self):
-        return self.job_id if self.model is PlanJob else PlanWhatIf.objects.values_list("job_id", flat=True).get(pk=self.job_id)
+        return (
+            self.job_id
+            if self.model is PlanJob
+            else PlanWhatIf.objects.values_list("job_id", flat=True).get(pk=self.job_id)
+        )
 
 
 def _failure_message(exc):
@@ -93,8 +100,9 @@ def execute_job(job_id, what_if=True):
         result, progress = _Runner(job_id, PlanJob, kwargs).run(job.instance)
     except Exception as exc:  # noqa: BLE001 - the job page says what went wrong
         log.exception("planning job %s failed", job_id)
-        PlanJob.objects.filter(pk=job_id).update(status=Status.FAILED, error=_failure_message(exc),
-                                                 finished_at=timezone.now())
+        PlanJob.objects.filter(pk=job_id).update(
+            status=Status.FAILED, error=_failure_message(exc), finished_at=timezone.now()
+        )
         return None
     PlanJob.objects.filter(pk=job_id).update(status=Status.FINISHED, result=result, finished_at=timezone.now())
     return {"objective": result.get("objective"), "bound": result.get("bound"), "status": result.get("status")}
@@ -109,8 +117,12 @@ def execute_what_if(what_if_id):
         return None
     wi = PlanWhatIf.objects.select_related("job").get(pk=what_if_id)
     tid = inst_mod.tutor_id(wi.tutor_id)
-    kwargs = {"time_limit": float(wi.job.time_limit), "seed": 0, "workers": planner_workers(),
-              "raise_release": [(tid, float(wi.hours))]}
+    kwargs = {
+        "time_limit": float(wi.job.time_limit),
+        "seed": 0,
+        "workers": planner_workers(),
+        "raise_release": [(tid, float(wi.hours))],
+    }
     try:
         result, _ = _Runner(what_if_id, PlanWhatIf, kwargs).run(wi.job.instance, write_progress=False)
         answer = next((w for w in result.get("what_if", []) if w.get("kind") == "raise_release"), None)
@@ -118,8 +130,9 @@ def execute_what_if(what_if_id):
             raise RuntimeError("the planner gave no answer to the question")
     except Exception as exc:  # noqa: BLE001
         log.exception("what-if %s failed", what_if_id)
-        PlanWhatIf.objects.filter(pk=what_if_id).update(status=Status.FAILED, error=_failure_message(exc),
-                                                        finished_at=timezone.now())
+        PlanWhatIf.objects.filter(pk=what_if_id).update(
+            status=Status.FAILED, error=_failure_message(exc), finished_at=timezone.now()
+        )
         return None
     PlanWhatIf.objects.filter(pk=what_if_id).update(status=Status.FINISHED, result=answer, finished_at=timezone.now())
     return {"gain": answer.get("gain")}

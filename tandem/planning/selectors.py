@@ -26,7 +26,8 @@ def wished_run_for(user, wish_list_pk, pk):
 
 def visible_jobs(user):
     return scoped(PlanJob.objects, user, "wish_list__college", perm="plan_terms").select_related(
-        "wish_list__term", "wish_list__college", "created_by", "accepted_by")
+        "wish_list__term", "wish_list__college", "created_by", "accepted_by"
+    )
 
 
 def job_for(user, pk):
@@ -34,13 +35,17 @@ def job_for(user, pk):
 
 
 def catalogue(user):
-    return scoped(Course.objects, user, perm="plan_terms").filter(
-        status=Course.Status.ACTIVE).order_by("topic", "title")
+    return (
+        scoped(Course.objects, user, perm="plan_terms").filter(status=Course.Status.ACTIVE).order_by("topic", "title")
+    )
 
 
 def planning_tutors(user):
-    return scoped(Tutor.objects, user, perm="plan_terms").filter(
-        status__in=PLANNING_STATUSES).order_by("kind", "last_name", "first_name")
+    return (
+        scoped(Tutor.objects, user, perm="plan_terms")
+        .filter(status__in=PLANNING_STATUSES)
+        .order_by("kind", "last_name", "first_name")
+    )
 
 
 def tutor_for(user, pk):

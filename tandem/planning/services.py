@@ -16,6 +16,7 @@ from .slots import DAYTIME_DAYSLOTS, SLOT_IDS, slot_index, term_weeks
 
 # -- wish lists ------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def wish_list_create(*, actor, college, term):
     if term.college_id != college.pk:
@@ -52,7 +53,9 @@ def _check_wish(wish_list, *, course, site, online, start_week_min, start_week_m
     if course.college_id != wish_list.college_id:
         errors["course"] = "Choose a course of your College."
     elif course.number_of_sessions > weeks:
-        errors["course"] = f"{course.title} has {course.number_of_sessions} sessions: more than the {weeks} weeks of {wish_list.term}."
+        errors["course"] = (
+            f"{course.title} has {course.number_of_sessions} sessions: more than the {weeks} weeks of {wish_list.term}."
+        )
     if not online and site is None:
         errors["venue"] = "Choose a site, or online."
     if site is not None and site.college_id != wish_list.college_id:
@@ -70,8 +73,19 @@ def _check_wish(wish_list, *, course, site, online, start_week_min, start_week_m
 
 
 @transaction.atomic
-def wished_runs_add(*, actor, wish_list, items, allowed, start_week_min=None, start_week_max=None,
-                    online=False, site=None, cohort=12, needs_accessible=False):
+def wished_runs_add(
+    *,
+    actor,
+    wish_list,
+    items,
+    allowed,
+    start_week_min=None,
+    start_week_max=None,
+    online=False,
+    site=None,
+    cohort=12,
+    needs_accessible=False,
+):
     """items: [(course, how many runs, weight)]. The start window defaults to the whole term
     (cut to what each course's length allows). Returns the wished runs made."""
     made = []
@@ -80,13 +94,32 @@ def wished_runs_add(*, actor, wish_list, items, allowed, start_week_min=None, st
         a = start_week_min or lo
         b = min(start_week_max or hi, hi)
         b = max(a, b)
-        _check_wish(wish_list, course=course, site=site, online=online, start_week_min=a, start_week_max=b,
-                    allowed=allowed, weight=weight)
+        _check_wish(
+            wish_list,
+            course=course,
+            site=site,
+            online=online,
+            start_week_min=a,
+            start_week_max=b,
+            allowed=allowed,
+            weight=weight,
+        )
         for _ in range(count):
-            made.append(WishedRun(wish_list=wish_list, course=course, weight=weight, allowed=allowed,
-                                  start_week_min=a, start_week_max=b, online=online, site=None if online else site,
-                                  cohort=cohort, needs_accessible=needs_accessible,
-                                  split_allowed=course.number_of_sessions >= 6))
+            made.append(
+                WishedRun(
+                    wish_list=wish_list,
+                    course=course,
+                    weight=weight,
+                    allowed=allowed,
+                    start_week_min=a,
+                    start_week_max=b,
+                    online=online,
+                    site=None if online else site,
+                    cohort=cohort,
+                    needs_accessible=needs_accessible,
+                    split_allowed=course.number_of_sessions >= 6,
+                )
+            )
     WishedRun.objects.bulk_create(made)
     if made:
         wish_list.save(update_fields=["updated_at"])
@@ -105,9 +138,18 @@ def wish_list_copy_last_year(*, actor, wish_list):
     size as then; any weekday morning or afternoon, plus the day-slot it had; the whole term."""
     last = last_year_term(wish_list.term)
     if last is None:
-        raise ValidationError({"__all__": f"There is no {wish_list.term.get_season_display()} {wish_list.term.year - 1} term to copy from."})
-    runs = (CourseRun.objects.filter(term=last).exclude(cancel_reason=CourseRun.CancelReason.LOW_ENROLMENT)
-            .exclude(course__status=Course.Status.RETIRED).select_related("course", "room").order_by("start_date", "start_time", "pk"))
+        raise ValidationError(
+            {
+                "__all__": f"There is no {wish_list.term.get_season_display()} {wish_list.term.year - 1} term to copy from."
+            }
+        )
+    runs = (
+        CourseRun.objects.filter(term=last)
+        .exclude(cancel_reason=CourseRun.CancelReason.LOW_ENROLMENT)
+        .exclude(course__status=Course.Status.RETIRED)
+        .select_related("course", "room")
+        .order_by("start_date", "start_time", "pk")
+    )
     weeks = term_weeks(wish_list.term)
     made = []
     for run in runs:
@@ -120,15 +162,25 @@ def wish_list_copy_last_year(*, actor, wish_list):
             if own not in allowed:
                 allowed.append(own)
         lo, hi = default_window(wish_list.term, course)
-        made.append(WishedRun(
-            wish_list=wish_list, course=course, weight=1, allowed=sorted(allowed), start_week_min=lo,
-            start_week_max=hi, online=run.online or run.room_id is None,
-            site=run.room.site if run.room_id and not run.online else None,
-            cohort=min(run.capacity, run.room.capacity) if run.room_id else run.capacity,
-            needs_accessible=False, split_allowed=course.number_of_sessions >= 6,
-        ))
+        made.append(
+            WishedRun(
+                wish_list=wish_list,
+                course=course,
+                weight=1,
+                allowed=sorted(allowed),
+                start_week_min=lo,
+                start_week_max=hi,
+                online=run.online or run.room_id is None,
+                site=run.room.site if run.room_id and not run.online else None,
+                cohort=min(run.capacity, run.room.capacity) if run.room_id else run.capacity,
+                needs_accessible=False,
+                split_allowed=course.number_of_sessions >= 6,
+            )
+        )
     WishedRun.objects.bulk_create(made)
-    record(actor=actor, action="update", obj=wish_list, fields=["runs"], note=f"{len(made)} wished runs copied from {last}")
+    record(
+        actor=actor, action="update", obj=wish_list, fields=["runs"], note=f"{len(made)} wished runs copied from {last}"
+    )
     return last, made
 
 
@@ -140,9 +192,16 @@ def wished_run_update(*, actor, wished_run, **fields):
         setattr(wished_run, key, value)
     if wished_run.online:
         wished_run.site = None
-    _check_wish(wished_run.wish_list, course=wished_run.course, site=wished_run.site, online=wished_run.online,
-                start_week_min=wished_run.start_week_min, start_week_max=wished_run.start_week_max,
-                allowed=wished_run.allowed, weight=wished_run.weight)
+    _check_wish(
+        wished_run.wish_list,
+        course=wished_run.course,
+        site=wished_run.site,
+        online=wished_run.online,
+        start_week_min=wished_run.start_week_min,
+        start_week_max=wished_run.start_week_max,
+        allowed=wished_run.allowed,
+        weight=wished_run.weight,
+    )
     wished_run.save()
     record(actor=actor, action="update", obj=wished_run, fields=list(fields))
     return wished_run
@@ -158,6 +217,7 @@ def wished_run_delete(*, actor, wished_run):
 
 # -- availability ----------------------------------------------------------------------------
 
+
 @transaction.atomic
 def availability_set(*, actor, tutor, dayslots):
     """Replace the tutor's weekly availability with `dayslots` ([[day, slot], ...])."""
@@ -165,7 +225,7 @@ def availability_set(*, actor, tutor, dayslots):
     if any(not (0 <= d < 5 and 0 <= s < len(SLOT_IDS)) for d, s in wanted):
         raise ValidationError({"dayslots": "Choose weekday times only."})
     TutorAvailability.objects.filter(tutor=tutor).delete()
-    TutorAvailability.objects.bulk_create([
-        TutorAvailability(tutor=tutor, weekday=d, slot=SLOT_IDS[s]) for d, s in sorted(wanted)
-    ])
+    TutorAvailability.objects.bulk_create(
+        [TutorAvailability(tutor=tutor, weekday=d, slot=SLOT_IDS[s]) for d, s in sorted(wanted)]
+    )
     record(actor=actor, action="update", obj=tutor, fields=["availability"], note=f"{len(wanted)} day-slots")

@@ -40,7 +40,9 @@ add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
 @requires("plan_terms")
 def home(request):
     wish_lists = selectors.visible_wish_lists(request.user).prefetch_related("runs", "jobs")
-    return render(request, "planning/home.jinja", {"title": "Term planning", "section": SECTION, "wish_lists": wish_lists})
+    return render(
+        request, "planning/home.jinja", {"title": "Term planning", "section": SECTION, "wish_lists": wish_lists}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,12 +65,22 @@ def wishlist_new(request):
         except ValidationError as exc:
             add_errors(bound, exc)
         else:
-            messages.success(request, f"Wish list for {wl.term} started. Add courses from the catalogue, or start from last year's {wl.term.get_season_display().lower()} term.")
+            messages.success(
+                request,
+                f"Wish list for {wl.term} started. Add courses from the catalogue, or start from last year's {wl.term.get_season_display().lower()} term.",
+            )
             return redirect("planning:wishlist", pk=wl.pk)
-    return render(request, "planning/wishlist_new.jinja", {
-        "title": "Start a wish list", "section": SECTION, "form": bound if bound.is_bound else None,
-        "term_choice": form, "term_form": term_form,
-    })
+    return render(
+        request,
+        "planning/wishlist_new.jinja",
+        {
+            "title": "Start a wish list",
+            "section": SECTION,
+            "form": bound if bound.is_bound else None,
+            "term_choice": form,
+            "term_form": term_form,
+        },
+    )
 
 
 def _wishlist_context(request, wl, plan_form=None, plan_error=None):
@@ -79,7 +91,9 @@ def _wishlist_context(request, wl, plan_form=None, plan_error=None):
             planner.validate_instance(built.instance)
         except planner.InstanceError as exc:
             error = f"The planner cannot use these records: {humanise(str(exc), built.labels)}"
-    runs = list(wl.runs.select_related("course", "site", "accepted_run").order_by("accepted_run", "course__title", "pk"))
+    runs = list(
+        wl.runs.select_related("course", "site", "accepted_run").order_by("accepted_run", "course__title", "pk")
+    )
     for r in runs:
         r.allowed_label = describe_dayslots(r.allowed)
     jobs = list(wl.jobs.all()[:10])
@@ -87,11 +101,18 @@ def _wishlist_context(request, wl, plan_form=None, plan_error=None):
         j.summary = progress_summary(j)
     last = services.last_year_term(wl.term)
     return {
-        "title": f"Wish list for {wl.term}", "section": SECTION, "wl": wl, "runs": runs, "notes": built.notes,
+        "title": f"Wish list for {wl.term}",
+        "section": SECTION,
+        "wl": wl,
+        "runs": runs,
+        "notes": built.notes,
         "form": plan_form if plan_form is not None and plan_form.errors else None,
         "waiting": sum(1 for r in runs if r.accepted_run_id is None),
         "wished_weight": sum(r.weight for r in runs if r.accepted_run_id is None),
-        "plan_form": plan_form or PlanForm(), "plan_error": error, "jobs": jobs, "last_year": last,
+        "plan_form": plan_form or PlanForm(),
+        "plan_error": error,
+        "jobs": jobs,
+        "last_year": last,
         "weeks": term_weeks(wl.term),
     }
 
@@ -108,24 +129,40 @@ def wishlist(request, pk):
 def wishlist_add(request, pk):
     wl = selectors.wish_list_for(request.user, pk)
     college = wl.college
-    form = AddCoursesForm(request.POST if request.method == "POST" else None, college=college, courses=selectors.catalogue(request.user))
+    form = AddCoursesForm(
+        request.POST if request.method == "POST" else None, college=college, courses=selectors.catalogue(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         online, site = venue_of(form.cleaned_data["venue"], college)
         try:
             made = services.wished_runs_add(
-                actor=request.user, wish_list=wl, items=form.items(), allowed=form.allowed(),
-                start_week_min=form.cleaned_data["start_week_min"], start_week_max=form.cleaned_data["start_week_max"],
-                online=online, site=site, cohort=form.cleaned_data["cohort"],
-                needs_accessible=form.cleaned_data["needs_accessible"])
+                actor=request.user,
+                wish_list=wl,
+                items=form.items(),
+                allowed=form.allowed(),
+                start_week_min=form.cleaned_data["start_week_min"],
+                start_week_max=form.cleaned_data["start_week_max"],
+                online=online,
+                site=site,
+                cohort=form.cleaned_data["cohort"],
+                needs_accessible=form.cleaned_data["needs_accessible"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"{len(made)} wished run{'' if len(made) == 1 else 's'} added.")
             return redirect("planning:wishlist", pk=wl.pk)
-    return render(request, "planning/wishlist_add.jinja", {
-        "title": f"Add courses to the wish list for {wl.term}", "section": SECTION, "wl": wl, "form": form,
-        "weeks": term_weeks(wl.term),
-    })
+    return render(
+        request,
+        "planning/wishlist_add.jinja",
+        {
+            "title": f"Add courses to the wish list for {wl.term}",
+            "section": SECTION,
+            "wl": wl,
+            "form": form,
+            "weeks": term_weeks(wl.term),
+        },
+    )
 
 
 @require_POST
@@ -137,8 +174,11 @@ def wishlist_copy(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{len(made)} wished run{'' if len(made) == 1 else 's'} copied from the runs of {last}. "
-                                  f"Check their priorities, days and places before planning.")
+        messages.success(
+            request,
+            f"{len(made)} wished run{'' if len(made) == 1 else 's'} copied from the runs of {last}. "
+            f"Check their priorities, days and places before planning.",
+        )
     return redirect("planning:wishlist", pk=wl.pk)
 
 
@@ -157,9 +197,17 @@ def wished_run(request, pk, run_pk):
         else:
             messages.success(request, f"{w.course.title} (wish {w.pk}) saved.")
             return redirect("planning:wishlist", pk=w.wish_list_id)
-    return render(request, "planning/wished_run.jinja", {
-        "title": f"Wished run: {w.course.title}", "section": SECTION, "w": w, "form": form, "wl": w.wish_list,
-    })
+    return render(
+        request,
+        "planning/wished_run.jinja",
+        {
+            "title": f"Wished run: {w.course.title}",
+            "section": SECTION,
+            "w": w,
+            "form": form,
+            "wl": w.wish_list,
+        },
+    )
 
 
 @require_POST
@@ -183,10 +231,16 @@ def plan(request, pk):
     if not form.is_valid():
         return render(request, "planning/wishlist.jinja", _wishlist_context(request, wl, plan_form=form))
     try:
-        job = plan_jobs.job_start(actor=request.user, wish_list=wl, time_limit=form.cleaned_data["time_limit"],
-                                 what_if=form.cleaned_data["what_if"])
+        job = plan_jobs.job_start(
+            actor=request.user,
+            wish_list=wl,
+            time_limit=form.cleaned_data["time_limit"],
+            what_if=form.cleaned_data["what_if"],
+        )
     except plan_jobs.PlanningError as exc:
-        return render(request, "planning/wishlist.jinja", _wishlist_context(request, wl, plan_form=form, plan_error=str(exc)))
+        return render(
+            request, "planning/wishlist.jinja", _wishlist_context(request, wl, plan_form=form, plan_error=str(exc))
+        )
     return redirect("planning:job", pk=job.pk)
 
 
@@ -201,12 +255,22 @@ def job(request, pk):
         raise_form = RaiseReleaseForm(choices=view.staff_choices())
     for w in what_ifs:
         w.answer = view.raise_answer(w) if (view and w.result) else None
-    return render(request, "planning/job.jinja", {
-        "title": f"Plan for {job.wish_list.term}", "section": SECTION, "job": job, "view": view,
-        "summary": progress_summary(job), "what_ifs": what_ifs, "raise_form": raise_form,
-        "extra": view.extra_staff() if view else None, "polling": job.is_active or any(w.is_active for w in what_ifs),
-        "accept_problem": accept.accept_check(job),
-    })
+    return render(
+        request,
+        "planning/job.jinja",
+        {
+            "title": f"Plan for {job.wish_list.term}",
+            "section": SECTION,
+            "job": job,
+            "view": view,
+            "summary": progress_summary(job),
+            "what_ifs": what_ifs,
+            "raise_form": raise_form,
+            "extra": view.extra_staff() if view else None,
+            "polling": job.is_active or any(w.is_active for w in what_ifs),
+            "accept_problem": accept.accept_check(job),
+        },
+    )
 
 
 @require_GET
@@ -260,7 +324,10 @@ def job_what_if(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Asked what raising {tutor.full_name}'s release by {form.cleaned_data['hours']:g} hours would change.")
+            messages.success(
+                request,
+                f"Asked what raising {tutor.full_name}'s release by {form.cleaned_data['hours']:g} hours would change.",
+            )
     else:
         messages.error(request, "Choose a staff tutor and enter the extra hours (between 0.5 and 200).")
     return redirect(f"{reverse('planning:job', args=[job.pk])}#what-if")
@@ -279,10 +346,16 @@ def job_accept(request, pk):
         except ValidationError as exc:
             problem = "The plan could not be put on the timetable: " + " ".join(exc.messages) + " Nothing was changed."
         else:
-            msg = (f"Plan accepted: {summary['runs']} runs with {summary['sessions']} sessions are on the {job.wish_list.term} "
-                   f"timetable, and {summary['requests']} release request{'' if summary['requests'] == 1 else 's'} went to line managers.")
+            msg = (
+                f"Plan accepted: {summary['runs']} runs with {summary['sessions']} sessions are on the {job.wish_list.term} "
+                f"timetable, and {summary['requests']} release request{'' if summary['requests'] == 1 else 's'} went to line managers."
+            )
             if summary["no_line_manager"]:
-                msg += " No request was made for " + "; ".join(summary["no_line_manager"]) + ": no line manager is recorded."
+                msg += (
+                    " No request was made for "
+                    + "; ".join(summary["no_line_manager"])
+                    + ": no line manager is recorded."
+                )
             messages.success(request, msg)
             return redirect(f"{reverse('courses:timetable')}?term={job.wish_list.term_id}")
     view = PlanView(job) if job.result else None
@@ -295,13 +368,28 @@ def job_accept(request, pk):
                 need.setdefault(b["staff"], None)
         unlimited = set(job.instance.get("meta", {}).get("no_release_budget", []))
         for tid in sorted(need, key=lambda t: job.labels.get(t, t)):
-            staff.append({"name": job.labels.get(tid, tid), "hours": accept.release_need(job, tid),
-                          "budget": None if tid in unlimited else tutors[tid]["release_hours"]})
+            staff.append(
+                {
+                    "name": job.labels.get(tid, tid),
+                    "hours": accept.release_need(job, tid),
+                    "budget": None if tid in unlimited else tutors[tid]["release_hours"],
+                }
+            )
     status = 409 if (request.method == "POST" and problem) else 200
-    return render(request, "planning/accept.jinja", {
-        "title": f"Accept the plan for {job.wish_list.term}", "section": SECTION, "job": job, "view": view,
-        "problem": problem, "staff": staff, "no_line_manager": _no_line_manager(job),
-    }, status=status)
+    return render(
+        request,
+        "planning/accept.jinja",
+        {
+            "title": f"Accept the plan for {job.wish_list.term}",
+            "section": SECTION,
+            "job": job,
+            "view": view,
+            "problem": problem,
+            "staff": staff,
+            "no_line_manager": _no_line_manager(job),
+        },
+        status=status,
+    )
 
 
 def _no_line_manager(job):
@@ -319,10 +407,16 @@ def availability(request):
     for t in tutors:
         t.recorded = t.pk in rows
         t.times = describe_dayslots(sorted(rows.get(t.pk, [])))
-    return render(request, "planning/availability.jinja", {
-        "title": "Tutor availability", "section": SECTION, "tutors": tutors,
-        "missing": sum(1 for t in tutors if not t.recorded),
-    })
+    return render(
+        request,
+        "planning/availability.jinja",
+        {
+            "title": "Tutor availability",
+            "section": SECTION,
+            "tutors": tutors,
+            "missing": sum(1 for t in tutors if not t.recorded),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -337,8 +431,15 @@ def availability_edit(request, tutor_pk):
         services.availability_set(actor=request.user, tutor=tutor, dayslots=form.cleaned_data["dayslots"])
         messages.success(request, f"Availability of {tutor.full_name} saved.")
         return redirect("planning:availability")
-    return render(request, "planning/availability_edit.jinja", {
-        "title": f"Availability: {tutor.full_name}", "section": SECTION, "tutor": tutor, "form": form,
-        "recorded": bool(current), "choices": DAYSLOT_CHOICES,
-    })
-
+    return render(
+        request,
+        "planning/availability_edit.jinja",
+        {
+            "title": f"Availability: {tutor.full_name}",
+            "section": SECTION,
+            "tutor": tutor,
+            "form": form,
+            "recorded": bool(current),
+            "choices": DAYSLOT_CHOICES,
+        },
+    )

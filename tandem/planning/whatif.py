@@ -21,8 +21,15 @@ from .slots import WEEKDAYS, describe_dayslots
 MAX_PROFILES = 40
 MAX_HOURS = 36  # more than a line manager would release in a term
 # Reasons an extra staff tutor cannot help with: the peer side or the rooms are short.
-NOT_STAFF = {"NO_QUALIFIED_PEER", "NO_PEER_AT_SITE", "PEER_NOT_AVAILABLE_WHEN", "PEER_BLOCKED_BY_LEAVE_OR_LIMITS",
-             "PEER_COMMITTED_ELSEWHERE", "NO_ROOM", "ROOM_COMMITTED_ELSEWHERE"}
+NOT_STAFF = {
+    "NO_QUALIFIED_PEER",
+    "NO_PEER_AT_SITE",
+    "PEER_NOT_AVAILABLE_WHEN",
+    "PEER_BLOCKED_BY_LEAVE_OR_LIMITS",
+    "PEER_COMMITTED_ELSEWHERE",
+    "NO_ROOM",
+    "ROOM_COMMITTED_ELSEWHERE",
+}
 
 
 def _need(instance, run):
@@ -45,23 +52,38 @@ def _days(runs):
 
 def _profile(instance, labels, course_ids, runs, hours):
     days = _days(runs)
-    available = sorted({(d, s) for r in runs for d, s in r["allowed"] if d in days}) or \
-        sorted({(d, s) for r in runs for d, s in r["allowed"]})
+    available = sorted({(d, s) for r in runs for d, s in r["allowed"] if d in days}) or sorted(
+        {(d, s) for r in runs for d, s in r["allowed"]}
+    )
     sites = sorted({r["site"] for r in runs if not r["online"] and r["site"]})
     online = any(r["online"] for r in runs)
     if not sites:
         sites = [s["id"] for s in instance["sites"]][:1]
     profile = {
-        "role": "staff", "college": instance["colleges"][0]["id"], "sites": sites, "online_ok": online,
-        "qualified": sorted(course_ids), "available": [list(x) for x in available],
-        "release_hours": _round_hours(hours), "unavailable_weeks": [], "max_sessions": 24, "paid": False,
+        "role": "staff",
+        "college": instance["colleges"][0]["id"],
+        "sites": sites,
+        "online_ok": online,
+        "qualified": sorted(course_ids),
+        "available": [list(x) for x in available],
+        "release_hours": _round_hours(hours),
+        "unavailable_weeks": [],
+        "max_sessions": 24,
+        "paid": False,
     }
     titles = [labels.get(c, c) for c in sorted(course_ids, key=lambda c: labels.get(c, c))]
     where = " or ".join([labels.get(s, s) for s in sites] + (["online"] if online else []))
-    label = (f"A staff tutor trained for {_join(titles)}, released {describe_dayslots(available)} "
-             f"for {profile['release_hours']} hours this term, teaching at {where}")
-    return {"profile": profile, "label": label, "courses": titles,
-            "days": [WEEKDAYS[d] for d in days], "hours": profile["release_hours"]}
+    label = (
+        f"A staff tutor trained for {_join(titles)}, released {describe_dayslots(available)} "
+        f"for {profile['release_hours']} hours this term, teaching at {where}"
+    )
+    return {
+        "profile": profile,
+        "label": label,
+        "courses": titles,
+        "days": [WEEKDAYS[d] for d in days],
+        "hours": profile["release_hours"],
+    }
 
 
 def _join(items):
@@ -81,10 +103,16 @@ def short_courses(instance, greedy_result, college):
         r = runs[u["run"]]
         score[r["course"]] += r["weight"]
     course_pks = [pk_of(c["id"]) for c in instance["courses"]]
-    history = (CourseRun.objects.filter(course_id__in=course_pks, course__college=college,
-                                        status=CourseRun.Status.CANCELLED,
-                                        cancel_reason=CourseRun.CancelReason.NO_STAFF_TUTOR)
-               .values("course_id").annotate(n=Count("id")))
+    history = (
+        CourseRun.objects.filter(
+            course_id__in=course_pks,
+            course__college=college,
+            status=CourseRun.Status.CANCELLED,
+            cancel_reason=CourseRun.CancelReason.NO_STAFF_TUTOR,
+        )
+        .values("course_id")
+        .annotate(n=Count("id"))
+    )
     for row in history:
         score[f"course-{row['course_id']}"] += 0.5 * min(row["n"], 10)
     return sorted(((c, s) for c, s in score.items() if s > 0), key=lambda x: (-x[1], x[0]))
@@ -132,7 +160,11 @@ def candidate_profiles(instance, labels, college, greedy_result, limit=MAX_PROFI
     # Pairs of the shortest courses.
     for a, b in combinations(top[:6], 2):
         runs = target_runs([a, b])
-        add([a, b], runs, max(_need(instance, r) for r in target_runs([a])) + max(_need(instance, r) for r in target_runs([b])))
+        add(
+            [a, b],
+            runs,
+            max(_need(instance, r) for r in target_runs([a])) + max(_need(instance, r) for r in target_runs([b])),
+        )
     for i, cand in enumerate(out):
         cand["profile"]["id"] = f"candidate-{i + 1}"
         cand["id"] = f"candidate-{i + 1}"

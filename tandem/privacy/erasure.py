@@ -7,11 +7,24 @@ The reason is recorded in the audit log (which holds no values, so it is kept as
 """
 
 import datetime as dt
+import re
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tandem.audit.services import record
+from tandem.audit.services import record, record_many
+from tandem.payments.models import Expense, PaymentChoice, WorkLog
+from tandem.planning.instance import tutor_id
+from tandem.planning.models import PlanJob, PlanWhatIf, TutorAvailability
+from tandem.release.models import PipelineEntry, PipelineSubmission, ReleaseRequest
+from tandem.stories.models import Story
+from tandem.students.models import EqualityMonitoring, Feedback, LearningGoal, PlanReview, Student
+from tandem.tutors.models import SensitiveProfile, Tutor
 
 from .registry import NAME_COPIES
 
@@ -26,7 +39,6 @@ def is_erased_tutor(tutor):
 def _scrub(value, replacements):
     """`value` (text, or JSON: dicts, lists, strings) with every occurrence of each old text
     replaced, case-insensitively. Returns (new value, changed?)."""
-    import re
 
     if isinstance(value, str):
         new = value
@@ -59,7 +71,6 @@ def _replacements(first, last, email, new_name, new_email):
 
 def _scrub_rows(actor, queryset, field_names, replacements, label, summary, college_id, note):
     """Scrub `field_names` of every row of `queryset`; audit (field names only) the rows changed."""
-    from tandem.audit.services import record_many
 
     changed_ids, changed_fields = [], set()
     for row in queryset:
@@ -74,17 +85,21 @@ def _scrub_rows(actor, queryset, field_names, replacements, label, summary, coll
             changed_fields.update(updates)
     if changed_ids:
         summary["changed"][label] = sorted(changed_fields)
-        record_many(actor=actor, action="erase", model=queryset.model, object_ids=changed_ids,
-                    fields=sorted(changed_fields), note=note, college_id=college_id)
+        record_many(
+            actor=actor,
+            action="erase",
+            model=queryset.model,
+            object_ids=changed_ids,
+            fields=sorted(changed_fields),
+            note=note,
+            college_id=college_id,
+        )
     return changed_ids
 
 
 def _scrub_admin_log(actor, replacements, summary, college_id, note, objects=()):
     """The Django admin's own log (django_admin_log) keeps each object's str() and a change
     message: rename the entries about `objects` and scrub every entry that names the person."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
 
     query = Q()
     for old, _new in replacements:
@@ -96,8 +111,16 @@ def _scrub_admin_log(actor, replacements, summary, college_id, note, objects=())
         if renamed:
             entries.update(object_repr=str(obj)[:200])
             summary["changed"]["admin.LogEntry (object)"] = ["object_repr"]
-    _scrub_rows(actor, LogEntry.objects.filter(query), NAME_COPIES["admin.LogEntry"], replacements,
-                "admin.LogEntry", summary, college_id, note)
+    _scrub_rows(
+        actor,
+        LogEntry.objects.filter(query),
+        NAME_COPIES["admin.LogEntry"],
+        replacements,
+        "admin.LogEntry",
+        summary,
+        college_id,
+        note,
+    )
 
 
 def _reason(reason):
@@ -111,8 +134,6 @@ def _reason(reason):
 def erase_user(*, actor, user, reason):
     """Anonymise an account: no name, no email, no password, no authenticator, signed out,
     disabled. The row stays (release requests and audit rows point at it)."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     reason = _reason(reason)
     old_username = user.get_username()
@@ -126,14 +147,20 @@ def erase_user(*, actor, user, reason):
     TOTPDevice.objects.filter(user=user).delete()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=old_username).delete()
-    record(actor=actor, action="erase", obj=user,
-           fields=["username", "first_name", "last_name", "email", "password", "is_active", "totp_device"],
-           note=f"Erasure: {reason}")
+    record(
+        actor=actor,
+        action="erase",
+        obj=user,
+        fields=["username", "first_name", "last_name", "email", "password", "is_active", "totp_device"],
+        note=f"Erasure: {reason}",
+    )
     first, last, email = old_names
-    replacements = [(old_username, user.username)] + _replacements(first, last, email, f"erased user {user.pk}",
-                                                                   f"erased-user-{user.pk}@{ERASED_DOMAIN}")
-    _scrub_admin_log(actor, replacements, {"changed": {}}, user.college_id, f"Erasure of user {user.pk}",
-                     objects=[user])
+    replacements = [(old_username, user.username)] + _replacements(
+        first, last, email, f"erased user {user.pk}", f"erased-user-{user.pk}@{ERASED_DOMAIN}"
+    )
+    _scrub_admin_log(
+        actor, replacements, {"changed": {}}, user.college_id, f"Erasure of user {user.pk}", objects=[user]
+    )
     return user
 
 
@@ -141,11 +168,6 @@ def erase_user(*, actor, user, reason):
 def erase_tutor(*, actor, tutor, reason, today=None):
     """Anonymise a tutor and clear free text about them; keep payments' amounts and the sessions
     they delivered. Returns a summary dict (what was changed, what was kept)."""
-    from tandem.payments.models import Expense, PaymentChoice, WorkLog
-    from tandem.planning.models import TutorAvailability
-    from tandem.release.models import PipelineEntry, ReleaseRequest
-    from tandem.stories.models import Story
-    from tandem.tutors.models import SensitiveProfile, Tutor
 
     reason = _reason(reason)
     today = today or dt.date.today()
@@ -163,32 +185,52 @@ def erase_tutor(*, actor, tutor, reason, today=None):
         tutor.status = Tutor.Status.LEFT
         tutor.left_on = tutor.left_on or today
     tutor.save()
-    summary["changed"]["tutors.Tutor"] = ["first_name", "last_name", "email", "profession", "team",
-                                          "line_manager", "status"]
-    record(actor=actor, action="erase", obj=tutor, fields=summary["changed"]["tutors.Tutor"],
-           note=f"Erasure: {reason}")
+    summary["changed"]["tutors.Tutor"] = [
+        "first_name",
+        "last_name",
+        "email",
+        "profession",
+        "team",
+        "line_manager",
+        "status",
+    ]
+    record(actor=actor, action="erase", obj=tutor, fields=summary["changed"]["tutors.Tutor"], note=f"Erasure: {reason}")
 
     def clear(qs, label, **values):
         ids = list(qs.values_list("pk", flat=True))
         if ids:
             qs.model.objects.filter(pk__in=ids).update(**values)
             summary["changed"][label] = sorted(values)
-            from tandem.audit.services import record_many
 
-            record_many(actor=actor, action="erase", model=qs.model, object_ids=ids, fields=sorted(values),
-                        note=f"Erasure of tutor {tutor.pk}", college_id=tutor.college_id)
+            record_many(
+                actor=actor,
+                action="erase",
+                model=qs.model,
+                object_ids=ids,
+                fields=sorted(values),
+                note=f"Erasure of tutor {tutor.pk}",
+                college_id=tutor.college_id,
+            )
         return len(ids)
 
     profile = SensitiveProfile.objects.filter(tutor=tutor).first()
     if profile is not None:
-        record(actor=actor, action="delete", obj=profile, fields=list(profile.SENSITIVE_FIELDS),
-               note=f"Erasure: {reason}")
+        record(
+            actor=actor, action="delete", obj=profile, fields=list(profile.SENSITIVE_FIELDS), note=f"Erasure: {reason}"
+        )
         profile.delete()
         summary["changed"]["tutors.SensitiveProfile"] = ["deleted"]
     availability = TutorAvailability.objects.filter(tutor=tutor)
     if availability.exists():
-        record(actor=actor, action="delete", object_type=TutorAvailability._meta.label, object_id="",
-               fields=["weekday", "slot"], note=f"Erasure of tutor {tutor.pk}", college_id=tutor.college_id)
+        record(
+            actor=actor,
+            action="delete",
+            object_type=TutorAvailability._meta.label,
+            object_id="",
+            fields=["weekday", "slot"],
+            note=f"Erasure of tutor {tutor.pk}",
+            college_id=tutor.college_id,
+        )
         availability.delete()
         summary["changed"]["planning.TutorAvailability"] = ["deleted"]
 
@@ -203,37 +245,62 @@ def erase_tutor(*, actor, tutor, reason, today=None):
     clear(requests.exclude(decline_note=""), "release.ReleaseRequest (decline note)", decline_note=ERASED_TEXT)
     entry = PipelineEntry.objects.filter(tutor=tutor).first()
     if entry is not None:
-        clear(PipelineEntry.objects.filter(pk=entry.pk), "release.PipelineEntry", name=ERASED_TEXT,
-              work_email=f"erased-entry-{entry.pk}@{ERASED_DOMAIN}", profession="", team="",
-              line_manager_name="", line_manager_email="", topics="")
+        clear(
+            PipelineEntry.objects.filter(pk=entry.pk),
+            "release.PipelineEntry",
+            name=ERASED_TEXT,
+            work_email=f"erased-entry-{entry.pk}@{ERASED_DOMAIN}",
+            profession="",
+            team="",
+            line_manager_name="",
+            line_manager_email="",
+            topics="",
+        )
         # Public-form posts matching the entry and waiting for review hold their name and email too.
-        from tandem.release.models import PipelineSubmission
 
         submissions = list(PipelineSubmission.objects.filter(entry=entry).values_list("pk", flat=True))
         if submissions:
-            from tandem.audit.services import record_many
-
-            record_many(actor=actor, action="erase", model=PipelineSubmission, object_ids=submissions,
-                        fields=["deleted"], note=f"Erasure of tutor {tutor.pk}", college_id=tutor.college_id)
+            record_many(
+                actor=actor,
+                action="erase",
+                model=PipelineSubmission,
+                object_ids=submissions,
+                fields=["deleted"],
+                note=f"Erasure of tutor {tutor.pk}",
+                college_id=tutor.college_id,
+            )
             PipelineSubmission.objects.filter(pk__in=submissions).delete()
             summary["changed"]["release.PipelineSubmission"] = ["deleted"]
 
     # Copies of their name elsewhere: the planner's jobs (instance, labels, results, what-ifs) and
     # the Django admin's log.
-    from tandem.planning.models import PlanJob, PlanWhatIf
 
     replacements = _replacements(old_first, old_last, old_email, tutor.full_name, tutor.email)
     note = f"Erasure of tutor {tutor.pk}"
-    from tandem.planning.instance import tutor_id
 
     label_key = tutor_id(tutor.pk)
     for job in PlanJob.objects.filter(wish_list__college_id=tutor.college_id, labels__has_key=label_key):
         PlanJob.objects.filter(pk=job.pk).update(labels={**job.labels, label_key: tutor.full_name})
-    _scrub_rows(actor, PlanJob.objects.filter(wish_list__college_id=tutor.college_id),
-                NAME_COPIES["planning.PlanJob"], replacements, "planning.PlanJob",
-                summary, tutor.college_id, note)
-    _scrub_rows(actor, PlanWhatIf.objects.filter(job__wish_list__college_id=tutor.college_id),
-                NAME_COPIES["planning.PlanWhatIf"], replacements, "planning.PlanWhatIf", summary, tutor.college_id, note)
+    _scrub_rows(
+        actor,
+        PlanJob.objects.filter(wish_list__college_id=tutor.college_id),
+        NAME_COPIES["planning.PlanJob"],
+        replacements,
+        "planning.PlanJob",
+        summary,
+        tutor.college_id,
+        note,
+    )
+    _scrub_rows(
+        actor,
+        PlanWhatIf.objects.filter(job__wish_list__college_id=tutor.college_id),
+        NAME_COPIES["planning.PlanWhatIf"],
+        replacements,
+        "planning.PlanWhatIf",
+        summary,
+        tutor.college_id,
+        note,
+    )
     _scrub_admin_log(actor, replacements, summary, tutor.college_id, note, objects=[tutor])
 
     if tutor.user_id:
@@ -259,8 +326,6 @@ def erase_student(*, actor, student, reason):
     adjustments cleared; their learning plan, equality-monitoring answers and feedback comments
     are deleted or cleared; questionnaire scores and feedback answers stay, attached only to the
     anonymised record. Their account, if any, is erased too. Returns a summary dict."""
-    from tandem.audit.services import record_many
-    from tandem.students.models import EqualityMonitoring, Feedback, LearningGoal, PlanReview, Student
 
     reason = _reason(reason)
     student = Student.objects.select_for_update().get(pk=student.pk)
@@ -275,22 +340,40 @@ def erase_student(*, actor, student, reason):
     summary["changed"]["students.Student"] = fields
     record(actor=actor, action="erase", obj=student, fields=fields, note=f"Erasure: {reason}")
     note = f"Erasure of student {student.pk}"
-    for model, label in ((LearningGoal, "students.LearningGoal"), (PlanReview, "students.PlanReview"),
-                         (EqualityMonitoring, "students.EqualityMonitoring")):
+    for model, label in (
+        (LearningGoal, "students.LearningGoal"),
+        (PlanReview, "students.PlanReview"),
+        (EqualityMonitoring, "students.EqualityMonitoring"),
+    ):
         ids = list(model.objects.filter(student=student).values_list("pk", flat=True))
         if ids:
-            record_many(actor=actor, action="delete", model=model, object_ids=ids, fields=["deleted"], note=note,
-                        college_id=student.college_id)
+            record_many(
+                actor=actor,
+                action="delete",
+                model=model,
+                object_ids=ids,
+                fields=["deleted"],
+                note=note,
+                college_id=student.college_id,
+            )
             model.objects.filter(pk__in=ids).delete()
             summary["changed"][label] = ["deleted"]
     comments = list(Feedback.objects.filter(student=student).exclude(comment="").values_list("pk", flat=True))
     if comments:
-        record_many(actor=actor, action="erase", model=Feedback, object_ids=comments, fields=["comment"], note=note,
-                    college_id=student.college_id)
+        record_many(
+            actor=actor,
+            action="erase",
+            model=Feedback,
+            object_ids=comments,
+            fields=["comment"],
+            note=note,
+            college_id=student.college_id,
+        )
         Feedback.objects.filter(pk__in=comments).update(comment="")
         summary["changed"]["students.Feedback"] = ["comment"]
-    replacements = _replacements(old_first, old_last, old_email, student.full_name,
-                                 f"erased-student-{student.pk}@{ERASED_DOMAIN}")
+    replacements = _replacements(
+        old_first, old_last, old_email, student.full_name, f"erased-student-{student.pk}@{ERASED_DOMAIN}"
+    )
     _scrub_admin_log(actor, replacements, summary, student.college_id, note, objects=[student])
     if student.user_id:
         erase_user(actor=actor, user=student.user, reason=reason)

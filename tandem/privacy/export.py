@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import record
+from tandem.core.pdf import write_pdf
+from tandem.tutors.models import SensitiveProfile, Tutor
 
 from .registry import INDIRECT, RELATIONS, USER_FIELDS, Exempt
 
@@ -48,7 +51,6 @@ def row(obj, fields=()):
 
 
 def subject_models():
-    from tandem.tutors.models import Tutor
 
     return {"tutor": Tutor, "user": apps.get_model(settings.AUTH_USER_MODEL)}
 
@@ -116,11 +118,14 @@ class SubjectAccess:
         for obj in objects:
             records.append(row(obj, fields))
             self.objects.add((obj._meta.label, str(obj.pk)))
-        self.sections[f"{label} ({relation})"] = {"model": label, "relation": relation, "note": note,
-                                                  "records": records}
+        self.sections[f"{label} ({relation})"] = {
+            "model": label,
+            "relation": relation,
+            "note": note,
+            "records": records,
+        }
 
     def _sign_in_records(self):
-        from axes.models import AccessAttempt, AccessLog
 
         username = self.user.get_username()
         for model, note in ((AccessAttempt, "failed sign-in attempts"), (AccessLog, "sign-ins")):
@@ -155,13 +160,19 @@ class SubjectAccess:
 def _audit_the_export(actor, access, fmt):
     """Producing an export is itself audited, and so is its reading of a sensitive profile."""
     if access.tutor is not None:
-        record(actor=actor, action="export", obj=access.tutor, fields=["subject_access"], note=f"subject access ({fmt})")
-        from tandem.tutors.models import SensitiveProfile
+        record(
+            actor=actor, action="export", obj=access.tutor, fields=["subject_access"], note=f"subject access ({fmt})"
+        )
 
         profile = SensitiveProfile.objects.filter(tutor=access.tutor).first()
         if profile is not None:
-            record(actor=actor, action="read", obj=profile, fields=list(profile.SENSITIVE_FIELDS),
-                   note="subject access export")
+            record(
+                actor=actor,
+                action="read",
+                obj=profile,
+                fields=list(profile.SENSITIVE_FIELDS),
+                note="subject access export",
+            )
     if access.user is not None:
         record(actor=actor, action="export", obj=access.user, fields=["subject_access"], note=f"subject access ({fmt})")
 
@@ -180,6 +191,5 @@ def export(*, actor, tutor=None, user=None, fmt="json"):
 
 
 def pdf(data):
-    from tandem.core.pdf import write_pdf
 
     return write_pdf(render_to_string("privacy/subject_access_pdf.jinja", {"d": data}))

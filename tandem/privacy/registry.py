@@ -27,30 +27,42 @@ ADMIN_ACTION = "the record is the tutor's (exported under their tutor record); w
 RELATIONS = {
     # Accounts and security
     ("tutors.Tutor", "user"): Export(note="the tutor record linked to the account"),
-    ("tutors.Tutor", "line_manager"): Export(fields=("id", "kind", "status"),
-                                             note="the staff tutors they line-manage (their records are about them)"),
-    ("otp_totp.TOTPDevice", "user"): Export(fields=("id", "name", "confirmed", "created_at", "last_used_at"),
-                                            note="authenticator devices (never the secret key)"),
-    ("admin.LogEntry", "user"): Export(fields=("id", "action_time", "content_type", "object_id", "action_flag"),
-                                       note="changes they made in the Django admin"),
+    ("tutors.Tutor", "line_manager"): Export(
+        fields=("id", "kind", "status"), note="the staff tutors they line-manage (their records are about them)"
+    ),
+    ("otp_totp.TOTPDevice", "user"): Export(
+        fields=("id", "name", "confirmed", "created_at", "last_used_at"),
+        note="authenticator devices (never the secret key)",
+    ),
+    ("admin.LogEntry", "user"): Export(
+        fields=("id", "action_time", "content_type", "object_id", "action_flag"),
+        note="changes they made in the Django admin",
+    ),
     ("audit.AuditEvent", "actor"): Export(note="everything they did that was audited"),
     # Tutor records
-    ("tutors.SensitiveProfile", "tutor"): Export(note="lived-experience note and support needs (reading them is audited)"),
+    ("tutors.SensitiveProfile", "tutor"): Export(
+        note="lived-experience note and support needs (reading them is audited)"
+    ),
     ("courses.Course", "co_producers"): Export(fields=("id", "title", "topic"), note="courses they co-produced"),
-    ("courses.CourseRun", "tutors"): Export(fields=("id", "course", "term", "start_date", "status"),
-                                           note="course runs they were assigned to"),
-    ("courses.RunTutorChange", "tutor"): Export(fields=("id", "run", "action", "asked_by", "changed_at"),
-                                                note="when they were put on or taken off a course run"),
+    ("courses.CourseRun", "tutors"): Export(
+        fields=("id", "course", "term", "start_date", "status"), note="course runs they were assigned to"
+    ),
+    ("courses.RunTutorChange", "tutor"): Export(
+        fields=("id", "run", "action", "asked_by", "changed_at"), note="when they were put on or taken off a course run"
+    ),
     ("courses.RunTutorChange", "changed_by"): Exempt(WHO_ACTED),
-    ("courses.Session", "delivered_by"): Export(fields=("id", "run", "date", "start_time", "end_time"),
-                                               note="sessions they delivered"),
+    ("courses.Session", "delivered_by"): Export(
+        fields=("id", "run", "date", "start_time", "end_time"), note="sessions they delivered"
+    ),
     ("release.ReleaseRequest", "tutor"): Export(note="their requests for release to teach"),
     ("release.ReleaseRequest", "manager"): Export(
         fields=("id", "status", "requested_at", "decided_at", "decline_reason"),
-        note="release requests made to them as line manager (the requests themselves are the tutors')"),
+        note="release requests made to them as line manager (the requests themselves are the tutors')",
+    ),
     ("release.ReleaseRequest", "requested_by"): Exempt(WHO_ACTED),
-    ("release.ReleaseRequest", "decided_by"): Exempt("the decision is exported under the manager relation; "
-                                                     "decided_by is the same person"),
+    ("release.ReleaseRequest", "decided_by"): Exempt(
+        "the decision is exported under the manager relation; decided_by is the same person"
+    ),
     ("release.ReleaseBudget", "tutor"): Export(note="hours they may be released for per term"),
     ("release.PipelineEntry", "tutor"): Export(note="their entry in the staff-tutor pipeline"),
     ("release.PipelineStageChange", "recorded_by"): Exempt(WHO_ACTED),
@@ -73,8 +85,10 @@ RELATIONS = {
     ("planning.PlanJob", "accepted_by"): Exempt(WHO_ACTED),
     ("planning.PlanWhatIf", "created_by"): Exempt(WHO_ACTED),
     # Students (tandem.students): a student's own record, bookings, attendance and certificates
-    ("students.Student", "user"): Export(note="their student record: contact details and preferences, connection "
-                                              "to the College, the agreement, reasonable adjustments they gave"),
+    ("students.Student", "user"): Export(
+        note="their student record: contact details and preferences, connection "
+        "to the College, the agreement, reasonable adjustments they gave"
+    ),
     ("students.Student", "enrolled_by"): Exempt(WHO_ACTED),
     ("students.Booking", "booked_by"): Exempt(WHO_ACTED),
     ("students.Attendance", "recorded_by"): Exempt(WHO_ACTED),
@@ -100,8 +114,20 @@ INDIRECT = [
 ]
 
 # What the export of a person's own row leaves out.
-USER_FIELDS = ("id", "username", "first_name", "last_name", "email", "role", "college", "is_active",
-               "is_staff", "is_superuser", "date_joined", "last_login")  # never the password hash
+USER_FIELDS = (
+    "id",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "college",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "date_joined",
+    "last_login",
+)  # never the password hash
 
 # Copies of a person's name or email kept as text or JSON, outside any relation to them: erasure
 # (tandem.privacy.erasure) rewrites these fields wherever they hold the person's full name or

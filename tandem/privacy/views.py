@@ -44,7 +44,12 @@ def erase(request, pk):
             note = ""
             if summary["stories_with_their_name"]:
                 note = f" {len(summary['stories_with_their_name'])} stories carry their name: check them in the story library."
-            messages.success(request, f"Tutor {pk}'s records are erased; payments and delivered sessions are kept.{note}")
+            messages.success(
+                request, f"Tutor {pk}'s records are erased; payments and delivered sessions are kept.{note}"
+            )
             return redirect("tutors:detail", pk=pk)
-    return render(request, "privacy/erase.jinja", {"title": f"Erase {tutor.full_name}'s records", "section": "privacy",
-                                                    "form": form, "tutor": tutor})
+    return render(
+        request,
+        "privacy/erase.jinja",
+        {"title": f"Erase {tutor.full_name}'s records", "section": "privacy", "form": form, "tutor": tutor},
+    )

@@ -18,7 +18,19 @@ from .models import (
 )
 
 admin.site.register(
-    [QIProject, Aim, TeamMember, ProgressScore, Driver, ChangeIdea, PDSACycle, Annotation, MeasureChart,
-     ManualMeasure, ManualValue, StakeholderEntry],
+    [
+        QIProject,
+        Aim,
+        TeamMember,
+        ProgressScore,
+        Driver,
+        ChangeIdea,
+        PDSACycle,
+        Annotation,
+        MeasureChart,
+        ManualMeasure,
+        ManualValue,
+        StakeholderEntry,
+    ],
     ReadOnlyAdmin,
 )

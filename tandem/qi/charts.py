@@ -46,14 +46,17 @@ def outcome_chart(college, key="staff_tutors_teaching"):
     values = [p["value"] for p in points]
     lines = []
     if goal:
-        lines.append(Line("Baseline (mean of 12 months before the project)", [goal["baseline"]] * len(points), MID_GREY, "6 4"))
+        lines.append(
+            Line("Baseline (mean of 12 months before the project)", [goal["baseline"]] * len(points), MID_GREY, "6 4")
+        )
         lines.append(Line("Target", [goal["target"]] * len(points), GREEN, "2 2"))
     m = REGISTRY[key]
     description = f"{m.name} per month, {labels[0]} to {labels[-1]}."
     if goal:
         description += f" Baseline {goal['baseline']:.1f}; target {goal['target']:.1f} by {goal['deadline']}."
-    svg = render_svg(Chart(title=m.name, labels=labels, values=values, y_label="Staff tutors", lines=lines,
-                           description=description))
+    svg = render_svg(
+        Chart(title=m.name, labels=labels, values=values, y_label="Staff tutors", lines=lines, description=description)
+    )
     latest = next((p for p in reversed(points) if p["value"] is not None), None)
     return {
         "measure": m,
@@ -66,6 +69,7 @@ def outcome_chart(college, key="staff_tutors_teaching"):
 
 
 # --- Making Data Count: what the icons mean, in words ------------------------------------------
+
 
 def variation_text(point_type, improvement):
     higher, lower = "higher values", "lower values"
@@ -119,14 +123,18 @@ def run_chart_results(groups, labels):
         if not runs.get("n_useful"):
             out.append(f"{since}: too few values off the median to test for a non-random pattern")
         elif runs.get("signal"):
-            out.append(f"{since}: a non-random pattern (signal): the longest run on one side of the median is "
-                       f"{runs['longest_run']} points (more than {runs['longest_run_max']} would be unusual) and the "
-                       f"line crosses the median {runs['crossings']} times (fewer than {runs['crossings_min']} would "
-                       "be unusual)")
+            out.append(
+                f"{since}: a non-random pattern (signal): the longest run on one side of the median is "
+                f"{runs['longest_run']} points (more than {runs['longest_run_max']} would be unusual) and the "
+                f"line crosses the median {runs['crossings']} times (fewer than {runs['crossings_min']} would "
+                "be unusual)"
+            )
         else:
-            out.append(f"{since}: no signal, only random variation: the longest run on one side of the median is "
-                       f"{runs['longest_run']} points (at most {runs['longest_run_max']} expected) and the line "
-                       f"crosses the median {runs['crossings']} times (at least {runs['crossings_min']} expected)")
+            out.append(
+                f"{since}: no signal, only random variation: the longest run on one side of the median is "
+                f"{runs['longest_run']} points (at most {runs['longest_run_max']} expected) and the line "
+                f"crosses the median {runs['crossings']} times (at least {runs['crossings_min']} expected)"
+            )
     return out
 
 
@@ -168,8 +176,9 @@ def _baseline_points(project, periods, vals):
     return n
 
 
-def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_prefix="measure-chart", width=760,
-                  height=340):
+def measure_chart(
+    project, mdef, *, chart_type="xmr", rebase_annotations=(), id_prefix="measure-chart", width=760, height=340
+):
     """Everything the page or the report needs to show one measure as a run or XmR chart."""
     college = project.college
     values = values_of(college, mdef)
@@ -216,21 +225,26 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
         below_zero = {i: p["lower"] for i, p in enumerate(points) if p.get("lower") is not None and p["lower"] < 0}
         if below_zero:
             calculated = sorted({fmt(g["lower"]) for g in groups if g.get("lower") is not None and g["lower"] < 0})
-            notes.append(f"The calculated lower process limit ({', '.join(c.replace('-', '−') for c in calculated)}) "
-                         f"is below zero, where this measure (in {mdef.unit}) cannot go, so the lower limit is shown at 0")
+            notes.append(
+                f"The calculated lower process limit ({', '.join(c.replace('-', '−') for c in calculated)}) "
+                f"is below zero, where this measure (in {mdef.unit}) cannot go, so the lower limit is shown at 0"
+            )
     if result and chart_type == "xmr":
         last = groups[-1]
-        for attr, name, colour, dash in (("upper", "Upper process limit", DARK_GREY, "5 3"),
-                                         ("centre", "Mean", MID_GREY, ""),
-                                         ("lower", "Lower process limit", DARK_GREY, "5 3")):
+        for attr, name, colour, dash in (
+            ("upper", "Upper process limit", DARK_GREY, "5 3"),
+            ("centre", "Mean", MID_GREY, ""),
+            ("lower", "Lower process limit", DARK_GREY, "5 3"),
+        ):
             per_point = [p.get(attr) for p in points]
             end = last[attr]
             if attr == "lower" and clamp:
                 per_point = [None if v is None else max(v, 0) for v in per_point]
                 end = None if end is None else max(end, 0)
             if any(v is not None for v in per_point):
-                lines.append(Line(name, per_point, colour, dash,
-                                  end_label=f"{name} {fmt(end)}" if end is not None else ""))
+                lines.append(
+                    Line(name, per_point, colour, dash, end_label=f"{name} {fmt(end)}" if end is not None else "")
+                )
     elif result:
         centre = [p.get("centre") for p in points]
         if any(v is not None for v in centre):
@@ -241,19 +255,27 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
     latest_i = next((i for i in range(len(vals) - 1, -1, -1) if vals[i] is not None), None)
     variation = assurance = None
     if result and chart_type == "xmr" and result["variation"]:
-        variation = {"type": result["variation"], "text": variation_text(result["variation"], mdef.improvement),
-                     "icon": variation_icon(result["variation"], mdef.improvement)}
+        variation = {
+            "type": result["variation"],
+            "text": variation_text(result["variation"], mdef.improvement),
+            "icon": variation_icon(result["variation"], mdef.improvement),
+        }
         if result["assurance"]:
-            assurance = {"type": result["assurance"], "text": ASSURANCE_TEXT[result["assurance"]],
-                         "icon": assurance_icon(result["assurance"])}
+            assurance = {
+                "type": result["assurance"],
+                "text": ASSURANCE_TEXT[result["assurance"]],
+                "icon": assurance_icon(result["assurance"]),
+            }
     signals, run_results = [], []
     if result and chart_type == "run":
         for g in groups:
             runs = g.get("runs") or {}
             if runs.get("signal"):
-                signals.append(f"From {labels[g['first_index']]}: a non-random pattern (a run of "
-                               f"{runs['longest_run']} points on one side of the median, or only "
-                               f"{runs['crossings']} crossings of it)")
+                signals.append(
+                    f"From {labels[g['first_index']]}: a non-random pattern (a run of "
+                    f"{runs['longest_run']} points on one side of the median, or only "
+                    f"{runs['crossings']} crossings of it)"
+                )
         run_results = run_chart_results(groups, labels)
     elif chart_type == "run":
         run_results = [f"No result: {problem}" if problem else "No result: too few values"]
@@ -276,44 +298,56 @@ def measure_chart(project, mdef, *, chart_type="xmr", rebase_annotations=(), id_
     if special:
         description += f" {len(special)} special-cause points."
     if annotations:
-        description += " Changes marked: " + "; ".join(
-            f"{a['number']} {a['obj'].text} ({labels[a['index']]})" for a in annotations) + "."
+        description += (
+            " Changes marked: "
+            + "; ".join(f"{a['number']} {a['obj'].text} ({labels[a['index']]})" for a in annotations)
+            + "."
+        )
 
-    svg = render_svg(Chart(
-        title=f"{mdef.name}: {kind_words.lower()}",
-        labels=labels,
-        values=vals,
-        y_label=mdef.unit.capitalize() if mdef.unit else "",
-        lines=lines,
-        point_types=[p.get("type") or "common_cause" for p in points] if (result and chart_type == "xmr") else None,
-        annotations=[Annotation(a["index"], a["obj"].text, a["number"]) for a in annotations],
-        description=description,
-        width=width,
-        height=height,
-        id_prefix=id_prefix,
-        breaks=rebase_at,
-    ))
+    svg = render_svg(
+        Chart(
+            title=f"{mdef.name}: {kind_words.lower()}",
+            labels=labels,
+            values=vals,
+            y_label=mdef.unit.capitalize() if mdef.unit else "",
+            lines=lines,
+            point_types=[p.get("type") or "common_cause" for p in points] if (result and chart_type == "xmr") else None,
+            annotations=[Annotation(a["index"], a["obj"].text, a["number"]) for a in annotations],
+            description=description,
+            width=width,
+            height=height,
+            id_prefix=id_prefix,
+            breaks=rebase_at,
+        )
+    )
     rows = []
     for i, (label, v, p) in enumerate(zip(labels, vals, points)):
-        rows.append({
-            "label": label,
-            "value": "no data" if v is None else fmt(v),
-            "centre": fmt(p.get("centre")),
-            "lower": (f"0 (calculated {fmt(below_zero[i]).replace('-', '−')})" if i in below_zero
-                      else fmt(p.get("lower"))),
-            "upper": fmt(p.get("upper")),
-            "type": POINT_WORDS.get(p.get("type"), p.get("type") or "") if v is not None else "",
-            "rule": RULE_WORDS.get(p.get("rule"), p.get("rule") or ""),
-            "recalculated": i in rebase_at,
-        })
+        rows.append(
+            {
+                "label": label,
+                "value": "no data" if v is None else fmt(v),
+                "centre": fmt(p.get("centre")),
+                "lower": (
+                    f"0 (calculated {fmt(below_zero[i]).replace('-', '−')})" if i in below_zero else fmt(p.get("lower"))
+                ),
+                "upper": fmt(p.get("upper")),
+                "type": POINT_WORDS.get(p.get("type"), p.get("type") or "") if v is not None else "",
+                "rule": RULE_WORDS.get(p.get("rule"), p.get("rule") or ""),
+                "recalculated": i in rebase_at,
+            }
+        )
     return {
         "measure": mdef,
         "chart_type": chart_type,
         "svg": svg,
         "rows": rows,
         "goal": goal,
-        "latest": {"label": labels[latest_i], "value": fmt(vals[latest_i]), "raw": vals[latest_i]} if latest_i is not None else None,
-        "annotations": [{"number": a["number"], "label": labels[a["index"]], "annotation": a["obj"]} for a in annotations],
+        "latest": {"label": labels[latest_i], "value": fmt(vals[latest_i]), "raw": vals[latest_i]}
+        if latest_i is not None
+        else None,
+        "annotations": [
+            {"number": a["number"], "label": labels[a["index"]], "annotation": a["obj"]} for a in annotations
+        ],
         "recalculated_from": [labels[i] for i in rebase_at],
         "baseline": f"{labels[0]} to {labels[baseline_n - 1]}" if baseline_n else None,
         "variation": variation,

@@ -42,21 +42,28 @@ class Comparison:
 
 COMPARISONS = (
     Comparison(
-        key="staff_share", name="Teaching tutors who are Trust staff", improvement="increase",
+        key="staff_share",
+        name="Teaching tutors who are Trust staff",
+        improvement="increase",
         numerator="Distinct staff tutors employed by the Trust who delivered at least one session in the period",
         denominator="Distinct tutors (peer and staff) who delivered at least one session in the period",
-        unit_noun="tutors", benchmarks=True),
+        unit_noun="tutors",
+        benchmarks=True,
+    ),
     Comparison(
-        key="runs_cancelled_no_staff", name="Course runs cancelled for want of a staff tutor",
+        key="runs_cancelled_no_staff",
+        name="Course runs cancelled for want of a staff tutor",
         improvement="decrease",
         numerator="Course runs starting in the period, cancelled with the reason 'no staff tutor'",
         denominator="Course runs starting in the period (planned, whatever became of them)",
-        unit_noun="runs"),
+        unit_noun="runs",
+    ),
 )
 BY_KEY = {c.key: c for c in COMPARISONS}
 
 
 # --- Periods ---------------------------------------------------------------------------------
+
 
 def month_start(d):
     return d.replace(day=1)
@@ -106,13 +113,16 @@ def parse_period(value):
 
 # --- Counts of every College (aggregates only) -------------------------------------------------
 
+
 def college_counts(key, start, end):
     """{college_id: (numerator, denominator)} for every College with a denominator above 0."""
     if key == "staff_share":
-        rows = (delivered_by_rows().filter(session__date__range=(start, end))
-                .values_list("session__run__course__college_id", "tutor_id", "tutor__kind",
-                             "tutor__employer__is_trust")
-                .distinct())
+        rows = (
+            delivered_by_rows()
+            .filter(session__date__range=(start, end))
+            .values_list("session__run__course__college_id", "tutor_id", "tutor__kind", "tutor__employer__is_trust")
+            .distinct()
+        )
         tutors, staff = {}, {}
         for college_id, tutor_id, kind, is_trust in rows:
             tutors.setdefault(college_id, set()).add(tutor_id)
@@ -121,8 +131,9 @@ def college_counts(key, start, end):
         return {c: (len(staff.get(c, ())), len(ids)) for c, ids in tutors.items()}
     if key == "runs_cancelled_no_staff":
         out = {}
-        for college_id, status, reason in (CourseRun.objects.filter(start_date__range=(start, end))
-                                           .values_list("course__college_id", "status", "cancel_reason")):
+        for college_id, status, reason in CourseRun.objects.filter(start_date__range=(start, end)).values_list(
+            "course__college_id", "status", "cancel_reason"
+        ):
             num, den = out.get(college_id, (0, 0))
             hit = status == CourseRun.Status.CANCELLED and reason == CourseRun.CancelReason.NO_STAFF_TUTOR
             out[college_id] = (num + hit, den + 1)
@@ -131,6 +142,7 @@ def college_counts(key, start, end):
 
 
 # --- The comparison, in words and as a chart ---------------------------------------------------
+
 
 def pct(value):
     return f"{value * 100:.1f}%"
@@ -165,22 +177,51 @@ def comparison(college, key, start, end, *, id_prefix="funnel", height=380, widt
     units, missing = [], []
     for other in College.objects.order_by("name", "pk"):
         num, den = counts.get(other.pk, (0, 0))
-        entry = {"id": f"college-{other.pk}", "name": other.name, "own": other.pk == college.pk,
-                 "benchmark": False, "source": "", "numerator": num, "denominator": den}
+        entry = {
+            "id": f"college-{other.pk}",
+            "name": other.name,
+            "own": other.pk == college.pk,
+            "benchmark": False,
+            "source": "",
+            "numerator": num,
+            "denominator": den,
+        }
         (units if den else missing).append(entry)
     if c.benchmarks:
         for b in Benchmark.objects.filter(college=college, period_start=start, period_end=end).order_by("name"):
-            units.append({"id": f"benchmark-{b.pk}", "name": b.name, "own": False, "benchmark": True,
-                          "source": b.source, "numerator": b.numerator, "denominator": b.denominator})
-    out = {"comparison": c, "period": period_label(start, end), "rows": [], "missing": missing,
-           "problem": None, "svg": None, "target": None, "levels": [level_text(x) for x in LEVELS]}
+            units.append(
+                {
+                    "id": f"benchmark-{b.pk}",
+                    "name": b.name,
+                    "own": False,
+                    "benchmark": True,
+                    "source": b.source,
+                    "numerator": b.numerator,
+                    "denominator": b.denominator,
+                }
+            )
+    out = {
+        "comparison": c,
+        "period": period_label(start, end),
+        "rows": [],
+        "missing": missing,
+        "problem": None,
+        "svg": None,
+        "target": None,
+        "levels": [level_text(x) for x in LEVELS],
+    }
     if not units:
         out["problem"] = f"no College has any {c.unit_noun} to count in {period_label(start, end)}"
         return out
     try:
-        result = analyse({"chart": "funnel", "units": [
-            {"id": u["id"], "numerator": u["numerator"], "denominator": u["denominator"]} for u in units],
-            "levels": list(LEVELS), "improvement": c.improvement})
+        result = analyse(
+            {
+                "chart": "funnel",
+                "units": [{"id": u["id"], "numerator": u["numerator"], "denominator": u["denominator"]} for u in units],
+                "levels": list(LEVELS),
+                "improvement": c.improvement,
+            }
+        )
     except SpcInputError as exc:
         reason = str(exc).split(": ", 1)[-1]
         out["problem"] = f"the limits could not be calculated ({reason})"
@@ -191,10 +232,23 @@ def comparison(college, key, start, end, *, id_prefix="funnel", height=380, widt
         row["percent"] = pct(row["proportion"])
         if result:
             r = result["units"][number - 1]
-            row.update(limits=r["limits"], type=r["type"], position=position_text(r, c.improvement),
-                       limit_texts=[f"{pct(x['lower'])} to {pct(x['upper'])}" for x in r["limits"]])
-            points.append(FunnelPoint(number, u["name"], u["denominator"], row["proportion"], r["type"],
-                                      own=u["own"], benchmark=u["benchmark"]))
+            row.update(
+                limits=r["limits"],
+                type=r["type"],
+                position=position_text(r, c.improvement),
+                limit_texts=[f"{pct(x['lower'])} to {pct(x['upper'])}" for x in r["limits"]],
+            )
+            points.append(
+                FunnelPoint(
+                    number,
+                    u["name"],
+                    u["denominator"],
+                    row["proportion"],
+                    r["type"],
+                    own=u["own"],
+                    benchmark=u["benchmark"],
+                )
+            )
         out["rows"].append(row)
     if result:
         target = result["target"]
@@ -206,16 +260,29 @@ def comparison(college, key, start, end, *, id_prefix="funnel", height=380, widt
         pairs = [funnel_limits(n, target, LEVELS) for n in ns]
         curves = [(level, ns, [p[k][0] for p in pairs], [p[k][1] for p in pairs]) for k, level in enumerate(LEVELS)]
         own = next((r for r in out["rows"] if r["own"]), None)
-        description = (f"Funnel plot of {c.name.lower()}, {period_label(start, end)}: {len(units)} "
-                       f"{'College' if len(units) == 1 else 'Colleges'}; target (pooled) {pct(target)}; "
-                       f"limits {' and '.join(out['levels'])}. ")
+        description = (
+            f"Funnel plot of {c.name.lower()}, {period_label(start, end)}: {len(units)} "
+            f"{'College' if len(units) == 1 else 'Colleges'}; target (pooled) {pct(target)}; "
+            f"limits {' and '.join(out['levels'])}. "
+        )
         if own:
-            description += (f"This College: {own['numerator']} of {own['denominator']} ({pct(own['proportion'])}), "
-                            f"{own['position']}.")
-        out["svg"] = render_funnel_svg(FunnelChart(
-            title=f"{c.name}: {period_label(start, end)}", target=target, points=points, curves=curves,
-            description=description, x_label=f"Size of the College ({c.unit_noun})", id_prefix=id_prefix,
-            height=height, width=width))
+            description += (
+                f"This College: {own['numerator']} of {own['denominator']} ({pct(own['proportion'])}), "
+                f"{own['position']}."
+            )
+        out["svg"] = render_funnel_svg(
+            FunnelChart(
+                title=f"{c.name}: {period_label(start, end)}",
+                target=target,
+                points=points,
+                curves=curves,
+                description=description,
+                x_label=f"Size of the College ({c.unit_noun})",
+                id_prefix=id_prefix,
+                height=height,
+                width=width,
+            )
+        )
     return out
 
 
@@ -229,8 +296,9 @@ def report_comparison(project, height=300):
     if not getattr(project, "report_compare", False):
         return None
     start, end = default_period(project.college)
-    return comparison(project.college, COMPARISONS[0].key, start, end, id_prefix="report-funnel",
-                      height=height, width=560)
+    return comparison(
+        project.college, COMPARISONS[0].key, start, end, id_prefix="report-funnel", height=height, width=560
+    )
 
 
 def benchmark_periods(college):
@@ -242,6 +310,7 @@ def benchmark_periods(college):
 
 
 # --- Importing benchmarks (reuses tandem.core.imports.reading) -----------------------------------
+
 
 def _whole(value):
     reading._refuse_formula_in_number(value)
@@ -278,13 +347,17 @@ class _BenchmarkSheet:
         den = row.get("denominator", _whole, "enter the denominator: all tutors who taught")
         source = row.get("source", _text(300), "say where the counts come from (a report, a person's email)")
         if name is not None and reading._name_key(name) in self.installed:
-            row.error("college", f"{name} is a College in this Tandem: its counts come from its own records, "
-                                 "so leave it out of the file")
+            row.error(
+                "college",
+                f"{name} is a College in this Tandem: its counts come from its own records, "
+                "so leave it out of the file",
+            )
         if den is not None and den < 1:
             row.error("denominator", "must be at least 1: a College with no tutors teaching has nothing to compare")
         elif num is not None and den is not None and num > den:
-            row.error("numerator", f"is more than the denominator ({den}): the Trust staff tutors are some of "
-                                   "all the tutors")
+            row.error(
+                "numerator", f"is more than the denominator ({den}): the Trust staff tutors are some of all the tutors"
+            )
         if name is not None and period is not None:
             key = (reading._name_key(name), period)
             if key in self.seen:
@@ -296,9 +369,17 @@ class _BenchmarkSheet:
     def create(self, fields, actor):
         start, end = fields["period"]
         Benchmark.objects.update_or_create(
-            college=self.college, name=fields["name"], period_start=start, period_end=end,
-            defaults={"numerator": fields["numerator"], "denominator": fields["denominator"],
-                      "source": fields["source"], "imported_on": self.today})
+            college=self.college,
+            name=fields["name"],
+            period_start=start,
+            period_end=end,
+            defaults={
+                "numerator": fields["numerator"],
+                "denominator": fields["denominator"],
+                "source": fields["source"],
+                "imported_on": self.today,
+            },
+        )
 
 
 def import_benchmarks(*, data, college, actor):
@@ -310,8 +391,10 @@ def import_benchmarks(*, data, college, actor):
     data = bytes(data)
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
-        return reading._failed(f"the file is too large: it is {reading.human_size(len(data))} and the largest "
-                                  f"Tandem accepts is {reading.human_size(limit)}")
+        return reading._failed(
+            f"the file is too large: it is {reading.human_size(len(data))} and the largest "
+            f"Tandem accepts is {reading.human_size(limit)}"
+        )
     sheet = _BenchmarkSheet(college, clock.today(college))
     try:
         text = reading._decode(data)
@@ -322,7 +405,10 @@ def import_benchmarks(*, data, college, actor):
     except _FileProblem as problem:
         return reading._failed(str(problem))
     except IntegrityError:
-        return ImportResult(ok=False, errors=[RowError(None, None, "the benchmarks changed while the file was "
-                                                                   "being imported: upload the file again")])
+        return ImportResult(
+            ok=False,
+            errors=[
+                RowError(None, None, "the benchmarks changed while the file was being imported: upload the file again")
+            ],
+        )
     return result
-

@@ -18,7 +18,7 @@ def wrap(text, width=CHARS):
                 lines.append(cur)
                 cur = ""
             lines.append(word[: width - 1] + "-")
-            word = word[width - 1:]
+            word = word[width - 1 :]
         if cur and len(cur) + 1 + len(word) > width:
             lines.append(cur)
             cur = word
@@ -59,7 +59,7 @@ def render_driver_diagram(aim, tree, *, id_prefix="drivers"):
                 end += 1
             if key is not None:
                 need = _box_h(text_of(rows[start])) + 10
-                have = sum(heights[start:end + 1])
+                have = sum(heights[start : end + 1])
                 if need > have:
                     heights[end] += need - have
             start = end + 1
@@ -83,27 +83,35 @@ def render_driver_diagram(aim, tree, *, id_prefix="drivers"):
         f'font-family="Frutiger W01, Arial, sans-serif" font-size="{FONT}">',
         f'<title id="{id_prefix}-title">Driver diagram</title>',
         f'<desc id="{id_prefix}-desc">The aim, {len(tree)} primary drivers, their secondary drivers and the change ideas '
-        f'that act on them. The list after the diagram gives the same content.</desc>',
+        f"that act on them. The list after the diagram gives the same content.</desc>",
     ]
     for c, (name, colour) in enumerate(COLUMNS):
-        out.append(f'<text x="{col_x(c) + COL_W / 2}" y="20" text-anchor="middle" font-weight="bold" fill="{colour}">{name}</text>')
+        out.append(
+            f'<text x="{col_x(c) + COL_W / 2}" y="20" text-anchor="middle" font-weight="bold" fill="{colour}">{name}</text>'
+        )
 
     def box(c, top, span_h, text, colour):
         lines = wrap(text)
         h = len(lines) * LINE_H + 2 * PAD
         y = top + (span_h - h) / 2
         x = col_x(c)
-        out.append(f'<rect x="{x}" y="{y:.1f}" width="{COL_W}" height="{h}" rx="4" fill="#ffffff" stroke="{colour}" stroke-width="2"/>')
+        out.append(
+            f'<rect x="{x}" y="{y:.1f}" width="{COL_W}" height="{h}" rx="4" fill="#ffffff" stroke="{colour}" stroke-width="2"/>'
+        )
         for k, line in enumerate(lines):
-            out.append(f'<text x="{x + PAD}" y="{y + PAD + 11 + k * LINE_H:.1f}" fill="{DARK_GREY}">{escape(line)}</text>')
+            out.append(
+                f'<text x="{x + PAD}" y="{y + PAD + 11 + k * LINE_H:.1f}" fill="{DARK_GREY}">{escape(line)}</text>'
+            )
         return y + h / 2  # centre y, for connectors
 
     def connect(c_from, y_from, y_to):
         x1 = col_x(c_from) + COL_W
         x2 = col_x(c_from + 1)
         mid = (x1 + x2) / 2
-        out.append(f'<polyline fill="none" stroke="{MID_GREY}" stroke-width="1.5" '
-                   f'points="{x1},{y_from:.1f} {mid},{y_from:.1f} {mid},{y_to:.1f} {x2},{y_to:.1f}"/>')
+        out.append(
+            f'<polyline fill="none" stroke="{MID_GREY}" stroke-width="1.5" '
+            f'points="{x1},{y_from:.1f} {mid},{y_from:.1f} {mid},{y_to:.1f} {x2},{y_to:.1f}"/>'
+        )
 
     aim_y = box(0, header, total, aim, COLUMNS[0][1])
 

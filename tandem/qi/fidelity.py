@@ -28,13 +28,22 @@ from .models import (
 
 SCORED_FIELDS = [f for f, _n, _name in RECOLLECT_SCORED]
 MODIFIABLE_FIELDS = [f for f, _n, _name in RECOLLECT_MODIFIABLE]
-OTHER_FIELDS = ["year", "assessed_on", "manager_took_part", "peer_tutors", "staff_tutors", "students", "others",
-                "notes"]
+OTHER_FIELDS = [
+    "year",
+    "assessed_on",
+    "manager_took_part",
+    "peer_tutors",
+    "staff_tutors",
+    "students",
+    "others",
+    "notes",
+]
 FIELDS = OTHER_FIELDS + SCORED_FIELDS + MODIFIABLE_FIELDS
 ENGLAND_MEDIAN = 11  # England survey 2021 (outcome-measures reference): median 11, IQR 9-13
 
 
 # --- Reads -------------------------------------------------------------------------------------
+
 
 def assessments(user):
     if not user.is_authenticated or user.college_id is None or not can(user, "view_fidelity"):
@@ -51,6 +60,7 @@ def for_college(college):
 
 
 # --- Writes ------------------------------------------------------------------------------------
+
 
 def _check(a):
     errors = {}
@@ -91,7 +101,7 @@ def save(*, actor, college, assessment=None, **fields):
         with transaction.atomic():
             a.save()
     except IntegrityError:  # a concurrent save of the same year
-        raise ValidationError({"year": f"The College already has an assessment for {a.year}: edit that one."})
+        raise ValidationError({"year": f"The College already has an assessment for {a.year}: edit that one."}) from None
     record(actor=actor, action="create" if created else "update", obj=a, fields=changed)
     return a
 
@@ -103,6 +113,7 @@ def delete(*, actor, assessment):
 
 
 # --- Evidence from the College's own records, for the assessment's year -------------------------
+
 
 def _pct(n, d):
     return None if not d else round(100 * n / d)
@@ -116,9 +127,14 @@ def evidence(college, year):
     n_delivered = delivered.count()
     co_delivered = delivered.filter(peer_count__gte=1, staff_count__gte=1).count()
     runs = CourseRun.objects.filter(course__college=college, sessions__in=delivered).distinct()
-    courses = Course.objects.filter(runs__in=runs).distinct().annotate(
-        peers=Count("co_producers", filter=Q(co_producers__kind="peer"), distinct=True),
-        staff=Count("co_producers", filter=Q(co_producers__kind="staff"), distinct=True))
+    courses = (
+        Course.objects.filter(runs__in=runs)
+        .distinct()
+        .annotate(
+            peers=Count("co_producers", filter=Q(co_producers__kind="peer"), distinct=True),
+            staff=Count("co_producers", filter=Q(co_producers__kind="staff"), distinct=True),
+        )
+    )
     n_courses = courses.count()
     co_produced = sum(1 for c in courses if c.peers and c.staff)
     sites = runs.filter(online=False).values("room__site").distinct().count()
@@ -136,12 +152,15 @@ def evidence(college, year):
     out["learning"] = [f"{n_courses} courses ran in {year}: {runs.count()} runs, {n_delivered} sessions delivered."]
     where = f"{sites} site{'' if sites == 1 else 's'} with in-person runs and {online} online run{'' if online == 1 else 's'}"
     out["location"] = [f"In {year}: {where}."]
-    out["available_to_all"] = [f"In {year}: {where}."
-                               + (f" {sum(heads)} student attendances recorded at {len(heads)} sessions." if heads else "")]
+    out["available_to_all"] = [
+        f"In {year}: {where}."
+        + (f" {sum(heads)} student attendances recorded at {len(heads)} sessions." if heads else "")
+    ]
     return out
 
 
 # --- The run chart of the total ----------------------------------------------------------------
+
 
 def chart(items, *, id_prefix="fidelity-chart", width=760, height=300):
     """The RECOLLECT total per year as a run chart (median line), with its words and data table."""
@@ -163,16 +182,41 @@ def chart(items, *, id_prefix="fidelity-chart", width=760, height=300):
     lines = []
     if median is not None:
         lines.append(Line("Median", [median] * len(values), MID_GREY, "", end_label=f"Median {median:g}"))
-    lines.append(Line("England 2021 median", [ENGLAND_MEDIAN] * len(values), GREEN, "2 2",
-                      end_label=f"England 2021 median {ENGLAND_MEDIAN}"))
-    description = (f"Run chart of the College's RECOLLECT fidelity total (0 to {RECOLLECT_MAX}) by year, "
-                   f"{labels[0]} to {labels[-1]}: " + ", ".join(f"{y} {v}" for y, v in zip(labels, values)) + ".")
+    lines.append(
+        Line(
+            "England 2021 median",
+            [ENGLAND_MEDIAN] * len(values),
+            GREEN,
+            "2 2",
+            end_label=f"England 2021 median {ENGLAND_MEDIAN}",
+        )
+    )
+    description = (
+        f"Run chart of the College's RECOLLECT fidelity total (0 to {RECOLLECT_MAX}) by year, "
+        f"{labels[0]} to {labels[-1]}: " + ", ".join(f"{y} {v}" for y, v in zip(labels, values)) + "."
+    )
     if median is not None:
         description += f" Median {median:g}."
     description += f" England survey 2021 median {ENGLAND_MEDIAN}."
     description += " " + ". ".join(words) + "."
-    svg = render_svg(Chart(title="RECOLLECT fidelity total: run chart", labels=labels, values=values,
-                           y_label=f"Total (0-{RECOLLECT_MAX})", lines=lines, description=description,
-                           width=width, height=height, id_prefix=id_prefix))
-    return {"svg": svg, "description": description, "median": median, "signal": signal, "words": words,
-            "rows": [{"year": a.year, "total": a.total, "assessment": a} for a in items]}
+    svg = render_svg(
+        Chart(
+            title="RECOLLECT fidelity total: run chart",
+            labels=labels,
+            values=values,
+            y_label=f"Total (0-{RECOLLECT_MAX})",
+            lines=lines,
+            description=description,
+            width=width,
+            height=height,
+            id_prefix=id_prefix,
+        )
+    )
+    return {
+        "svg": svg,
+        "description": description,
+        "median": median,
+        "signal": signal,
+        "words": words,
+        "rows": [{"year": a.year, "total": a.total, "assessment": a} for a in items],
+    }

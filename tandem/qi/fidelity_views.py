@@ -20,11 +20,20 @@ from .views import _apply
 @requires("view_fidelity")
 def fidelity_list(request):
     items = list(fidelity.assessments(request.user))
-    return render(request, "qi/fidelity.jinja", {
-        "title": "College fidelity: RECOLLECT", "section": "qi", "items": items,
-        "chart": fidelity.chart(items), "scored": RECOLLECT_SCORED, "modifiable": RECOLLECT_MODIFIABLE,
-        "max": RECOLLECT_MAX, "citation": RECOLLECT_CITATION,
-    })
+    return render(
+        request,
+        "qi/fidelity.jinja",
+        {
+            "title": "College fidelity: RECOLLECT",
+            "section": "qi",
+            "items": items,
+            "chart": fidelity.chart(items),
+            "scored": RECOLLECT_SCORED,
+            "modifiable": RECOLLECT_MODIFIABLE,
+            "max": RECOLLECT_MAX,
+            "citation": RECOLLECT_CITATION,
+        },
+    )
 
 
 def _year_of(form, fallback):
@@ -39,19 +48,30 @@ def _form_page(request, form, title, submit, assessment=None):
     year = _year_of(form, default_year)
     if not 2000 <= year <= 2100:
         year = default_year
-    return render(request, "qi/fidelity_form.jinja", {
-        "title": title, "section": "qi", "form": form, "submit": submit, "assessment": assessment,
-        "evidence": fidelity.evidence(request.user.college, year), "evidence_year": year,
-        "citation": RECOLLECT_CITATION, "cancel": reverse("qi:fidelity"),
-    })
+    return render(
+        request,
+        "qi/fidelity_form.jinja",
+        {
+            "title": title,
+            "section": "qi",
+            "form": form,
+            "submit": submit,
+            "assessment": assessment,
+            "evidence": fidelity.evidence(request.user.college, year),
+            "evidence_year": year,
+            "citation": RECOLLECT_CITATION,
+            "cancel": reverse("qi:fidelity"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_fidelity")
 def fidelity_add(request):
     today = clock.today(request.user)
-    form = FidelityForm(request.POST if request.method == "POST" else None,
-                        initial={"year": today.year, "assessed_on": today})
+    form = FidelityForm(
+        request.POST if request.method == "POST" else None, initial={"year": today.year, "assessed_on": today}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             a = fidelity.save(actor=request.user, college=request.user.college, **form.cleaned_data)
@@ -70,8 +90,12 @@ def fidelity_edit(request, item):
     form = FidelityForm(request.POST if request.method == "POST" else None, instance=a)
     if request.method == "POST" and form.is_valid():
         try:
-            fidelity.save(actor=request.user, college=request.user.college,
-                          assessment=fidelity.assessment_for(request.user, item), **form.cleaned_data)
+            fidelity.save(
+                actor=request.user,
+                college=request.user.college,
+                assessment=fidelity.assessment_for(request.user, item),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             _apply(form, exc)
         else:

@@ -40,8 +40,16 @@ def _measure_choices(college):
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = QIProject
-        fields = ["title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline",
-                  "report_fidelity", "report_compare"]
+        fields = [
+            "title",
+            "problem",
+            "starts_on",
+            "goal_measure",
+            "target_change_percent",
+            "deadline",
+            "report_fidelity",
+            "report_compare",
+        ]
         labels = {
             "title": "Project title",
             "problem": "The problem",
@@ -61,14 +69,17 @@ class ProjectForm(forms.ModelForm):
             "title": {"required": "Enter the project's title"},
             "starts_on": {"required": "Enter the date the project starts"},
             "deadline": {"required": "Enter the goal's deadline"},
-            "target_change_percent": {"required": "Enter the target change in per cent",
-                                      "invalid": "Enter the target change as a number, like 20"},
+            "target_change_percent": {
+                "required": "Enter the target change in per cent",
+                "invalid": "Enter the target change as a number, like 20",
+            },
         }
 
     def __init__(self, *args, college, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal_measure"] = forms.ChoiceField(
-            label="Goal measure", choices=[("", "Choose one"), *_measure_choices(college)],
+            label="Goal measure",
+            choices=[("", "Choose one"), *_measure_choices(college)],
             error_messages={"required": "Choose the goal's measure"},
         )
         _dates(self, "starts_on", "deadline")
@@ -95,8 +106,7 @@ class TeamMemberForm(forms.ModelForm):
     class Meta:
         model = TeamMember
         fields = ["role", "name", "user", "role_text"]
-        labels = {"role": "Role in the project", "name": "Name", "user": "Tandem account",
-                  "role_text": "What they do"}
+        labels = {"role": "Role in the project", "name": "Name", "user": "Tandem account", "role_text": "What they do"}
         help_texts = {
             "name": "For someone without a Tandem account, such as a student",
             "user": "For someone who signs in to Tandem",
@@ -121,8 +131,10 @@ class ProgressScoreForm(forms.ModelForm):
         model = ProgressScore
         fields = ["score", "recorded_on", "note"]
         labels = {"score": "IHI progress score", "recorded_on": "Date of the score", "note": "Note"}
-        error_messages = {"score": {"required": "Choose the progress score"},
-                          "recorded_on": {"required": "Enter the date of the score"}}
+        error_messages = {
+            "score": {"required": "Choose the progress score"},
+            "recorded_on": {"required": "Enter the date of the score"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,8 +147,10 @@ class DriverForm(forms.ModelForm):
         model = Driver
         fields = ["text", "parent", "order"]
         labels = {"text": "Driver", "parent": "Primary driver it belongs to", "order": "Position"}
-        help_texts = {"parent": "Leave as 'None: a primary driver' for a primary driver",
-                      "order": "Drivers are listed from the smallest number"}
+        help_texts = {
+            "parent": "Leave as 'None: a primary driver' for a primary driver",
+            "order": "Drivers are listed from the smallest number",
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"text": {"required": "Enter the driver"}}
 
@@ -153,10 +167,16 @@ class ChangeIdeaForm(forms.ModelForm):
     class Meta:
         model = ChangeIdea
         fields = ["title", "driver", "description", "order"]
-        labels = {"title": "Change idea", "driver": "Secondary driver it acts on", "description": "Description",
-                  "order": "Position"}
-        error_messages = {"title": {"required": "Enter the change idea"},
-                          "driver": {"required": "Choose the secondary driver"}}
+        labels = {
+            "title": "Change idea",
+            "driver": "Secondary driver it acts on",
+            "description": "Description",
+            "order": "Position",
+        }
+        error_messages = {
+            "title": {"required": "Enter the change idea"},
+            "driver": {"required": "Choose the secondary driver"},
+        }
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,13 +185,30 @@ class ChangeIdeaForm(forms.ModelForm):
 
 
 class PDSAForm(forms.ModelForm):
-    measures = forms.MultipleChoiceField(label="Measures that show its effect", required=False,
-                                         widget=forms.CheckboxSelectMultiple)
+    measures = forms.MultipleChoiceField(
+        label="Measures that show its effect", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = PDSACycle
-        fields = ["change_idea", "title", "starts_on", "ends_on", "objective", "questions", "plan_who", "plan_what",
-                  "plan_when", "plan_where", "prediction", "do_notes", "study_notes", "act", "act_notes", "measures"]
+        fields = [
+            "change_idea",
+            "title",
+            "starts_on",
+            "ends_on",
+            "objective",
+            "questions",
+            "plan_who",
+            "plan_what",
+            "plan_when",
+            "plan_where",
+            "prediction",
+            "do_notes",
+            "study_notes",
+            "act",
+            "act_notes",
+            "measures",
+        ]
         labels = {
             "change_idea": "Change idea it tests",
             "title": "Cycle title",
@@ -190,9 +227,21 @@ class PDSAForm(forms.ModelForm):
             "act_notes": "Act: next steps",
         }
         help_texts = {"prediction": "What you expect to happen, written before the cycle starts"}
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
-                   ("objective", "questions", "plan_who", "plan_what", "plan_when", "plan_where", "prediction",
-                    "do_notes", "study_notes", "act_notes")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "objective",
+                "questions",
+                "plan_who",
+                "plan_what",
+                "plan_when",
+                "plan_where",
+                "prediction",
+                "do_notes",
+                "study_notes",
+                "act_notes",
+            )
+        }
         error_messages = {
             "change_idea": {"required": "Choose the change idea this cycle tests"},
             "title": {"required": "Enter the cycle's title"},
@@ -221,13 +270,17 @@ class AnnotationForm(forms.ModelForm):
         fields = ["date", "text", "cycle"]
         labels = {"date": "Date of the change", "text": "Label", "cycle": "PDSA cycle"}
         help_texts = {"text": "A few words, shown on the charts", "cycle": "The cycle this change comes from, if any"}
-        error_messages = {"date": {"required": "Enter the date of the change"},
-                          "text": {"required": "Enter a label for the change"}}
+        error_messages = {
+            "date": {"required": "Enter the date of the change"},
+            "text": {"required": "Enter a label for the change"},
+        }
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self, "date")
-        self.fields["cycle"].queryset = PDSACycle.objects.filter(change_idea__project=project).select_related("change_idea")
+        self.fields["cycle"].queryset = PDSACycle.objects.filter(change_idea__project=project).select_related(
+            "change_idea"
+        )
         self.fields["cycle"].label_from_instance = lambda c: f"{c.change_idea.title}: cycle {c.number}, {c.title}"
         self.fields["cycle"].empty_label = "None"
 
@@ -236,13 +289,21 @@ class StakeholderForm(forms.ModelForm):
     class Meta:
         model = StakeholderEntry
         fields = ["date", "kind", "title", "audience", "response", "follow_ups"]
-        labels = {"kind": "Presentation or meeting", "title": "What was presented or discussed",
-                  "audience": "Audience", "response": "Their response", "follow_ups": "Follow-ups"}
+        labels = {
+            "kind": "Presentation or meeting",
+            "title": "What was presented or discussed",
+            "audience": "Audience",
+            "response": "Their response",
+            "follow_ups": "Follow-ups",
+        }
         help_texts = {"audience": "For example, Trust executive team"}
         widgets = {"response": forms.Textarea(attrs={"rows": 3}), "follow_ups": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"date": {"required": "Enter the date"}, "kind": {"required": "Choose presentation or meeting"},
-                          "title": {"required": "Enter what was presented or discussed"},
-                          "audience": {"required": "Enter who the audience was"}}
+        error_messages = {
+            "date": {"required": "Enter the date"},
+            "kind": {"required": "Choose presentation or meeting"},
+            "title": {"required": "Enter what was presented or discussed"},
+            "audience": {"required": "Enter who the audience was"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,20 +314,46 @@ class StakeholderForm(forms.ModelForm):
 class ManualMeasureForm(forms.ModelForm):
     class Meta:
         model = ManualMeasure
-        fields = ["name", "key", "kind", "improvement", "unit", "definition", "population", "numerator",
-                  "denominator", "source", "frequency"]
-        labels = {"name": "Name", "key": "Key", "kind": "Kind of measure", "improvement": "Which way is better",
-                  "unit": "Unit", "definition": "Operational definition", "population": "Population",
-                  "numerator": "Numerator", "denominator": "Denominator", "source": "Source of the data",
-                  "frequency": "Frequency"}
-        help_texts = {"key": "Lower-case letters, digits and underscores, used by `tandem measures`; for example student_feedback_score",
-                      "unit": "For example count, hours, per cent"}
+        fields = [
+            "name",
+            "key",
+            "kind",
+            "improvement",
+            "unit",
+            "definition",
+            "population",
+            "numerator",
+            "denominator",
+            "source",
+            "frequency",
+        ]
+        labels = {
+            "name": "Name",
+            "key": "Key",
+            "kind": "Kind of measure",
+            "improvement": "Which way is better",
+            "unit": "Unit",
+            "definition": "Operational definition",
+            "population": "Population",
+            "numerator": "Numerator",
+            "denominator": "Denominator",
+            "source": "Source of the data",
+            "frequency": "Frequency",
+        }
+        help_texts = {
+            "key": "Lower-case letters, digits and underscores, used by `tandem measures`; for example student_feedback_score",
+            "unit": "For example count, hours, per cent",
+        }
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"name": {"required": "Enter the measure's name"},
-                          "key": {"required": "Enter a key for the measure",
-                                  "invalid": "Use only lower-case letters, digits and underscores"},
-                          "kind": {"required": "Choose the kind of measure"},
-                          "definition": {"required": "Enter the measure's operational definition"}}
+        error_messages = {
+            "name": {"required": "Enter the measure's name"},
+            "key": {
+                "required": "Enter a key for the measure",
+                "invalid": "Use only lower-case letters, digits and underscores",
+            },
+            "kind": {"required": "Choose the kind of measure"},
+            "definition": {"required": "Enter the measure's operational definition"},
+        }
 
     def __init__(self, *args, college, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,10 +372,15 @@ class ManualMeasureForm(forms.ModelForm):
 
 
 class ValueForm(forms.Form):
-    period = forms.CharField(label="Month", help_text="For example, 2019-03",
-                             error_messages={"required": "Enter the month, like 2019-03"})
-    value = forms.FloatField(label="Value", required=False, help_text="Leave empty to remove the month's value",
-                             error_messages={"invalid": "Enter a number, like 7 or 7.5"})
+    period = forms.CharField(
+        label="Month", help_text="For example, 2019-03", error_messages={"required": "Enter the month, like 2019-03"}
+    )
+    value = forms.FloatField(
+        label="Value",
+        required=False,
+        help_text="Leave empty to remove the month's value",
+        error_messages={"invalid": "Enter a number, like 7 or 7.5"},
+    )
 
     def clean_period(self):
         period = parse_period(self.cleaned_data["period"])
@@ -298,27 +390,37 @@ class ValueForm(forms.Form):
 
 
 class PasteForm(forms.Form):
-    text = forms.CharField(label="Values to paste", widget=forms.Textarea(attrs={"rows": 8}),
-                           help_text="One month a row: period,value, for example 2019-03,7. "
-                                     "A header row 'period,value' is optional. Cells copied from a spreadsheet work too.",
-                           error_messages={"required": "Paste at least one row, like 2019-03,7"})
+    text = forms.CharField(
+        label="Values to paste",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One month a row: period,value, for example 2019-03,7. "
+        "A header row 'period,value' is optional. Cells copied from a spreadsheet work too.",
+        error_messages={"required": "Paste at least one row, like 2019-03,7"},
+    )
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns period and value; the first row holds the column names.",
-                           error_messages={"required": "Choose a CSV file to upload", "empty": "The file you chose is empty"})
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns period and value; the first row holds the column names.",
+        error_messages={"required": "Choose a CSV file to upload", "empty": "The file you chose is empty"},
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > max_bytes():
-            raise forms.ValidationError(f"The file must be smaller than {max_bytes() // 1024} KB (it is {upload.size // 1024} KB)")
+            raise forms.ValidationError(
+                f"The file must be smaller than {max_bytes() // 1024} KB (it is {upload.size // 1024} KB)"
+            )
         return upload
 
 
 class ChartForm(forms.Form):
     chart = forms.ChoiceField(label="Kind of chart", choices=MeasureChart.Type.choices)
     rebase_at = forms.ModelMultipleChoiceField(
-        label="Recalculate the limits from these changes", required=False, queryset=Annotation.objects.none(),
+        label="Recalculate the limits from these changes",
+        required=False,
+        queryset=Annotation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Only at a change the team made on purpose, once the data show it has changed the process",
     )
@@ -352,32 +454,43 @@ class FidelityForm(forms.ModelForm):
         }
         help_texts = {
             "year": "The calendar year the assessment describes, for example 2025",
-            "others": "Roles only, for example \"a Trust governor\"; no names",
+            "others": 'Roles only, for example "a Trust governor"; no names',
             "notes": "What the team agreed and why; do not record anything about anyone's health",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self, "assessed_on")
-        self.fields["year"].error_messages.update(required="Enter the year assessed, like 2025",
-                                                  invalid="Enter the year as a number, like 2025")
+        self.fields["year"].error_messages.update(
+            required="Enter the year assessed, like 2025", invalid="Enter the year as a number, like 2025"
+        )
         for name in ("peer_tutors", "staff_tutors", "students"):
-            self.fields[name].error_messages.update(invalid="Enter a whole number, like 3",
-                                                    min_value="Enter 0 or more")
+            self.fields[name].error_messages.update(invalid="Enter a whole number, like 3", min_value="Enter 0 or more")
             self.fields[name].required = False
         hint = "Score it as the RECOLLECT Fidelity Measure describes levels 0, 1 and 2 for this component"
         for f, number, name in RECOLLECT_SCORED:
             self.fields[f] = forms.TypedChoiceField(
-                label=f"{number} {name}", choices=[("0", "0"), ("1", "1"), ("2", "2")], coerce=int,
-                widget=forms.RadioSelect, help_text=hint,
-                error_messages={"required": f"Choose 0, 1 or 2 for {number} {name}",
-                                "invalid_choice": f"Choose 0, 1 or 2 for {number} {name}"})
+                label=f"{number} {name}",
+                choices=[("0", "0"), ("1", "1"), ("2", "2")],
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=hint,
+                error_messages={
+                    "required": f"Choose 0, 1 or 2 for {number} {name}",
+                    "invalid_choice": f"Choose 0, 1 or 2 for {number} {name}",
+                },
+            )
         for f, number, name in RECOLLECT_MODIFIABLE:
             self.fields[f] = forms.TypedChoiceField(
-                label=f"{number} {name} (optional)", choices=[("0", "0"), ("1", "1"), ("2", "2")], coerce=int,
-                empty_value=None, required=False, widget=forms.RadioSelect,
+                label=f"{number} {name} (optional)",
+                choices=[("0", "0"), ("1", "1"), ("2", "2")],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
                 help_text="Describes the College's type: recorded, not added to the total",
-                error_messages={"invalid_choice": f"Choose 0, 1 or 2 for {number} {name}, or leave it"})
+                error_messages={"invalid_choice": f"Choose 0, 1 or 2 for {number} {name}, or leave it"},
+            )
         self.order_fields(["year", "assessed_on"] + [f for f, _n, _name in RECOLLECT_SCORED + RECOLLECT_MODIFIABLE])
 
     def components(self):

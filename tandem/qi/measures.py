@@ -7,10 +7,10 @@ dashboard all read one registry.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import fmean
-from typing import Callable
 
 from django.core.cache import cache
 
@@ -45,11 +45,37 @@ class MeasureDef:
 REGISTRY: dict[str, MeasureDef] = {}
 
 
-def measure(*, key, name, kind, unit="count", period="month", improvement="neutral", definition,
-            population="", numerator="", denominator="", source="", frequency="Monthly"):
+def measure(
+    *,
+    key,
+    name,
+    kind,
+    unit="count",
+    period="month",
+    improvement="neutral",
+    definition,
+    population="",
+    numerator="",
+    denominator="",
+    source="",
+    frequency="Monthly",
+):
     def register(fn):
-        REGISTRY[key] = MeasureDef(key, name, kind, unit, period, improvement, definition, fn,
-                                   population, numerator, denominator, source, frequency)
+        REGISTRY[key] = MeasureDef(
+            key,
+            name,
+            kind,
+            unit,
+            period,
+            improvement,
+            definition,
+            fn,
+            population,
+            numerator,
+            denominator,
+            source,
+            frequency,
+        )
         return fn
 
     return register
@@ -61,8 +87,22 @@ def manual_def(m):
     def compute(college, _pk=m.pk):
         return {month_key(p): v for p, v in ManualValue.objects.filter(measure_id=_pk).values_list("period", "value")}
 
-    return MeasureDef(m.key, m.name, m.kind, m.unit, "month", m.improvement, m.definition, compute,
-                      m.population, m.numerator, m.denominator, m.source, m.frequency, manual=True)
+    return MeasureDef(
+        m.key,
+        m.name,
+        m.kind,
+        m.unit,
+        "month",
+        m.improvement,
+        m.definition,
+        compute,
+        m.population,
+        m.numerator,
+        m.denominator,
+        m.source,
+        m.frequency,
+        manual=True,
+    )
 
 
 def measures_for(college):
@@ -106,6 +146,7 @@ def months_between(first, last):
 # start, someone trained): an event shows the thing could happen. Each measure's `frequency`
 # says which events make its months active.
 
+
 def delivered_months(college):
     """Months in which the College delivered any session."""
     return {month_key(d) for d in delivered_sessions(college).values_list("date", flat=True).distinct()}
@@ -140,15 +181,13 @@ def counts_in_active_months(college, counts, *also):
     numerator="Distinct Trust staff tutors recorded as delivering at least one session in the month",
     denominator="None (a count)",
     source="Tandem session records (sessions marked delivered, with who delivered them)",
-    frequency=("Monthly; months with no delivered sessions (the summer break) are missing, not zero: "
-               "nobody could teach in them"),
+    frequency=(
+        "Monthly; months with no delivered sessions (the summer break) are missing, not zero: "
+        "nobody could teach in them"
+    ),
 )
 def staff_tutors_teaching(college):
-    rows = (
-        delivered_by_rows(college, trust_staff=True)
-        .values_list("session__date", "tutor_id")
-        .distinct()
-    )
+    rows = delivered_by_rows(college, trust_staff=True).values_list("session__date", "tutor_id").distinct()
     per_month = defaultdict(set)
     for day, tutor_id in rows:
         per_month[month_key(day)].add(tutor_id)
@@ -178,8 +217,10 @@ def staff_tutors_teaching_by_term(college):
     numerator="Runs with status cancelled and cancellation reason 'no staff tutor', by the run's start month",
     denominator="None (a count)",
     source="Tandem course run records",
-    frequency=("Monthly; 0 in a month in which a run was due to start or a session was delivered and no run "
-               "was cancelled for want of a staff tutor; missing in a month with neither"),
+    frequency=(
+        "Monthly; 0 in a month in which a run was due to start or a session was delivered and no run "
+        "was cancelled for want of a staff tutor; missing in a month with neither"
+    ),
 )
 def runs_cancelled_no_staff(college):
     runs = CourseRun.objects.filter(course__college=college).values_list("start_date", "status", "cancel_reason")
@@ -202,8 +243,10 @@ def runs_cancelled_no_staff(college):
     numerator="Staff tutors whose date of co-production training is in the month",
     denominator="None (a count)",
     source="Tandem tutor records (date of co-production training)",
-    frequency=("Monthly; 0 in a month in which the College delivered sessions and nobody was trained; "
-               "missing in a month with no delivered sessions and no training (the summer break)"),
+    frequency=(
+        "Monthly; 0 in a month in which the College delivered sessions and nobody was trained; "
+        "missing in a month with no delivered sessions and no training (the summer break)"
+    ),
 )
 def staff_tutors_newly_trained(college):
     dates = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, coproduction_trained_on__isnull=False)
@@ -230,7 +273,9 @@ def staff_tutors_newly_trained(college):
     frequency="Monthly; months with no delivered sessions are missing (nobody could teach in them)",
 )
 def peer_tutor_delivery_hours(college):
-    rows = delivered_by_rows(college, kind=Tutor.Kind.PEER).values_list("session__date", "session__start_time", "session__end_time")
+    rows = delivered_by_rows(college, kind=Tutor.Kind.PEER).values_list(
+        "session__date", "session__start_time", "session__end_time"
+    )
     hours = defaultdict(float)
     for day, start, end in rows:
         hours[month_key(day)] += (datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() / 3600
@@ -304,15 +349,17 @@ def all_measures(college, *, start=None, end=None):
     for m in measures_for(college):
         key = m.key
         values = values_of(college, m)
-        out.append({
-            "key": key,
-            "name": m.name,
-            "kind": m.kind,
-            "unit": m.unit,
-            "period": m.period,
-            "improvement": m.improvement,
-            "definition": m.definition,
-            "goal": goal_for(college, key, values),
-            "series": series(college, key, start=start, end=end, values=values),
-        })
+        out.append(
+            {
+                "key": key,
+                "name": m.name,
+                "kind": m.kind,
+                "unit": m.unit,
+                "period": m.period,
+                "improvement": m.improvement,
+                "definition": m.definition,
+                "goal": goal_for(college, key, values),
+                "series": series(college, key, start=start, end=end, values=values),
+            }
+        )
     return out

@@ -23,9 +23,11 @@ class QIProject(models.Model):
     target_change_percent = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("20"))
     deadline = models.DateField()
     report_fidelity = models.BooleanField(
-        default=False, help_text="Show the College's RECOLLECT fidelity self-assessments in the leader report")
+        default=False, help_text="Show the College's RECOLLECT fidelity self-assessments in the leader report"
+    )
     report_compare = models.BooleanField(
-        default=False, help_text="Show Compare Colleges (the funnel plot) in the leader report")
+        default=False, help_text="Show Compare Colleges (the funnel plot) in the leader report"
+    )
 
     class Meta:
         ordering = ["-starts_on"]
@@ -59,8 +61,9 @@ class TeamMember(models.Model):
         MEMBER = "member", "Team member"
 
     project = models.ForeignKey(QIProject, on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     role_text = models.CharField(max_length=200, blank=True)
@@ -99,11 +102,13 @@ class ProgressScore(models.Model):
     """One dated entry of the IHI progress score (0.5 to 5 in steps of 0.5)."""
 
     project = models.ForeignKey(QIProject, on_delete=models.CASCADE, related_name="progress_scores")
-    score = models.DecimalField(max_digits=2, decimal_places=1,
-                                choices=[(k, f"{k} – {v}") for k, v in PROGRESS_SCORES.items()])
+    score = models.DecimalField(
+        max_digits=2, decimal_places=1, choices=[(k, f"{k} – {v}") for k, v in PROGRESS_SCORES.items()]
+    )
     recorded_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     recorded_by_label = models.CharField(max_length=150, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
@@ -188,8 +193,10 @@ class PDSACycle(models.Model):
         ordering = ["starts_on", "number", "id"]
         constraints = [
             models.UniqueConstraint(fields=["change_idea", "number"], name="qi_pdsa_number_unique_per_idea"),
-            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                                   name="qi_pdsa_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="qi_pdsa_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -315,9 +322,11 @@ class StakeholderEntry(models.Model):
 
 # The RECOLLECT Fidelity Measure (Toney et al., Canadian Journal of Psychiatry 2019; 64:405-414),
 # CC BY-NC-ND 4.0: used unchanged. Component names, numbering and scoring must not be changed.
-RECOLLECT_CITATION = ("RECOLLECT Fidelity Measure: Toney R, Knight J, Hamill K, et al. Development and evaluation "
-                      "of a recovery college fidelity measure. Canadian Journal of Psychiatry 2019; 64(6):405-414. "
-                      "CC BY-NC-ND 4.0, used unchanged.")
+RECOLLECT_CITATION = (
+    "RECOLLECT Fidelity Measure: Toney R, Knight J, Hamill K, et al. Development and evaluation "
+    "of a recovery college fidelity measure. Canadian Journal of Psychiatry 2019; 64(6):405-414. "
+    "CC BY-NC-ND 4.0, used unchanged."
+)
 # (field, number, name): the seven scored components, each 0, 1 or 2; the total is 0-14.
 RECOLLECT_SCORED = (
     ("valuing_equality", 1, "Valuing equality"),
@@ -342,8 +351,9 @@ RECOLLECT_ENGLAND_2021 = "England survey 2021: median 11 (IQR 9-13)"
 
 
 def _level_field(name, *, null=False):
-    return models.PositiveSmallIntegerField(name, choices=[(v, str(v)) for v in RECOLLECT_LEVELS],
-                                            null=null, blank=null)
+    return models.PositiveSmallIntegerField(
+        name, choices=[(v, str(v)) for v in RECOLLECT_LEVELS], null=null, blank=null
+    )
 
 
 class FidelityAssessment(models.Model):
@@ -377,10 +387,19 @@ class FidelityAssessment(models.Model):
         ordering = ["year"]
         constraints = [
             models.UniqueConstraint(fields=["college", "year"], name="qi_fidelity_one_per_college_year"),
-            *[models.CheckConstraint(condition=Q(**{f"{f}__in": list(RECOLLECT_LEVELS)}),
-                                     name=f"qi_fidelity_{f[:30]}_0_to_2") for f, _n, _name in RECOLLECT_SCORED],
-            *[models.CheckConstraint(condition=Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__in": list(RECOLLECT_LEVELS)}),
-                                     name=f"qi_fidelity_{f[:30]}_0_to_2") for f, _n, _name in RECOLLECT_MODIFIABLE],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__in": list(RECOLLECT_LEVELS)}), name=f"qi_fidelity_{f[:30]}_0_to_2"
+                )
+                for f, _n, _name in RECOLLECT_SCORED
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__isnull": True}) | Q(**{f"{f}__in": list(RECOLLECT_LEVELS)}),
+                    name=f"qi_fidelity_{f[:30]}_0_to_2",
+                )
+                for f, _n, _name in RECOLLECT_MODIFIABLE
+            ],
         ]
 
     def __str__(self):
@@ -395,7 +414,11 @@ class FidelityAssessment(models.Model):
         parts = []
         if self.manager_took_part:
             parts.append("the College manager")
-        for n, word in ((self.peer_tutors, "peer tutor"), (self.staff_tutors, "staff tutor"), (self.students, "student")):
+        for n, word in (
+            (self.peer_tutors, "peer tutor"),
+            (self.staff_tutors, "staff tutor"),
+            (self.students, "student"),
+        ):
             if n:
                 parts.append(f"{n} {word}{'' if n == 1 else 's'}")
         if self.others:
@@ -420,10 +443,13 @@ class Benchmark(models.Model):
     class Meta:
         ordering = ["-period_end", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["college", "name", "period_start", "period_end"],
-                                    name="qi_benchmark_one_per_name_period"),
-            models.CheckConstraint(condition=Q(denominator__gte=1) & Q(numerator__lte=models.F("denominator")),
-                                   name="qi_benchmark_numerator_within_denominator"),
+            models.UniqueConstraint(
+                fields=["college", "name", "period_start", "period_end"], name="qi_benchmark_one_per_name_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__gte=1) & Q(numerator__lte=models.F("denominator")),
+                name="qi_benchmark_numerator_within_denominator",
+            ),
         ]
 
     def __str__(self):

@@ -89,8 +89,15 @@ def pdsa_summary(project):
             rows.append({"idea": idea, "cycles": 0, "first": None, "last": None, "latest": None})
             continue
         last = cycles[-1]
-        rows.append({"idea": idea, "cycles": len(cycles), "first": cycles[0].starts_on, "latest": last,
-                     "last": last.ends_on or last.starts_on})
+        rows.append(
+            {
+                "idea": idea,
+                "cycles": len(cycles),
+                "first": cycles[0].starts_on,
+                "latest": last,
+                "last": last.ends_on or last.starts_on,
+            }
+        )
     return rows
 
 
@@ -124,5 +131,7 @@ def fidelity_summary(project, height=150):
         return None
 
     items = for_college(project.college)[-6:]
-    return {"chart": chart(items, id_prefix="report-fidelity", width=480, height=height) if items else None,
-            "items": items}
+    return {
+        "chart": chart(items, id_prefix="report-fidelity", width=480, height=height) if items else None,
+        "items": items,
+    }

@@ -1,7 +1,6 @@
 """Reads of the QI workspace, always scoped to the user's College: another College's project, or
 an object of another project, answers 404."""
 
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -53,7 +52,9 @@ def idea_for(project, pk):
 
 
 def cycle_for(project, pk):
-    return get_object_or_404(PDSACycle.objects.filter(change_idea__project=project).select_related("change_idea"), pk=pk)
+    return get_object_or_404(
+        PDSACycle.objects.filter(change_idea__project=project).select_related("change_idea"), pk=pk
+    )
 
 
 def annotation_for(project, pk):

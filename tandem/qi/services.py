@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from tandem.core import clock
 from tandem.audit.services import record
+from tandem.core import clock
 
 from . import values_csv
 from .measures import REGISTRY, measure_for
@@ -24,8 +24,16 @@ from .models import (
     TeamMember,
 )
 
-PROJECT_FIELDS = ("title", "problem", "starts_on", "goal_measure", "target_change_percent", "deadline",
-                  "report_fidelity", "report_compare")
+PROJECT_FIELDS = (
+    "title",
+    "problem",
+    "starts_on",
+    "goal_measure",
+    "target_change_percent",
+    "deadline",
+    "report_fidelity",
+    "report_compare",
+)
 
 
 def _check(obj):
@@ -45,7 +53,9 @@ def _check(obj):
             if obj.parent.project_id != obj.project_id or obj.parent.parent_id is not None:
                 raise ValidationError({"parent": "A secondary driver hangs from a primary driver of this project."})
             if obj.pk and obj.children.exists():
-                raise ValidationError({"parent": "This driver has secondary drivers, so it must stay a primary driver."})
+                raise ValidationError(
+                    {"parent": "This driver has secondary drivers, so it must stay a primary driver."}
+                )
     elif isinstance(obj, ChangeIdea):
         if obj.driver.project_id != obj.project_id or obj.driver.parent_id is None:
             raise ValidationError({"driver": "A change idea hangs from a secondary driver of this project."})
@@ -125,9 +135,14 @@ def cycle_update(*, actor, cycle, **fields):
 
 @transaction.atomic
 def score_record(*, actor, project, score, recorded_on=None, note=""):
-    entry = ProgressScore(project=project, score=score, recorded_on=recorded_on or clock.today(project.college), note=note,
-                          recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                          recorded_by_label=actor.display_name if getattr(actor, "is_authenticated", False) else "")
+    entry = ProgressScore(
+        project=project,
+        score=score,
+        recorded_on=recorded_on or clock.today(project.college),
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by_label=actor.display_name if getattr(actor, "is_authenticated", False) else "",
+    )
     return _save(actor=actor, obj=entry, fields=["score", "recorded_on", "note"])
 
 
@@ -157,8 +172,13 @@ def value_set(*, actor, measure, period, value):
         ManualValue.objects.filter(measure=measure, period=period).delete()
     else:
         ManualValue.objects.update_or_create(measure=measure, period=period, defaults={"value": value})
-    record(actor=actor, action="delete" if value is None else "update", obj=measure, fields=["values"],
-           note=f"{period:%Y-%m}")
+    record(
+        actor=actor,
+        action="delete" if value is None else "update",
+        obj=measure,
+        fields=["values"],
+        note=f"{period:%Y-%m}",
+    )
 
 
 def values_import(*, actor, measure, data):

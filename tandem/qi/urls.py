@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compare_views, fidelity_views, views
+from . import compare_views, fidelity_views, measure_views, views
 
 app_name = "qi"
 
@@ -32,15 +32,22 @@ urlpatterns = [
     path("<int:pk>/pdsa/<int:item>/", views.cycle, name="cycle"),
     path("<int:pk>/pdsa/<int:item>/edit/", views.cycle_edit, name="cycle_edit"),
     path("<int:pk>/pdsa/<int:item>/delete/", views.cycle_delete, name="cycle_delete"),
-    path("<int:pk>/measures/", views.project_measures, name="project_measures"),
-    path("<int:pk>/measures/new/", views.manual_add, name="manual_add"),
-    path("<int:pk>/measures/<slug:key>/", views.measure, name="measure"),
-    path("<int:pk>/measures/<slug:key>/chart/", views.measure_chart, name="measure_chart"),
-    path("<int:pk>/measures/<slug:key>/edit/", views.manual_edit, name="manual_edit"),
-    path("<int:pk>/measures/<slug:key>/delete/", views.manual_delete, name="manual_delete"),
-    path("<int:pk>/measures/<slug:key>/values/", views.manual_values, name="manual_values"),
-    path("<int:pk>/measures/<slug:key>/values/paste/", views.manual_import, {"how": "paste"}, name="manual_paste"),
-    path("<int:pk>/measures/<slug:key>/values/upload/", views.manual_import, {"how": "upload"}, name="manual_upload"),
+    path("<int:pk>/measures/", measure_views.project_measures, name="project_measures"),
+    path("<int:pk>/measures/new/", measure_views.manual_add, name="manual_add"),
+    path("<int:pk>/measures/<slug:key>/", measure_views.measure, name="measure"),
+    path("<int:pk>/measures/<slug:key>/chart/", measure_views.measure_chart, name="measure_chart"),
+    path("<int:pk>/measures/<slug:key>/edit/", measure_views.manual_edit, name="manual_edit"),
+    path("<int:pk>/measures/<slug:key>/delete/", measure_views.manual_delete, name="manual_delete"),
+    path("<int:pk>/measures/<slug:key>/values/", measure_views.manual_values, name="manual_values"),
+    path(
+        "<int:pk>/measures/<slug:key>/values/paste/", measure_views.manual_import, {"how": "paste"}, name="manual_paste"
+    ),
+    path(
+        "<int:pk>/measures/<slug:key>/values/upload/",
+        measure_views.manual_import,
+        {"how": "upload"},
+        name="manual_upload",
+    ),
     path("<int:pk>/annotations/", views.annotations, name="annotations"),
     path("<int:pk>/stakeholders/", views.stakeholders, name="stakeholders"),
     path("<int:pk>/report/", views.report_page, name="report"),

@@ -58,7 +58,7 @@ def decode(data):
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
         raise ValueError(f"this file is not CSV text (it looks like UTF-16 or a binary file): {SAVE_AS}")
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -66,7 +66,9 @@ def decode(data):
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X}): {SAVE_AS}") from None
+        raise ValueError(
+            f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X}): {SAVE_AS}"
+        ) from None
 
 
 def parse_period(text):
@@ -133,7 +135,11 @@ def parse(data):
     try:
         rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
     except csv.Error as exc:
-        out.errors.append(RowError(None, None, f"the text cannot be read as CSV ({exc}); check for a double quote without its partner"))
+        out.errors.append(
+            RowError(
+                None, None, f"the text cannot be read as CSV ({exc}); check for a double quote without its partner"
+            )
+        )
         return out
     rows = [(n, cells) for n, cells in rows if any(cells)]
     if not rows:
@@ -144,7 +150,11 @@ def parse(data):
     if "period" in names or "value" in names:
         missing = [c for c in ("period", "value") if c not in names]
         if missing:
-            out.errors.append(RowError(header_row, None, f"the column names must include period and value (missing: {', '.join(missing)})"))
+            out.errors.append(
+                RowError(
+                    header_row, None, f"the column names must include period and value (missing: {', '.join(missing)})"
+                )
+            )
             return out
         at_period, at_value = names.index("period"), names.index("value")
         body = rows[1:]

@@ -1,5 +1,5 @@
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,38 +8,45 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.forms import add_service_errors
-from tandem.core import clock
 from tandem.accounts.rules import requires
+from tandem.core import clock
+from tandem.core.forms import add_service_errors
 
 from . import forms, present, report, selectors, services
-from .charts import fmt, outcome_chart
+from .charts import outcome_chart
 from .diagram import render_driver_diagram
 from .measures import REGISTRY
-from .models import Aim, Annotation, ChangeIdea, Driver, ManualMeasure, StakeholderEntry, TeamMember
+from .models import Aim, Annotation, ChangeIdea, Driver, StakeholderEntry, TeamMember
 
 
 @require_GET
 @requires("view_measures")
 def measures(request):
     college = request.user.college
-    return render(request, "qi/measures.jinja", {
-        "title": "Measures",
-        "section": "qi_measures",
-        "outcome": outcome_chart(college),
-        "measures": list(REGISTRY.values()),
-        "projects": list(selectors.visible_projects(request.user)),
-    })
+    return render(
+        request,
+        "qi/measures.jinja",
+        {
+            "title": "Measures",
+            "section": "qi_measures",
+            "outcome": outcome_chart(college),
+            "measures": list(REGISTRY.values()),
+            "projects": list(selectors.visible_projects(request.user)),
+        },
+    )
 
 
 def _page(request, template, title, project=None, tab=None, **context):
-    return render(request, f"qi/{template}", {"title": title, "section": "qi", "project": project, "tab": tab, **context})
+    return render(
+        request, f"qi/{template}", {"title": title, "section": "qi", "project": project, "tab": tab, **context}
+    )
 
 
 _apply = add_service_errors  # one helper for every app (tandem.core.forms)
 
 
 # --- Projects and charter ------------------------------------------------------------------------
+
 
 @require_GET
 @requires("view_qi")
@@ -60,24 +67,35 @@ def project_create(request):
         else:
             messages.success(request, "QI project started")
             return redirect("qi:project", pk=project.pk)
-    return _page(request, "form.jinja", "Start a QI project", form=form, submit="Start the project",
-                 cancel=reverse("qi:home"))
+    return _page(
+        request, "form.jinja", "Start a QI project", form=form, submit="Start the project", cancel=reverse("qi:home")
+    )
 
 
 @require_GET
 @requires("view_qi")
 def project(request, pk):
     project = selectors.project_for(request.user, pk)
-    return _page(request, "project.jinja", project.title, project, "charter",
-                 aims=list(project.aims.all()), team=selectors.team(project), progress=selectors.progress(project),
-                 goal=present.goal_progress(project))
+    return _page(
+        request,
+        "project.jinja",
+        project.title,
+        project,
+        "charter",
+        aims=list(project.aims.all()),
+        team=selectors.team(project),
+        progress=selectors.progress(project),
+        goal=present.goal_progress(project),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_qi")
 def charter_edit(request, pk):
     project = selectors.project_for(request.user, pk)
-    form = forms.ProjectForm(request.POST if request.method == "POST" else None, instance=project, college=project.college)
+    form = forms.ProjectForm(
+        request.POST if request.method == "POST" else None, instance=project, college=project.college
+    )
     if request.method == "POST" and form.is_valid():
         fresh = selectors.project_for(request.user, pk)
         try:
@@ -87,15 +105,25 @@ def charter_edit(request, pk):
         else:
             messages.success(request, "Charter saved")
             return redirect("qi:project", pk=pk)
-    return _page(request, "form.jinja", "Edit the charter", project, "charter", form=form, submit="Save the charter",
-                 cancel=reverse("qi:project", args=[pk]))
+    return _page(
+        request,
+        "form.jinja",
+        "Edit the charter",
+        project,
+        "charter",
+        form=form,
+        submit="Save the charter",
+        cancel=reverse("qi:project", args=[pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_qi")
 def score_add(request, pk):
     project = selectors.project_for(request.user, pk)
-    form = forms.ProgressScoreForm(request.POST if request.method == "POST" else None, initial={"recorded_on": clock.today(request.user)})
+    form = forms.ProgressScoreForm(
+        request.POST if request.method == "POST" else None, initial={"recorded_on": clock.today(request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.score_record(actor=request.user, project=project, **form.cleaned_data)
@@ -104,11 +132,21 @@ def score_add(request, pk):
         else:
             messages.success(request, "Progress score recorded")
             return redirect(reverse("qi:project", args=[pk]) + "#progress")
-    return _page(request, "form.jinja", "Record the IHI progress score", project, "charter", form=form,
-                 submit="Record the score", cancel=reverse("qi:project", args=[pk]), score_scale=True)
+    return _page(
+        request,
+        "form.jinja",
+        "Record the IHI progress score",
+        project,
+        "charter",
+        form=form,
+        submit="Record the score",
+        cancel=reverse("qi:project", args=[pk]),
+        score_scale=True,
+    )
 
 
 # --- Simple child objects: aims, team, drivers, change ideas, annotations, stakeholder log --------
+
 
 @dataclass(frozen=True)
 class Child:
@@ -124,19 +162,61 @@ class Child:
 
 CHILDREN = {
     "aim": Child("aim", forms.AimForm, selectors.aim_for, lambda p: Aim(project=p), "qi:project", "#aims"),
-    "member": Child("team member", forms.TeamMemberForm, selectors.member_for, lambda p: TeamMember(project=p),
-                    "qi:project", "#team", lambda p: {"college": p.college}),
-    "driver": Child("driver", forms.DriverForm, selectors.driver_for, lambda p: Driver(project=p), "qi:drivers", "",
-                    lambda p: {"project": p}, ("parent",)),
-    "idea": Child("change idea", forms.ChangeIdeaForm, selectors.idea_for, lambda p: ChangeIdea(project=p),
-                  "qi:drivers", "", lambda p: {"project": p}, ("driver",)),
-    "annotation": Child("annotation", forms.AnnotationForm, selectors.annotation_for, lambda p: Annotation(project=p),
-                        "qi:annotations", "", lambda p: {"project": p}, ("cycle", "date", "text")),
-    "stakeholder": Child("stakeholder log entry", forms.StakeholderForm, selectors.stakeholder_entry_for,
-                         lambda p: StakeholderEntry(project=p), "qi:stakeholders"),
+    "member": Child(
+        "team member",
+        forms.TeamMemberForm,
+        selectors.member_for,
+        lambda p: TeamMember(project=p),
+        "qi:project",
+        "#team",
+        lambda p: {"college": p.college},
+    ),
+    "driver": Child(
+        "driver",
+        forms.DriverForm,
+        selectors.driver_for,
+        lambda p: Driver(project=p),
+        "qi:drivers",
+        "",
+        lambda p: {"project": p},
+        ("parent",),
+    ),
+    "idea": Child(
+        "change idea",
+        forms.ChangeIdeaForm,
+        selectors.idea_for,
+        lambda p: ChangeIdea(project=p),
+        "qi:drivers",
+        "",
+        lambda p: {"project": p},
+        ("driver",),
+    ),
+    "annotation": Child(
+        "annotation",
+        forms.AnnotationForm,
+        selectors.annotation_for,
+        lambda p: Annotation(project=p),
+        "qi:annotations",
+        "",
+        lambda p: {"project": p},
+        ("cycle", "date", "text"),
+    ),
+    "stakeholder": Child(
+        "stakeholder log entry",
+        forms.StakeholderForm,
+        selectors.stakeholder_entry_for,
+        lambda p: StakeholderEntry(project=p),
+        "qi:stakeholders",
+    ),
 }
-TABS = {"aim": "charter", "member": "charter", "driver": "drivers", "idea": "drivers", "annotation": "annotations",
-        "stakeholder": "stakeholders"}
+TABS = {
+    "aim": "charter",
+    "member": "charter",
+    "driver": "drivers",
+    "idea": "drivers",
+    "annotation": "annotations",
+    "stakeholder": "stakeholders",
+}
 
 
 def _back(child, pk):
@@ -158,8 +238,16 @@ def child_add(request, pk, kind):
         else:
             messages.success(request, f"{child.noun.capitalize()} added")
             return redirect(_back(child, pk))
-    return _page(request, "form.jinja", f"Add {'an' if child.noun[0] in 'aeiou' else 'a'} {child.noun}", project,
-                 TABS[kind], form=form, submit=f"Save the {child.noun}", cancel=_back(child, pk))
+    return _page(
+        request,
+        "form.jinja",
+        f"Add {'an' if child.noun[0] in 'aeiou' else 'a'} {child.noun}",
+        project,
+        TABS[kind],
+        form=form,
+        submit=f"Save the {child.noun}",
+        cancel=_back(child, pk),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,9 +265,18 @@ def child_edit(request, pk, item, kind):
         else:
             messages.success(request, f"{child.noun.capitalize()} saved")
             return redirect(_back(child, pk))
-    return _page(request, "form.jinja", f"Edit the {child.noun}", project, TABS[kind], form=form,
-                 submit=f"Save the {child.noun}", cancel=_back(child, pk),
-                 delete_url=reverse(f"qi:{kind}_delete", args=[pk, item]), delete_text=f"Delete this {child.noun}")
+    return _page(
+        request,
+        "form.jinja",
+        f"Edit the {child.noun}",
+        project,
+        TABS[kind],
+        form=form,
+        submit=f"Save the {child.noun}",
+        cancel=_back(child, pk),
+        delete_url=reverse(f"qi:{kind}_delete", args=[pk, item]),
+        delete_text=f"Delete this {child.noun}",
+    )
 
 
 @require_POST
@@ -199,14 +296,23 @@ def child_delete(request, pk, item, kind):
 
 # --- Driver diagram and PDSA cycles --------------------------------------------------------------
 
+
 @require_GET
 @requires("view_qi")
 def drivers(request, pk):
     project = selectors.project_for(request.user, pk)
     tree = selectors.driver_tree(project)
     aim = present.goal_statement(project)
-    return _page(request, "drivers.jinja", "Driver diagram", project, "drivers", tree=tree, aim=aim,
-                 svg=render_driver_diagram(aim, tree))
+    return _page(
+        request,
+        "drivers.jinja",
+        "Driver diagram",
+        project,
+        "drivers",
+        tree=tree,
+        aim=aim,
+        svg=render_driver_diagram(aim, tree),
+    )
 
 
 @require_GET
@@ -222,9 +328,16 @@ def cycle(request, pk, item):
     project = selectors.project_for(request.user, pk)
     c = selectors.cycle_for(project, item)
     names = {m.key: m.name for m in selectors.measures(project)}
-    return _page(request, "cycle.jinja", f"PDSA cycle {c.number}: {c.title}", project, "pdsa", cycle=c,
-                 measure_names=[(k, names.get(k, k)) for k in c.measures],
-                 chain=list(c.change_idea.cycles.order_by("starts_on", "number")))
+    return _page(
+        request,
+        "cycle.jinja",
+        f"PDSA cycle {c.number}: {c.title}",
+        project,
+        "pdsa",
+        cycle=c,
+        measure_names=[(k, names.get(k, k)) for k in c.measures],
+        chain=list(c.change_idea.cycles.order_by("starts_on", "number")),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,8 +355,16 @@ def cycle_add(request, pk):
         else:
             messages.success(request, f"PDSA cycle {c.number} added")
             return redirect("qi:cycle", pk=pk, item=c.pk)
-    return _page(request, "form.jinja", "Add a PDSA cycle", project, "pdsa", form=form, submit="Save the cycle",
-                 cancel=reverse("qi:cycles", args=[pk]))
+    return _page(
+        request,
+        "form.jinja",
+        "Add a PDSA cycle",
+        project,
+        "pdsa",
+        form=form,
+        submit="Save the cycle",
+        cancel=reverse("qi:cycles", args=[pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -260,9 +381,18 @@ def cycle_edit(request, pk, item):
         else:
             messages.success(request, "PDSA cycle saved")
             return redirect("qi:cycle", pk=pk, item=item)
-    return _page(request, "form.jinja", f"Edit PDSA cycle {c.number}", project, "pdsa", form=form,
-                 submit="Save the cycle", cancel=reverse("qi:cycle", args=[pk, item]),
-                 delete_url=reverse("qi:cycle_delete", args=[pk, item]), delete_text="Delete this cycle")
+    return _page(
+        request,
+        "form.jinja",
+        f"Edit PDSA cycle {c.number}",
+        project,
+        "pdsa",
+        form=form,
+        submit="Save the cycle",
+        cancel=reverse("qi:cycle", args=[pk, item]),
+        delete_url=reverse("qi:cycle_delete", args=[pk, item]),
+        delete_text="Delete this cycle",
+    )
 
 
 @require_POST
@@ -274,142 +404,35 @@ def cycle_delete(request, pk, item):
     return redirect("qi:cycles", pk=pk)
 
 
-# --- Measures --------------------------------------------------------------------------------------
-
-@require_GET
-@requires("view_qi")
-def project_measures(request, pk):
-    project = selectors.project_for(request.user, pk)
-    return _page(request, "project_measures.jinja", "Measures", project, "measures",
-                 measures=selectors.measures(project))
-
-
-def _measure_page(request, project, mdef, chart_form=None, status=200):
-    chart_type, rebase = selectors.chart_settings(project, mdef.key)
-    chart = present.chart_for(project, mdef)
-    if chart_form is None:
-        chart_form = forms.ChartForm(initial={"chart": chart_type, "rebase_at": [a.pk for a in rebase]}, project=project)
-    response = _page(request, "measure.jinja", mdef.name, project, "measures", measure=mdef, chart=chart,
-                     chart_form=chart_form, form=chart_form if chart_form.is_bound else None,
-                     goal=present.goal_progress(project) if project.goal_measure == mdef.key else None)
-    response.status_code = status
-    return response
-
-
-@require_GET
-@requires("view_qi")
-def measure(request, pk, key):
-    project = selectors.project_for(request.user, pk)
-    return _measure_page(request, project, selectors.measure_def_for(project, key))
-
-
-@require_POST
-@requires("manage_qi")
-def measure_chart(request, pk, key):
-    project = selectors.project_for(request.user, pk)
-    mdef = selectors.measure_def_for(project, key)
-    form = forms.ChartForm(request.POST, project=project)
-    if form.is_valid():
-        services.chart_update(actor=request.user, project=project, measure_key=key, **form.cleaned_data)
-        messages.success(request, "Chart settings saved")
-        return redirect(reverse("qi:measure", args=[pk, key]) + "#chart")
-    return _measure_page(request, project, mdef, form)
-
-
-@require_http_methods(["GET", "POST"])
-@requires("manage_qi")
-def manual_add(request, pk):
-    project = selectors.project_for(request.user, pk)
-    form = forms.ManualMeasureForm(request.POST if request.method == "POST" else None, college=project.college)
-    if request.method == "POST" and form.is_valid():
-        try:
-            m = services.item_create(actor=request.user, item=ManualMeasure(college=project.college), **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, "Measure added: now enter its values")
-            return redirect("qi:manual_values", pk=pk, key=m.key)
-    return _page(request, "form.jinja", "Add a measure entered by hand", project, "measures", form=form,
-                 submit="Save the measure", cancel=reverse("qi:project_measures", args=[pk]))
-
-
-@require_http_methods(["GET", "POST"])
-@requires("manage_qi")
-def manual_edit(request, pk, key):
-    project = selectors.project_for(request.user, pk)
-    m = selectors.manual_measure_for(project, key)
-    form = forms.ManualMeasureForm(request.POST if request.method == "POST" else None, instance=m, college=project.college)
-    if request.method == "POST" and form.is_valid():
-        services.item_update(actor=request.user, item=selectors.manual_measure_for(project, key), **form.cleaned_data)
-        messages.success(request, "Measure saved")
-        return redirect("qi:measure", pk=pk, key=key)
-    return _page(request, "form.jinja", f"Edit {m.name}", project, "measures", form=form, submit="Save the measure",
-                 cancel=reverse("qi:measure", args=[pk, key]), delete_url=reverse("qi:manual_delete", args=[pk, key]),
-                 delete_text="Delete this measure and its values")
-
-
-@require_POST
-@requires("manage_qi")
-def manual_delete(request, pk, key):
-    project = selectors.project_for(request.user, pk)
-    services.item_delete(actor=request.user, item=selectors.manual_measure_for(project, key))
-    messages.success(request, "Measure deleted")
-    return redirect("qi:project_measures", pk=pk)
-
-
-def _values_page(request, project, m, *, value_form=None, paste_form=None, upload_form=None, errors=None):
-    bound = next((f for f in (value_form, paste_form, upload_form) if f is not None and f.is_bound), None)
-    return _page(request, "values.jinja", f"Enter values: {m.name}", project, "measures", measure=m,
-                 values=[(v.period, fmt(v.value)) for v in m.values.order_by("-period")],
-                 value_form=value_form or forms.ValueForm(), paste_form=paste_form or forms.PasteForm(),
-                 upload_form=upload_form or forms.UploadForm(), form=bound, row_errors=errors)
-
-
-@require_http_methods(["GET", "POST"])
-@requires("manage_qi")
-def manual_values(request, pk, key):
-    project = selectors.project_for(request.user, pk)
-    m = selectors.manual_measure_for(project, key)
-    form = forms.ValueForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.value_set(actor=request.user, measure=m, **form.cleaned_data)
-        messages.success(request, f"Value for {form.cleaned_data['period']:%B %Y} saved")
-        return redirect("qi:manual_values", pk=pk, key=key)
-    return _values_page(request, project, m, value_form=form if request.method == "POST" else None)
-
-
-@require_POST
-@requires("manage_qi")
-def manual_import(request, pk, key, how):
-    project = selectors.project_for(request.user, pk)
-    m = selectors.manual_measure_for(project, key)
-    form = (forms.PasteForm if how == "paste" else forms.UploadForm)(request.POST, request.FILES)
-    if not form.is_valid():
-        return _values_page(request, project, m, **{f"{how}_form": form})
-    data = form.cleaned_data["text"] if how == "paste" else form.cleaned_data["file"].read()
-    result = services.values_import(actor=request.user, measure=m, data=data)
-    if result.errors:
-        return _values_page(request, project, m, errors=[str(e) for e in result.errors])
-    messages.success(request, f"{len(result.values)} month{'' if len(result.values) == 1 else 's'} of values saved")
-    return redirect("qi:manual_values", pk=pk, key=key)
-
-
 # --- Annotations, stakeholder log, leader report ------------------------------------------------------
+
 
 @require_GET
 @requires("view_qi")
 def annotations(request, pk):
     project = selectors.project_for(request.user, pk)
-    return _page(request, "annotations.jinja", "Annotations", project, "annotations",
-                 annotations=list(project.annotations.select_related("cycle__change_idea")))
+    return _page(
+        request,
+        "annotations.jinja",
+        "Annotations",
+        project,
+        "annotations",
+        annotations=list(project.annotations.select_related("cycle__change_idea")),
+    )
 
 
 @require_GET
 @requires("view_qi")
 def stakeholders(request, pk):
     project = selectors.project_for(request.user, pk)
-    return _page(request, "stakeholders.jinja", "Stakeholder log", project, "stakeholders",
-                 entries=list(project.stakeholder_log.all()))
+    return _page(
+        request,
+        "stakeholders.jinja",
+        "Stakeholder log",
+        project,
+        "stakeholders",
+        entries=list(project.stakeholder_log.all()),
+    )
 
 
 @require_GET
@@ -423,7 +446,7 @@ def report_page(request, pk):
 @requires("view_qi")
 def report_pdf(request, pk):
     project = selectors.project_for(request.user, pk)
-    pdf = report.pdf(request, project)
+    pdf = report.cached_pdf(request, project)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="qi-leader-report-{project.pk}.pdf"'
     return response

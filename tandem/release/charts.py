@@ -63,13 +63,19 @@ def grouped_bars(*, title, labels, series, description="", width=760, height=320
             bx = x0 + j * bar
             tip = f"<title>{escape(str(label))}, {escape(name)}: {v:g}</title>"
             if v:
-                out.append(f'<rect x="{bx:.1f}" y="{y(v):.1f}" width="{bar - 1:.1f}" height="{ph + top - y(v):.1f}" '
-                           f'fill="{COLOURS[j % len(COLOURS)]}">{tip}</rect>')
+                out.append(
+                    f'<rect x="{bx:.1f}" y="{y(v):.1f}" width="{bar - 1:.1f}" height="{ph + top - y(v):.1f}" '
+                    f'fill="{COLOURS[j % len(COLOURS)]}">{tip}</rect>'
+                )
             # The number above every bar, 0 too (zero is not missing).
-            out.append(f'<text x="{bx + (bar - 1) / 2:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" '
-                       f'font-size="{value_size}" fill="{DARK_GREY}">{v:g}</text>')
+            out.append(
+                f'<text x="{bx + (bar - 1) / 2:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" '
+                f'font-size="{value_size}" fill="{DARK_GREY}">{v:g}</text>'
+            )
         cx = left + i * slot + slot / 2
-        out.append(f'<text x="{cx:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="{DARK_GREY}">{escape(str(label))}</text>')
+        out.append(
+            f'<text x="{cx:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="{DARK_GREY}">{escape(str(label))}</text>'
+        )
     out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="{DARK_GREY}"/>')
     lx, row = left, 0
     for j, (name, _values) in enumerate(series):

@@ -96,13 +96,33 @@ class _Builder:
         self.college, self.rng, self.today = college, rng, today
         self.requests, self.sessions, self.approved = [], [], []  # parallel: session lists per request
 
-    def add(self, *, tutor, run, requested_on, status, decided_after, sessions=(), hours=None, reason="", note="",
-            kind=RR.Kind.RUN, term=None, starts_on=None, ends_on=None, purpose=None, approved=None):
+    def add(
+        self,
+        *,
+        tutor,
+        run,
+        requested_on,
+        status,
+        decided_after,
+        sessions=(),
+        hours=None,
+        reason="",
+        note="",
+        kind=RR.Kind.RUN,
+        term=None,
+        starts_on=None,
+        ends_on=None,
+        purpose=None,
+        approved=None,
+    ):
         rng = self.rng
         sessions = list(sessions)
         if hours is None:
-            hours = hours_of(sessions) if sessions else (
-                Decimal(run.course.number_of_sessions) * run.course.hours_per_session).quantize(Decimal("0.01"))
+            hours = (
+                hours_of(sessions)
+                if sessions
+                else (Decimal(run.course.number_of_sessions) * run.course.hours_per_session).quantize(Decimal("0.01"))
+            )
         # Nothing happens after the demo's "today": later asks are made, and decided, just before it.
         requested_on = min(requested_on, self.today - timedelta(days=3))
         requested_at = at(requested_on, rng)
@@ -116,26 +136,44 @@ class _Builder:
         approved_hours = None
         if status in RR.APPROVED_STATUSES:
             approved_hours = hours if approved is None else hours_of(approved)
-        self.requests.append(RR(
-            college=self.college, tutor=tutor, manager_id=tutor.line_manager_id, requested_by_id=tutor.user_id,
-            kind=kind, run=run, term=term or (run.term if run else None), hours=hours, starts_on=starts_on,
-            ends_on=ends_on, purpose=purpose, requested_at=requested_at, status=status, approved_hours=approved_hours,
-            decline_reason=reason if status == RR.Status.DECLINED else "",
-            decline_note=note if status == RR.Status.DECLINED else "",
-            decided_by_id=tutor.line_manager_id if decided_at else None, decided_at=decided_at,
-        ))
+        self.requests.append(
+            RR(
+                college=self.college,
+                tutor=tutor,
+                manager_id=tutor.line_manager_id,
+                requested_by_id=tutor.user_id,
+                kind=kind,
+                run=run,
+                term=term or (run.term if run else None),
+                hours=hours,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                purpose=purpose,
+                requested_at=requested_at,
+                status=status,
+                approved_hours=approved_hours,
+                decline_reason=reason if status == RR.Status.DECLINED else "",
+                decline_note=note if status == RR.Status.DECLINED else "",
+                decided_by_id=tutor.line_manager_id if decided_at else None,
+                decided_at=decided_at,
+            )
+        )
         self.sessions.append(sessions)
-        self.approved.append(list(approved if approved is not None else sessions) if status in RR.APPROVED_STATUSES else [])
+        self.approved.append(
+            list(approved if approved is not None else sessions) if status in RR.APPROVED_STATUSES else []
+        )
 
     def save(self):
         created = RR.objects.bulk_create(self.requests, batch_size=500)
         Asked, Approved = RR.sessions.through, RR.approved_sessions.through
-        Asked.objects.bulk_create([
-            Asked(releaserequest_id=rr.pk, session_id=s.pk) for rr, ss in zip(created, self.sessions) for s in ss
-        ], batch_size=2000)
-        Approved.objects.bulk_create([
-            Approved(releaserequest_id=rr.pk, session_id=s.pk) for rr, ss in zip(created, self.approved) for s in ss
-        ], batch_size=2000)
+        Asked.objects.bulk_create(
+            [Asked(releaserequest_id=rr.pk, session_id=s.pk) for rr, ss in zip(created, self.sessions) for s in ss],
+            batch_size=2000,
+        )
+        Approved.objects.bulk_create(
+            [Approved(releaserequest_id=rr.pk, session_id=s.pk) for rr, ss in zip(created, self.approved) for s in ss],
+            batch_size=2000,
+        )
         return created
 
 
@@ -143,8 +181,10 @@ def _eligible(staff, run, day):
     """Staff tutors who could have been asked on `day` to teach `run` (trained, not gone)."""
     last = run._last_date
     return [
-        t for t in staff
-        if t.coproduction_trained_on and t.coproduction_trained_on <= day
+        t
+        for t in staff
+        if t.coproduction_trained_on
+        and t.coproduction_trained_on <= day
         and (t.joined_on is None or t.joined_on <= day)
         and (t.left_on is None or t.left_on > last)
         and t.pk not in run._staff_ids
@@ -168,10 +208,15 @@ def populate(college, rng):
     """Write the demo release history, budgets, pending requests and pipeline. Returns counts."""
     staff = list(
         Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, line_manager__isnull=False)
-        .select_related("employer", "line_manager").order_by("pk")
+        .select_related("employer", "line_manager")
+        .order_by("pk")
     )
-    runs = list(CourseRun.objects.filter(course__college=college).select_related("course", "term")
-                .prefetch_related("tutors").order_by("start_date", "start_time", "pk"))
+    runs = list(
+        CourseRun.objects.filter(course__college=college)
+        .select_related("course", "term")
+        .prefetch_related("tutors")
+        .order_by("start_date", "start_time", "pk")
+    )
     sessions = defaultdict(list)
     for s in Session.objects.filter(run__course__college=college).order_by("date", "start_time", "pk"):
         sessions[s.run_id].append(s)
@@ -196,14 +241,30 @@ def populate(college, rng):
                 p = PRIOR_DECLINE[band(n)] * (CULTURE_FACTOR if asked_on >= CULTURE_FROM else 1.0)
                 if i == 0 and rng.random() < p:
                     first_on = asked_on - timedelta(days=rng.randint(8, 20))
-                    others = _pick(rng, [t for t in _eligible(staff, run, first_on) if t.pk != tutor.pk],
-                                   co_producers[run.course_id], 1)
+                    others = _pick(
+                        rng,
+                        [t for t in _eligible(staff, run, first_on) if t.pk != tutor.pk],
+                        co_producers[run.course_id],
+                        1,
+                    )
                     if others:
-                        b.add(tutor=others[0], run=run, requested_on=first_on, status=RR.Status.DECLINED,
-                              decided_after=rng.randint(1, 7), sessions=run._sessions,
-                              reason=decline_reason(rng, n, (run.start_date - first_on).days))
-                b.add(tutor=tutor, run=run, requested_on=asked_on, status=RR.Status.APPROVED,
-                      decided_after=rng.randint(1, 20), sessions=run._sessions)
+                        b.add(
+                            tutor=others[0],
+                            run=run,
+                            requested_on=first_on,
+                            status=RR.Status.DECLINED,
+                            decided_after=rng.randint(1, 7),
+                            sessions=run._sessions,
+                            reason=decline_reason(rng, n, (run.start_date - first_on).days),
+                        )
+                b.add(
+                    tutor=tutor,
+                    run=run,
+                    requested_on=asked_on,
+                    status=RR.Status.APPROVED,
+                    decided_after=rng.randint(1, 20),
+                    sessions=run._sessions,
+                )
         elif run.status == CourseRun.Status.CANCELLED and run.cancel_reason == CourseRun.CancelReason.NO_STAFF_TUTOR:
             k = _declines_in(run.cancel_note)
             if not k:
@@ -211,8 +272,15 @@ def populate(college, rng):
             day = asked_on - timedelta(days=8 * (k - 1))
             for tutor in _pick(rng, _eligible(staff, run, day), co_producers[run.course_id], k):
                 wait = rng.randint(1, 20) if k == 1 else rng.randint(1, 8)
-                b.add(tutor=tutor, run=run, requested_on=day, status=RR.Status.DECLINED, decided_after=wait,
-                      sessions=run._sessions, reason=decline_reason(rng, n, (run.start_date - day).days))
+                b.add(
+                    tutor=tutor,
+                    run=run,
+                    requested_on=day,
+                    status=RR.Status.DECLINED,
+                    decided_after=wait,
+                    sessions=run._sessions,
+                    reason=decline_reason(rng, n, (run.start_date - day).days),
+                )
                 day = day + timedelta(days=wait + rng.randint(0, 2))
 
     # Co-production work: a staff co-producer released to develop each course before its first run.
@@ -225,30 +293,61 @@ def populate(college, rng):
         run = first_run.get(course.pk)
         if run is None or run.start_date <= first_day + timedelta(days=60):
             continue  # the founding catalogue was developed before the College opened
-        makers = [t for t in staff if t.pk in co_producers[course.pk] and t.coproduction_trained_on
-                  and t.coproduction_trained_on < run.start_date - timedelta(days=70)]
+        makers = [
+            t
+            for t in staff
+            if t.pk in co_producers[course.pk]
+            and t.coproduction_trained_on
+            and t.coproduction_trained_on < run.start_date - timedelta(days=70)
+        ]
         if not makers:
             continue
         tutor = makers[0]
         start = run.start_date - timedelta(days=rng.randint(56, 90))
         declined = rng.random() < (0.15 if start >= CULTURE_FROM else 0.3)
-        b.add(tutor=tutor, run=None, kind=RR.Kind.COPRODUCTION, term=None, requested_on=start - timedelta(days=rng.randint(14, 30)),
-              status=RR.Status.DECLINED if declined else RR.Status.APPROVED, decided_after=rng.randint(1, 15),
-              hours=Decimal(rng.choice((6, 8, 9, 12))), starts_on=start, ends_on=start + timedelta(days=rng.choice((14, 21, 28))),
-              purpose=f"Co-produce the new course “{course.title}” with peer tutors",
-              reason=rng.choice(("service_pressure", "other")) if declined else "")
+        b.add(
+            tutor=tutor,
+            run=None,
+            kind=RR.Kind.COPRODUCTION,
+            term=None,
+            requested_on=start - timedelta(days=rng.randint(14, 30)),
+            status=RR.Status.DECLINED if declined else RR.Status.APPROVED,
+            decided_after=rng.randint(1, 15),
+            hours=Decimal(rng.choice((6, 8, 9, 12))),
+            starts_on=start,
+            ends_on=start + timedelta(days=rng.choice((14, 21, 28))),
+            purpose=f"Co-produce the new course “{course.title}” with peer tutors",
+            reason=rng.choice(("service_pressure", "other")) if declined else "",
+        )
 
     # Two requests still waiting for the demo line manager ("manager"), for gaps on the timetable.
     waiting = 0
-    managed = [t for t in staff if t.line_manager and t.line_manager.username == "manager"
-               and (t.left_on is None or t.left_on > today) and t.coproduction_trained_on]
+    managed = [
+        t
+        for t in staff
+        if t.line_manager
+        and t.line_manager.username == "manager"
+        and (t.left_on is None or t.left_on > today)
+        and t.coproduction_trained_on
+    ]
     managed.sort(key=lambda t: (t.user_id is None, t.pk))  # the demo tutor first
-    gaps = [r for r in runs if r.status in (CourseRun.Status.PLANNED, CourseRun.Status.CONFIRMED)
-            and not r._staff_ids and r.start_date > today]
+    gaps = [
+        r
+        for r in runs
+        if r.status in (CourseRun.Status.PLANNED, CourseRun.Status.CONFIRMED)
+        and not r._staff_ids
+        and r.start_date > today
+    ]
     for tutor, run in zip(managed, gaps[:2]):
-        b.add(tutor=tutor, run=run, requested_on=today - timedelta(days=rng.randint(1, 3)), status=RR.Status.PENDING,
-              decided_after=None, sessions=run._sessions,
-              purpose=f"Fill the gap: co-deliver {run.course.title} with a peer tutor")
+        b.add(
+            tutor=tutor,
+            run=run,
+            requested_on=today - timedelta(days=rng.randint(1, 3)),
+            status=RR.Status.PENDING,
+            decided_after=None,
+            sessions=run._sessions,
+            purpose=f"Fill the gap: co-deliver {run.course.title} with a peer tutor",
+        )
         waiting += 1
     created = b.save()
 
@@ -257,8 +356,13 @@ def populate(college, rng):
     counts = defaultdict(int)
     for rr in created:
         counts[str(rr.status)] += 1
-    return {"requests": len(created), **dict(sorted(counts.items())), "budgets": budgets, "pending": waiting,
-            "pipeline": pipeline}
+    return {
+        "requests": len(created),
+        **dict(sorted(counts.items())),
+        "budgets": budgets,
+        "pending": waiting,
+        "pipeline": pipeline,
+    }
 
 
 def _demo_today(college):
@@ -289,8 +393,16 @@ def _budgets(college, staff, runs):
 
 FORM_FIRST = ("Aled", "Bryony", "Chidi", "Dana", "Esme", "Farah", "Gethin", "Hollie", "Ivo", "Jasmin", "Kofi", "Lorna")
 FORM_LAST = ("Ashgrove", "Birchley", "Coldharbour", "Dunmere", "Elmstead", "Foxwell", "Gildersome", "Hartswood")
-TOPICS = ("Sleep and mental health", "Managing stress at work", "Understanding psychosis", "Living with voices",
-          "Hope and recovery", "Physical health and wellbeing", "Building confidence", "Understanding depression")
+TOPICS = (
+    "Sleep and mental health",
+    "Managing stress at work",
+    "Understanding psychosis",
+    "Living with voices",
+    "Hope and recovery",
+    "Physical health and wellbeing",
+    "Building confidence",
+    "Understanding depression",
+)
 
 
 def populate_pipeline(college, rng, *, today=None):
@@ -298,18 +410,26 @@ def populate_pipeline(college, rng, *, today=None):
     today = today or _demo_today(college)
     delivered = dict(
         delivered_by_rows(college)
-        .values("tutor_id").annotate(first=Min("session__date"), last=Max("session__date"))
+        .values("tutor_id")
+        .annotate(first=Min("session__date"), last=Max("session__date"))
         .values_list("tutor_id", "first")
     )
     last_taught = dict(
         delivered_by_rows(college)
-        .values("tutor_id").annotate(last=Max("session__date")).values_list("tutor_id", "last")
+        .values("tutor_id")
+        .annotate(last=Max("session__date"))
+        .values_list("tutor_id", "last")
     )
-    tutors = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, employer__is_trust=True).select_related(
-        "line_manager").order_by("pk")
+    tutors = (
+        Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, employer__is_trust=True)
+        .select_related("line_manager")
+        .order_by("pk")
+    )
     entries, histories = [], []
     for t in tutors:
-        trained = t.coproduction_trained_on if t.coproduction_trained_on and t.coproduction_trained_on <= today else None
+        trained = (
+            t.coproduction_trained_on if t.coproduction_trained_on and t.coproduction_trained_on <= today else None
+        )
         anchor = trained or t.joined_on or today
         interested = min(anchor - timedelta(days=rng.randint(14, 70)), today)
         if t.joined_on and not trained:
@@ -326,12 +446,22 @@ def populate_pipeline(college, rng, *, today=None):
             stages.append(("lapsed", last_taught[t.pk] + timedelta(days=365)))
         stages.sort(key=lambda s: s[1])
         source = PipelineEntry.Source.WEB_FORM if interested >= FORM_FROM else PipelineEntry.Source.COLLEGE
-        entries.append(PipelineEntry(
-            college=college, name=t.full_name, work_email=t.email.lower(), profession=t.profession or "Not recorded",
-            team=t.team or "Not recorded", line_manager_name=t.line_manager.display_name if t.line_manager else "",
-            line_manager_email=t.line_manager.email if t.line_manager else "", topics="", stage=stages[-1][0],
-            source=source, tutor=t, created_at=at(interested, rng),
-        ))
+        entries.append(
+            PipelineEntry(
+                college=college,
+                name=t.full_name,
+                work_email=t.email.lower(),
+                profession=t.profession or "Not recorded",
+                team=t.team or "Not recorded",
+                line_manager_name=t.line_manager.display_name if t.line_manager else "",
+                line_manager_email=t.line_manager.email if t.line_manager else "",
+                topics="",
+                stage=stages[-1][0],
+                source=source,
+                tutor=t,
+                created_at=at(interested, rng),
+            )
+        )
         histories.append(stages)
     # Staff who answered the form in 2019 and have not trained yet (some went quiet).
     names = [(first, last) for first in FORM_FIRST for last in FORM_LAST]
@@ -348,14 +478,26 @@ def populate_pipeline(college, rng, *, today=None):
         stages = [("interested", on)]
         if on < today - timedelta(days=120) and rng.random() < 0.3:
             stages.append(("lapsed", on + timedelta(days=rng.randint(90, 120))))
-        entries.append(PipelineEntry(
-            college=college, name=f"{first} {last}", work_email=email, profession=rng.choice(professions),
-            team=rng.choice(teams), topics=", ".join(rng.sample(TOPICS, 2)), stage=stages[-1][0],
-            source=PipelineEntry.Source.WEB_FORM, created_at=at(on, rng),
-        ))
+        entries.append(
+            PipelineEntry(
+                college=college,
+                name=f"{first} {last}",
+                work_email=email,
+                profession=rng.choice(professions),
+                team=rng.choice(teams),
+                topics=", ".join(rng.sample(TOPICS, 2)),
+                stage=stages[-1][0],
+                source=PipelineEntry.Source.WEB_FORM,
+                created_at=at(on, rng),
+            )
+        )
         histories.append(stages)
     created = PipelineEntry.objects.bulk_create(entries)
-    PipelineStageChange.objects.bulk_create([
-        PipelineStageChange(entry_id=e.pk, stage=stage, on=on) for e, stages in zip(created, histories) for stage, on in stages
-    ])
+    PipelineStageChange.objects.bulk_create(
+        [
+            PipelineStageChange(entry_id=e.pk, stage=stage, on=on)
+            for e, stages in zip(created, histories)
+            for stage, on in stages
+        ]
+    )
     return len(created)

@@ -36,7 +36,9 @@ def _when(rr):
         return f"{rr.run.course.title}, {rr.run.term} term"
     span = ""
     if rr.starts_on:
-        span = f" from {rr.starts_on:%d %b %Y}" + (f" to {rr.ends_on:%d %b %Y}" if rr.ends_on and rr.ends_on != rr.starts_on else "")
+        span = f" from {rr.starts_on:%d %b %Y}" + (
+            f" to {rr.ends_on:%d %b %Y}" if rr.ends_on and rr.ends_on != rr.starts_on else ""
+        )
     return f"co-production work{span}"
 
 
@@ -84,7 +86,9 @@ def reminder(rr):
 def decided(rr):
     link = absolute(reverse("release:detail", args=[rr.pk]))
     if rr.status == rr.Status.DECLINED:
-        outcome = f"declined. Reason: {rr.get_decline_reason_display()}" + (f" ({rr.decline_note})" if rr.decline_note else "")
+        outcome = f"declined. Reason: {rr.get_decline_reason_display()}" + (
+            f" ({rr.decline_note})" if rr.decline_note else ""
+        )
     elif rr.status == rr.Status.PARTLY_APPROVED:
         outcome = f"approved in part: {fmt_hours(rr.approved_hours)} of {fmt_hours(rr.hours)} hours"
     else:
@@ -124,8 +128,13 @@ log = logging.getLogger(__name__)
 
 # Which email, by name (the task's argument).
 KINDS = {fn.__name__: fn for fn in (request_made, reminder, decided, withdrawn, expired)}
-LABELS = {"request_made": "new request", "reminder": "reminder", "decided": "decision",
-          "withdrawn": "withdrawal", "expired": "expiry"}
+LABELS = {
+    "request_made": "new request",
+    "reminder": "reminder",
+    "decided": "decision",
+    "withdrawn": "withdrawal",
+    "expired": "expiry",
+}
 # A failed send is tried again after these delays (then given up and recorded).
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
 
@@ -160,8 +169,13 @@ def deliver(kind, pk, attempt=1):
     """Send one email of a release request (the task's body). On failure: queue a retry when the
     task backend can run it later, else log it and record it in the audit log. Never raises;
     returns "sent", "retrying", "failed" or "gone" (the request no longer exists)."""
-    rr = (ReleaseRequest.objects.select_related("tutor", "manager", "run__course", "run__term",
-                                                "requested_by", "decided_by").filter(pk=pk).first())
+    rr = (
+        ReleaseRequest.objects.select_related(
+            "tutor", "manager", "run__course", "run__term", "requested_by", "decided_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if rr is None:
         return "gone"
     try:
@@ -174,11 +188,22 @@ def deliver(kind, pk, attempt=1):
             except Exception:
                 log.exception("Could not queue a retry of the %s email of release request %s", kind, pk)
             else:
-                log.warning("The %s email of release request %s failed (attempt %s: %s); it will be tried again",
-                            kind, pk, attempt, exc.__class__.__name__)
+                log.warning(
+                    "The %s email of release request %s failed (attempt %s: %s); it will be tried again",
+                    kind,
+                    pk,
+                    attempt,
+                    exc.__class__.__name__,
+                )
                 return "retrying"
-        log.error("The %s email of release request %s could not be sent after %s attempt(s): %s: %s",
-                  kind, pk, attempt, exc.__class__.__name__, exc)
+        log.error(
+            "The %s email of release request %s could not be sent after %s attempt(s): %s: %s",
+            kind,
+            pk,
+            attempt,
+            exc.__class__.__name__,
+            exc,
+        )
         record_failure(kind, pk, exc, attempts=attempt)
         return "failed"
 
@@ -189,9 +214,17 @@ def record_failure(kind, pk, exc, *, attempts):
 
     try:
         rr = ReleaseRequest.objects.filter(pk=pk).only("pk", "college_id").first()
-        record(actor=None, action="email_failed", object_type=ReleaseRequest._meta.label, object_id=str(pk),
-               fields=[kind], college_id=getattr(rr, "college_id", None),
-               note=(f"The {LABELS.get(kind, kind)} email was not sent ({exc.__class__.__name__}, "
-                     f"{attempts} attempt{'' if attempts == 1 else 's'}): tell the people concerned another way"))
+        record(
+            actor=None,
+            action="email_failed",
+            object_type=ReleaseRequest._meta.label,
+            object_id=str(pk),
+            fields=[kind],
+            college_id=getattr(rr, "college_id", None),
+            note=(
+                f"The {LABELS.get(kind, kind)} email was not sent ({exc.__class__.__name__}, "
+                f"{attempts} attempt{'' if attempts == 1 else 's'}): tell the people concerned another way"
+            ),
+        )
     except Exception:
         log.exception("Could not record the failed %s email of release request %s", kind, pk)

@@ -11,19 +11,33 @@ DATE_HINT = "For example, 2019-10-15"
 
 class RunChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, run):
-        return (f"{run.course.title}, {run.term}: {run.get_weekday_display()}s from {run.start_date:%d %b %Y} "
-                f"({run.course.number_of_sessions} session{'s' if run.course.number_of_sessions != 1 else ''})")
+        return (
+            f"{run.course.title}, {run.term}: {run.get_weekday_display()}s from {run.start_date:%d %b %Y} "
+            f"({run.course.number_of_sessions} session{'s' if run.course.number_of_sessions != 1 else ''})"
+        )
 
 
 class StartForm(forms.Form):
     """Step 1: who asks (an admin chooses the staff tutor), and what for."""
 
-    tutor = forms.ModelChoiceField(label="Staff tutor", queryset=None, empty_label="Choose a staff tutor",
-                                   error_messages={"required": "Choose the staff tutor who asks for release"})
-    kind = forms.ChoiceField(label="What is the release for?", choices=[("", "Choose one"), *RR.Kind.choices],
-                             error_messages={"required": "Choose a course run or co-production work"})
-    run = RunChoiceField(label="Course run", queryset=None, required=False, empty_label="Choose a course run",
-                         help_text="Only for a course run")
+    tutor = forms.ModelChoiceField(
+        label="Staff tutor",
+        queryset=None,
+        empty_label="Choose a staff tutor",
+        error_messages={"required": "Choose the staff tutor who asks for release"},
+    )
+    kind = forms.ChoiceField(
+        label="What is the release for?",
+        choices=[("", "Choose one"), *RR.Kind.choices],
+        error_messages={"required": "Choose a course run or co-production work"},
+    )
+    run = RunChoiceField(
+        label="Course run",
+        queryset=None,
+        required=False,
+        empty_label="Choose a course run",
+        help_text="Only for a course run",
+    )
 
     def __init__(self, *args, tutors, runs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,11 +60,16 @@ class SessionsField(forms.ModelMultipleChoiceField):
 
 
 class RunRequestForm(forms.Form):
-    sessions = SessionsField(label="Sessions to ask release for", queryset=None,
-                             error_messages={"required": "Choose at least one session"})
-    purpose = forms.CharField(label="What the release is for", widget=forms.Textarea,
-                              help_text="For example, co-delivering the course with a peer tutor, and preparing each session",
-                              error_messages={"required": "Say what the release is for"}, max_length=2000)
+    sessions = SessionsField(
+        label="Sessions to ask release for", queryset=None, error_messages={"required": "Choose at least one session"}
+    )
+    purpose = forms.CharField(
+        label="What the release is for",
+        widget=forms.Textarea,
+        help_text="For example, co-delivering the course with a peer tutor, and preparing each session",
+        error_messages={"required": "Say what the release is for"},
+        max_length=2000,
+    )
 
     def __init__(self, *args, run, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,15 +82,26 @@ class RunRequestForm(forms.Form):
 
 
 class CoproductionRequestForm(forms.Form):
-    hours = forms.DecimalField(label="Hours needed", min_value=0.5, max_value=500, decimal_places=2,
-                               error_messages={"required": "Enter the hours the work needs",
-                                               "invalid": "Enter the hours as a number, like 6 or 7.5",
-                                               "min_value": "Enter at least 0.5 hours"})
+    hours = forms.DecimalField(
+        label="Hours needed",
+        min_value=0.5,
+        max_value=500,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the hours the work needs",
+            "invalid": "Enter the hours as a number, like 6 or 7.5",
+            "min_value": "Enter at least 0.5 hours",
+        },
+    )
     starts_on = date_field("Start date")
     ends_on = date_field("End date", required=False)
-    purpose = forms.CharField(label="What the release is for", widget=forms.Textarea,
-                              help_text="For example, co-producing a new course on sleep with a peer tutor",
-                              error_messages={"required": "Say what the release is for"}, max_length=2000)
+    purpose = forms.CharField(
+        label="What the release is for",
+        widget=forms.Textarea,
+        help_text="For example, co-producing a new course on sleep with a peer tutor",
+        error_messages={"required": "Say what the release is for"},
+        max_length=2000,
+    )
 
     def clean(self):
         data = super().clean()
@@ -84,14 +114,27 @@ class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve"), ("approve_part", "Approve in part"), ("decline", "Decline")],
-        widget=forms.RadioSelect, error_messages={"required": "Choose approve, approve in part or decline"},
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve, approve in part or decline"},
     )
     sessions = SessionsField(label="Sessions you approve", queryset=None, required=False)
-    hours = forms.DecimalField(label="Hours you approve", required=False, min_value=0.5, decimal_places=2,
-                               error_messages={"invalid": "Enter the hours as a number, like 6 or 7.5"})
-    reason = forms.ChoiceField(label="Reason", required=False, choices=[("", "Choose a reason"), *RR.DeclineReason.choices])
-    note = forms.CharField(label="Say more", required=False, widget=forms.Textarea, max_length=500,
-                           help_text="Needed when the reason is “Another reason”. The tutor sees it.")
+    hours = forms.DecimalField(
+        label="Hours you approve",
+        required=False,
+        min_value=0.5,
+        decimal_places=2,
+        error_messages={"invalid": "Enter the hours as a number, like 6 or 7.5"},
+    )
+    reason = forms.ChoiceField(
+        label="Reason", required=False, choices=[("", "Choose a reason"), *RR.DeclineReason.choices]
+    )
+    note = forms.CharField(
+        label="Say more",
+        required=False,
+        widget=forms.Textarea,
+        max_length=500,
+        help_text="Needed when the reason is “Another reason”. The tutor sees it.",
+    )
 
     def __init__(self, *args, release_request, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,11 +162,20 @@ class DecideForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    term = forms.ModelChoiceField(label="Term", queryset=None, empty_label="Choose a term",
-                                  error_messages={"required": "Choose the term"})
-    hours = forms.DecimalField(label="Release budget in hours", min_value=0, max_value=1000, decimal_places=2,
-                               error_messages={"required": "Enter the hours", "invalid": "Enter the hours as a number, like 24",
-                                               "min_value": "Enter 0 or more hours"})
+    term = forms.ModelChoiceField(
+        label="Term", queryset=None, empty_label="Choose a term", error_messages={"required": "Choose the term"}
+    )
+    hours = forms.DecimalField(
+        label="Release budget in hours",
+        min_value=0,
+        max_value=1000,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the hours",
+            "invalid": "Enter the hours as a number, like 24",
+            "min_value": "Enter 0 or more hours",
+        },
+    )
 
     def __init__(self, *args, college, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,4 +188,3 @@ class TermForm(forms.Form):
     def __init__(self, *args, college, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = Term.objects.filter(college=college).order_by("-starts_on")
-

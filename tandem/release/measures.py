@@ -53,9 +53,11 @@ def _release_counts(college, datetimes):
     return counts_in_active_months(college, _count_by_month(datetimes), _release_months(college))
 
 
-RELEASE_FREQUENCY = ("Monthly; 0 in a month in which the College delivered sessions or release requests were "
-                     "made or decided, but none {what}; missing in a month with none of these (the summer break "
-                     "with no requests)")
+RELEASE_FREQUENCY = (
+    "Monthly; 0 in a month in which the College delivered sessions or release requests were "
+    "made or decided, but none {what}; missing in a month with none of these (the summer break "
+    "with no requests)"
+)
 
 
 @measure(
@@ -64,9 +66,11 @@ RELEASE_FREQUENCY = ("Monthly; 0 in a month in which the College delivered sessi
     kind="process",
     improvement="increase",
     definition="Release requests (for a course run or co-production work) made by or for staff tutors, "
-               "counted in the month they were made, whatever became of them. Source: release requests.",
-    population="Staff tutors asking their line manager for release", numerator="Requests made in the month",
-    denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
+    "counted in the month they were made, whatever became of them. Source: release requests.",
+    population="Staff tutors asking their line manager for release",
+    numerator="Requests made in the month",
+    denominator="None (a count)",
+    source="Tandem release requests (date made, date and outcome of the decision)",
     frequency=RELEASE_FREQUENCY.format(what="was made"),
 )
 def release_requests_made(college):
@@ -79,13 +83,17 @@ def release_requests_made(college):
     kind="process",
     improvement="increase",
     definition="Release requests approved in full or in part, counted in the month of the decision. "
-               "Source: release requests.",
-    population="Release requests decided by line managers", numerator="Requests approved (in full or in part) in the month",
-    denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
+    "Source: release requests.",
+    population="Release requests decided by line managers",
+    numerator="Requests approved (in full or in part) in the month",
+    denominator="None (a count)",
+    source="Tandem release requests (date made, date and outcome of the decision)",
     frequency=RELEASE_FREQUENCY.format(what="was approved"),
 )
 def release_requests_approved(college):
-    return _release_counts(college, _decided(college).filter(status__in=RR.APPROVED_STATUSES).values_list("decided_at", flat=True))
+    return _release_counts(
+        college, _decided(college).filter(status__in=RR.APPROVED_STATUSES).values_list("decided_at", flat=True)
+    )
 
 
 @measure(
@@ -94,13 +102,17 @@ def release_requests_approved(college):
     kind="process",
     improvement="decrease",
     definition="Release requests declined by the line manager (any reason), counted in the month of the "
-               "decision. Withdrawn and expired requests are not counted. Source: release requests.",
-    population="Release requests decided by line managers", numerator="Requests declined in the month",
-    denominator="None (a count)", source="Tandem release requests (date made, date and outcome of the decision)",
+    "decision. Withdrawn and expired requests are not counted. Source: release requests.",
+    population="Release requests decided by line managers",
+    numerator="Requests declined in the month",
+    denominator="None (a count)",
+    source="Tandem release requests (date made, date and outcome of the decision)",
     frequency=RELEASE_FREQUENCY.format(what="was declined"),
 )
 def release_requests_declined(college):
-    return _release_counts(college, _decided(college).filter(status=RR.Status.DECLINED).values_list("decided_at", flat=True))
+    return _release_counts(
+        college, _decided(college).filter(status=RR.Status.DECLINED).values_list("decided_at", flat=True)
+    )
 
 
 def _approval_rate(college, low, high):
@@ -131,24 +143,47 @@ def _rate_definition(band):
     )
 
 
-@measure(key="release_approval_rate_1", name="Release approval rate, 1-session courses", kind="process",
-         unit="proportion", improvement="increase", definition=_rate_definition("1-session courses"),
-         population="Release requests for runs of 1-session courses", numerator="Approved in full or in part", **RATE_FIELDS)
+@measure(
+    key="release_approval_rate_1",
+    name="Release approval rate, 1-session courses",
+    kind="process",
+    unit="proportion",
+    improvement="increase",
+    definition=_rate_definition("1-session courses"),
+    population="Release requests for runs of 1-session courses",
+    numerator="Approved in full or in part",
+    **RATE_FIELDS,
+)
 def release_approval_rate_1(college):
     return _approval_rate(college, 1, 1)
 
 
-@measure(key="release_approval_rate_2_5", name="Release approval rate, 2–5-session courses", kind="process",
-         unit="proportion", improvement="increase", definition=_rate_definition("courses of 2 to 5 sessions"),
-         population="Release requests for runs of 2–5-session courses", numerator="Approved in full or in part", **RATE_FIELDS)
+@measure(
+    key="release_approval_rate_2_5",
+    name="Release approval rate, 2–5-session courses",
+    kind="process",
+    unit="proportion",
+    improvement="increase",
+    definition=_rate_definition("courses of 2 to 5 sessions"),
+    population="Release requests for runs of 2–5-session courses",
+    numerator="Approved in full or in part",
+    **RATE_FIELDS,
+)
 def release_approval_rate_2_5(college):
     return _approval_rate(college, 2, 5)
 
 
-@measure(key="release_approval_rate_6_plus", name="Release approval rate, courses of 6 or more sessions",
-         kind="process", unit="proportion", improvement="increase",
-         definition=_rate_definition("courses of 6 or more sessions"),
-         population="Release requests for runs of courses of 6 or more sessions", numerator="Approved in full or in part", **RATE_FIELDS)
+@measure(
+    key="release_approval_rate_6_plus",
+    name="Release approval rate, courses of 6 or more sessions",
+    kind="process",
+    unit="proportion",
+    improvement="increase",
+    definition=_rate_definition("courses of 6 or more sessions"),
+    population="Release requests for runs of courses of 6 or more sessions",
+    numerator="Approved in full or in part",
+    **RATE_FIELDS,
+)
 def release_approval_rate_6_plus(college):
     return _approval_rate(college, 6, None)
 
@@ -160,9 +195,11 @@ def release_approval_rate_6_plus(college):
     unit="days",
     improvement="decrease",
     definition="Median of the days from a release request being made to its decision (approved, approved "
-               "in part or declined), over the requests decided in the month. Source: release requests.",
-    population="Release requests decided in the month", numerator="Median days from request to decision",
-    denominator="None (a median)", source="Tandem release requests (date made, date and outcome of the decision)",
+    "in part or declined), over the requests decided in the month. Source: release requests.",
+    population="Release requests decided in the month",
+    numerator="Median days from request to decision",
+    denominator="None (a median)",
+    source="Tandem release requests (date made, date and outcome of the decision)",
     frequency="Monthly; a month with no decisions is missing",
 )
 def release_days_to_decision(college):
@@ -178,11 +215,15 @@ def release_days_to_decision(college):
     kind="process",
     improvement="increase",
     definition="People entering the staff-tutor pipeline as interested in the month (the public "
-               "'Interested in teaching?' form or added by the College). Source: pipeline stage history.",
-    population="Trust staff in the staff-tutor pipeline", numerator="People reaching the stage 'interested' in the month",
-    denominator="None (a count)", source="Tandem staff-tutor pipeline (stage history)",
-    frequency=("Monthly; 0 in a month in which the College delivered sessions or someone reached a pipeline "
-               "stage, but nobody became interested; missing in a month with neither"),
+    "'Interested in teaching?' form or added by the College). Source: pipeline stage history.",
+    population="Trust staff in the staff-tutor pipeline",
+    numerator="People reaching the stage 'interested' in the month",
+    denominator="None (a count)",
+    source="Tandem staff-tutor pipeline (stage history)",
+    frequency=(
+        "Monthly; 0 in a month in which the College delivered sessions or someone reached a pipeline "
+        "stage, but nobody became interested; missing in a month with neither"
+    ),
 )
 def staff_tutors_interested(college):
     rows = PipelineStageChange.objects.filter(entry__college=college, stage=PipelineEntry.Stage.INTERESTED)
@@ -194,7 +235,9 @@ def staff_tutors_interested(college):
 
 def _pipeline_months(college):
     """Months in which anyone reached any stage of the staff-tutor pipeline."""
-    return {month_key(on) for on in PipelineStageChange.objects.filter(entry__college=college).values_list("on", flat=True)}
+    return {
+        month_key(on) for on in PipelineStageChange.objects.filter(entry__college=college).values_list("on", flat=True)
+    }
 
 
 @measure(
@@ -203,17 +246,22 @@ def _pipeline_months(college):
     kind="process",
     improvement="increase",
     definition="Distinct Trust staff who completed co-production training in the month: staff tutors "
-               "employed by the Trust by their training date, plus pipeline entries reaching 'trained' that "
-               "are not linked to a tutor record (nobody counted twice). Source: tutor records, pipeline.",
-    population="Trust staff tutors and Trust staff in the pipeline", numerator="People trained in co-production in the month",
-    denominator="None (a count)", source="Tandem tutor records (training date) and staff-tutor pipeline",
-    frequency=("Monthly; 0 in a month in which the College delivered sessions or someone reached a pipeline "
-               "stage, but nobody was trained; missing in a month with neither"),
+    "employed by the Trust by their training date, plus pipeline entries reaching 'trained' that "
+    "are not linked to a tutor record (nobody counted twice). Source: tutor records, pipeline.",
+    population="Trust staff tutors and Trust staff in the pipeline",
+    numerator="People trained in co-production in the month",
+    denominator="None (a count)",
+    source="Tandem tutor records (training date) and staff-tutor pipeline",
+    frequency=(
+        "Monthly; 0 in a month in which the College delivered sessions or someone reached a pipeline "
+        "stage, but nobody was trained; missing in a month with neither"
+    ),
 )
 def staff_tutors_trained(college):
     per = defaultdict(set)
-    tutors = Tutor.objects.filter(college=college, kind=Tutor.Kind.STAFF, employer__is_trust=True,
-                                  coproduction_trained_on__isnull=False)
+    tutors = Tutor.objects.filter(
+        college=college, kind=Tutor.Kind.STAFF, employer__is_trust=True, coproduction_trained_on__isnull=False
+    )
     counted = set()
     for pk, on in tutors.values_list("pk", "coproduction_trained_on"):
         per[month_key(on)].add(("tutor", pk))

@@ -38,7 +38,9 @@ class ReleaseRequest(models.Model):
     college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="release_requests")
     tutor = models.ForeignKey("tutors.Tutor", on_delete=models.PROTECT, related_name="release_requests")
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="release_requests_to_decide",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="release_requests_to_decide",
         help_text="The tutor's line manager when the request was made: who decides it",
     )
     requested_by = models.ForeignKey(
@@ -49,7 +51,11 @@ class ReleaseRequest(models.Model):
         "courses.CourseRun", on_delete=models.PROTECT, null=True, blank=True, related_name="release_requests"
     )
     term = models.ForeignKey(
-        "core.Term", on_delete=models.PROTECT, null=True, blank=True, related_name="release_requests",
+        "core.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="release_requests",
         help_text="The term whose release budget the hours count against",
     )
     sessions = models.ManyToManyField("courses.Session", blank=True, related_name="release_requests")
@@ -79,7 +85,8 @@ class ReleaseRequest(models.Model):
             ),
             models.CheckConstraint(condition=Q(hours__gt=0), name="release_hours_positive"),
             models.CheckConstraint(
-                condition=(Q(status="declined") & ~Q(decline_reason="")) | (~Q(status="declined") & Q(decline_reason="")),
+                condition=(Q(status="declined") & ~Q(decline_reason=""))
+                | (~Q(status="declined") & Q(decline_reason="")),
                 name="release_decline_reason_iff_declined",
             ),
             models.CheckConstraint(
@@ -204,8 +211,12 @@ class PipelineSubmission(models.Model):
     pipeline)."""
 
     college = models.ForeignKey("core.College", on_delete=models.CASCADE, related_name="pipeline_submissions")
-    entry = models.ForeignKey(PipelineEntry, on_delete=models.CASCADE, related_name="submissions",
-                              help_text="The existing record the submission matches (same work email)")
+    entry = models.ForeignKey(
+        PipelineEntry,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        help_text="The existing record the submission matches (same work email)",
+    )
     name = models.CharField(max_length=200)
     work_email = models.EmailField()
     profession = models.CharField(max_length=100)

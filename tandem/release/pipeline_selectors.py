@@ -15,8 +15,12 @@ STAGES = [s.value for s in PipelineEntry.STAGE_ORDER]
 
 
 def visible_entries(user):
-    return scoped(PipelineEntry.objects, user, perm="view_pipeline").select_related("tutor").prefetch_related(
-        Prefetch("changes", queryset=PipelineStageChange.objects.select_related("recorded_by").order_by("on", "id"))
+    return (
+        scoped(PipelineEntry.objects, user, perm="view_pipeline")
+        .select_related("tutor")
+        .prefetch_related(
+            Prefetch("changes", queryset=PipelineStageChange.objects.select_related("recorded_by").order_by("on", "id"))
+        )
     )
 
 
@@ -37,7 +41,9 @@ def filter_entries(qs, *, stage="", q=""):
     if stage:
         qs = qs.filter(stage=stage)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(team__icontains=q) | Q(profession__icontains=q) | Q(topics__icontains=q))
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(team__icontains=q) | Q(profession__icontains=q) | Q(topics__icontains=q)
+        )
     return qs
 
 

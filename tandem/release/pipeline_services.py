@@ -25,12 +25,16 @@ def _clean_details(fields):
         try:
             validate_email(out["line_manager_email"])
         except ValidationError:
-            raise ValidationError({"line_manager_email": "Enter the line manager's email in the correct format."}) from None
+            raise ValidationError(
+                {"line_manager_email": "Enter the line manager's email in the correct format."}
+            ) from None
     return out
 
 
 def _add_change(entry, stage, on, actor):
-    PipelineStageChange.objects.create(entry=entry, stage=stage, on=on, recorded_by=actor if actor and actor.is_authenticated else None)
+    PipelineStageChange.objects.create(
+        entry=entry, stage=stage, on=on, recorded_by=actor if actor and actor.is_authenticated else None
+    )
     if entry.stage != stage:
         entry.stage = stage
         entry.save(update_fields=["stage"])
@@ -50,18 +54,33 @@ def interest_submit(*, college, work_email, today=None, **fields):
     if entry is None:
         try:
             with transaction.atomic():
-                entry = PipelineEntry.objects.create(college=college, work_email=email, stage=Stage.INTERESTED,
-                                                     source=PipelineEntry.Source.WEB_FORM, **details)
+                entry = PipelineEntry.objects.create(
+                    college=college,
+                    work_email=email,
+                    stage=Stage.INTERESTED,
+                    source=PipelineEntry.Source.WEB_FORM,
+                    **details,
+                )
         except IntegrityError:  # the same email sent twice at once: the second is a submission
             entry = PipelineEntry.objects.get(college=college, work_email=email)
         else:
             PipelineStageChange.objects.create(entry=entry, stage=Stage.INTERESTED, on=today)
-            record(actor=None, action="create", obj=entry, fields=["work_email", *details],
-                   note="Interested in teaching form")
+            record(
+                actor=None,
+                action="create",
+                obj=entry,
+                fields=["work_email", *details],
+                note="Interested in teaching form",
+            )
             return entry
     submission = PipelineSubmission.objects.create(college=college, entry=entry, work_email=email, **details)
-    record(actor=None, action="create", obj=submission, fields=["work_email", *details],
-           note="Interested in teaching form: matches an existing record, to review")
+    record(
+        actor=None,
+        action="create",
+        obj=submission,
+        fields=["work_email", *details],
+        note="Interested in teaching form: matches an existing record, to review",
+    )
     return submission
 
 
@@ -81,8 +100,13 @@ def submission_use(*, actor, submission, today=None):
     if entry.stage == Stage.LAPSED:
         _add_change(entry, Stage.INTERESTED, today, actor)
         changed.append("stage")
-    record(actor=actor, action="update", obj=entry, fields=changed,
-           note="Details from the Interested in teaching form, after review")
+    record(
+        actor=actor,
+        action="update",
+        obj=entry,
+        fields=changed,
+        note="Details from the Interested in teaching form, after review",
+    )
     _delete_submission(actor, submission, "used for the record")
     return entry
 
@@ -104,12 +128,15 @@ def entry_create(*, actor, college, work_email, stage=Stage.INTERESTED, on=None,
     if PipelineEntry.objects.filter(college=college, work_email=email).exists():
         raise ValidationError({"work_email": "Someone with this work email is already in the pipeline."})
     details = _clean_details(fields)
-    entry = PipelineEntry.objects.create(college=college, work_email=email, stage=stage,
-                                         source=PipelineEntry.Source.COLLEGE, **details)
+    entry = PipelineEntry.objects.create(
+        college=college, work_email=email, stage=stage, source=PipelineEntry.Source.COLLEGE, **details
+    )
     _add_change(entry, stage, on or date.today(), actor)
     if tutor is not None:
         entry_link_tutor(actor=actor, entry=entry, tutor=tutor, audit=False)
-    record(actor=actor, action="create", obj=entry, fields=["work_email", "stage", *details, *(["tutor"] if tutor else [])])
+    record(
+        actor=actor, action="create", obj=entry, fields=["work_email", "stage", *details, *(["tutor"] if tutor else [])]
+    )
     return entry
 
 
@@ -137,7 +164,9 @@ def entry_link_tutor(*, actor, entry, tutor, audit=True):
         raise ValidationError({"tutor": "Choose a staff tutor of the College."})
     taken = PipelineEntry.objects.filter(tutor=tutor).exclude(pk=entry.pk).first()
     if taken is not None:
-        raise ValidationError({"tutor": f"{tutor.full_name} is already linked to another pipeline entry ({taken.name})."})
+        raise ValidationError(
+            {"tutor": f"{tutor.full_name} is already linked to another pipeline entry ({taken.name})."}
+        )
     entry.tutor = tutor
     entry.save(update_fields=["tutor"])
     if audit:

@@ -28,14 +28,21 @@ def public_form_rate(group, request):
     return settings.PUBLIC_FORM_RATE
 
 
-TOO_MANY_MESSAGE = ("This form has been sent too many times from your network. Nothing was sent this time: "
-                    "your answers are below. Please try again later.")
+TOO_MANY_MESSAGE = (
+    "This form has been sent too many times from your network. Nothing was sent this time: "
+    "your answers are below. Please try again later."
+)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(group="pipeline-interest", key="tandem.core.client_ip.rate_limit_key", rate=public_form_rate,
-           method="POST", block=False)
+@ratelimit(
+    group="pipeline-interest",
+    key="tandem.core.client_ip.rate_limit_key",
+    rate=public_form_rate,
+    method="POST",
+    block=False,
+)
 def interested(request, college):
     """Every post counts towards the limit (invalid ones too), per client address (behind a proxy,
     TRUSTED_PROXY_COUNT), in the cache every worker shares. Over the limit, the form is shown again
@@ -46,8 +53,12 @@ def interested(request, college):
         if getattr(request, "limited", False):
             form.is_valid()
             form.add_error(None, TOO_MANY_MESSAGE)
-            return render(request, "release/interested.jinja",
-                          {"title": "Interested in teaching?", "form": form, "college": college}, status=429)
+            return render(
+                request,
+                "release/interested.jinja",
+                {"title": "Interested in teaching?", "form": form, "college": college},
+                status=429,
+            )
         if form.is_valid():
             try:
                 services.interest_submit(college=college, **form.cleaned_data)
@@ -55,7 +66,9 @@ def interested(request, college):
                 add_errors(form, exc)
             else:
                 return redirect("pipeline:thanks", college=college.slug)
-    return render(request, "release/interested.jinja", {"title": "Interested in teaching?", "form": form, "college": college})
+    return render(
+        request, "release/interested.jinja", {"title": "Interested in teaching?", "form": form, "college": college}
+    )
 
 
 @login_not_required
@@ -73,11 +86,18 @@ def entry_list(request):
     if form.is_valid():
         qs = selectors.filter_entries(qs, **{k: v for k, v in form.cleaned_data.items() if v})
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "release/pipeline_list.jinja", {
-        "title": "Staff-tutor pipeline", "section": "pipeline", "filter": form, "page": page,
-        "counts": selectors.stage_counts(request.user.college),
-        "submissions": selectors.visible_submissions(request.user),
-    })
+    return render(
+        request,
+        "release/pipeline_list.jinja",
+        {
+            "title": "Staff-tutor pipeline",
+            "section": "pipeline",
+            "filter": form,
+            "page": page,
+            "counts": selectors.stage_counts(request.user.college),
+            "submissions": selectors.visible_submissions(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,21 +113,29 @@ def entry_add(request):
         else:
             messages.success(request, f"{entry.name} added to the pipeline.")
             return redirect("pipeline:detail", pk=entry.pk)
-    return render(request, "release/pipeline_form.jinja", {"title": "Add someone to the pipeline", "section": "pipeline", "form": form})
+    return render(
+        request,
+        "release/pipeline_form.jinja",
+        {"title": "Add someone to the pipeline", "section": "pipeline", "form": form},
+    )
 
 
 @require_GET
 @requires("view_pipeline")
 def entry_detail(request, pk):
     entry = selectors.entry_for(request.user, pk)
-    return render(request, "release/pipeline_detail.jinja", {"title": entry.name, "section": "pipeline", "entry": entry})
+    return render(
+        request, "release/pipeline_detail.jinja", {"title": entry.name, "section": "pipeline", "entry": entry}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_pipeline")
 def entry_stage(request, pk):
     entry = selectors.entry_for(request.user, pk)
-    form = StageForm(request.POST if request.method == "POST" else None, college=request.user.college, initial={"stage": entry.stage})
+    form = StageForm(
+        request.POST if request.method == "POST" else None, college=request.user.college, initial={"stage": entry.stage}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_set_stage(actor=request.user, entry=entry, **form.cleaned_data)
@@ -116,8 +144,11 @@ def entry_stage(request, pk):
         else:
             messages.success(request, f"Stage saved for {entry.name}.")
             return redirect("pipeline:detail", pk=entry.pk)
-    return render(request, "release/pipeline_stage.jinja", {"title": f"Change stage: {entry.name}", "section": "pipeline",
-                                                            "form": form, "entry": entry})
+    return render(
+        request,
+        "release/pipeline_stage.jinja",
+        {"title": f"Change stage: {entry.name}", "section": "pipeline", "form": form, "entry": entry},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,15 +168,29 @@ def submission_review(request, pk):
         messages.success(request, f"The form sent for {submission.name} was discarded; the record is unchanged.")
         return redirect("pipeline:list")
     rows = [(label, getattr(entry, name), getattr(submission, name)) for name, label in REVIEW_FIELDS]
-    return render(request, "release/pipeline_submission.jinja", {
-        "title": "Review a form that matches an existing record", "section": "pipeline",
-        "submission": submission, "entry": entry, "rows": rows, "form": form,
-    })
+    return render(
+        request,
+        "release/pipeline_submission.jinja",
+        {
+            "title": "Review a form that matches an existing record",
+            "section": "pipeline",
+            "submission": submission,
+            "entry": entry,
+            "rows": rows,
+            "form": form,
+        },
+    )
 
 
-REVIEW_FIELDS = (("name", "Name"), ("work_email", "Work email"), ("profession", "Profession"), ("team", "Team"),
-                 ("line_manager_name", "Line manager's name"), ("line_manager_email", "Line manager's work email"),
-                 ("topics", "Topics of interest"))
+REVIEW_FIELDS = (
+    ("name", "Name"),
+    ("work_email", "Work email"),
+    ("profession", "Profession"),
+    ("team", "Team"),
+    ("line_manager_name", "Line manager's name"),
+    ("line_manager_email", "Line manager's work email"),
+    ("topics", "Topics of interest"),
+)
 
 
 FUNNEL_QUARTERS = 8  # the chart's quarters (the latest); the table lists every quarter
@@ -157,16 +202,35 @@ def funnel(request):
     rows = selectors.funnel(request.user.college)
     labels = [r["quarter"] for r in rows]
     shown = rows[-FUNNEL_QUARTERS:]
-    words = "; ".join(f"{r['quarter']}: {r['interested']} interested, {r['trained']} trained, {r['teaching']} teaching, "
-                      f"{r['lapsed']} lapsed" for r in shown)
+    words = "; ".join(
+        f"{r['quarter']}: {r['interested']} interested, {r['trained']} trained, {r['teaching']} teaching, "
+        f"{r['lapsed']} lapsed"
+        for r in shown
+    )
     span = f"the last {len(shown)} quarters" if len(rows) > len(shown) else "every quarter"
-    svg = grouped_bars(
-        title="Staff-tutor pipeline: people reaching each stage, per quarter",
-        description=f"Bars for {span} ({shown[0]['quarter']} to {shown[-1]['quarter']}) for interested, trained, "
-                    f"teaching and lapsed. {words}. The table below gives every quarter.",
-        labels=labels, chart_id="funnel", max_groups=FUNNEL_QUARTERS,
-        series=[(label, [r[key] for r in rows]) for key, label in
-                (("interested", "Interested"), ("trained", "Trained"), ("teaching", "Teaching"), ("lapsed", "Lapsed"))],
-    ) if rows else ""
-    return render(request, "release/funnel.jinja", {"title": "Pipeline funnel per quarter", "section": "pipeline",
-                                                    "rows": rows, "svg": svg, "shown": shown})
+    svg = (
+        grouped_bars(
+            title="Staff-tutor pipeline: people reaching each stage, per quarter",
+            description=f"Bars for {span} ({shown[0]['quarter']} to {shown[-1]['quarter']}) for interested, trained, "
+            f"teaching and lapsed. {words}. The table below gives every quarter.",
+            labels=labels,
+            chart_id="funnel",
+            max_groups=FUNNEL_QUARTERS,
+            series=[
+                (label, [r[key] for r in rows])
+                for key, label in (
+                    ("interested", "Interested"),
+                    ("trained", "Trained"),
+                    ("teaching", "Teaching"),
+                    ("lapsed", "Lapsed"),
+                )
+            ],
+        )
+        if rows
+        else ""
+    )
+    return render(
+        request,
+        "release/funnel.jinja",
+        {"title": "Pipeline funnel per quarter", "section": "pipeline", "rows": rows, "svg": svg, "shown": shown},
+    )

@@ -83,7 +83,9 @@ def budget_rows(user, term):
     budgets = dict(ReleaseBudget.objects.filter(term=term, tutor_id__in=ids).values_list("tutor_id", "hours"))
     used = dict(
         RR.objects.filter(term=term, tutor_id__in=ids, status__in=RR.APPROVED_STATUSES)
-        .values("tutor_id").annotate(total=Sum("approved_hours")).values_list("tutor_id", "total")
+        .values("tutor_id")
+        .annotate(total=Sum("approved_hours"))
+        .values_list("tutor_id", "total")
     )
     rows = []
     for t in tutors:
@@ -124,23 +126,38 @@ def pending_count(user):
     return RR.objects.filter(manager=user, status=RR.Status.PENDING).count()
 
 
-
 def release_detail_for_run(run):
     """Each tutor's latest release request for this run (on the run or not), newest last:
     [{"tutor", "manager", "status", "word", "approved", "asked", "request"}], and the run's
     scheduled sessions that a partly approved release leaves without a released staff tutor."""
     latest = {}
-    for rr in (RR.objects.filter(run=run, status__in=list(STATUS_WORD)).select_related("tutor", "manager")
-               .prefetch_related("sessions", "approved_sessions").order_by("requested_at", "pk")):
+    for rr in (
+        RR.objects.filter(run=run, status__in=list(STATUS_WORD))
+        .select_related("tutor", "manager")
+        .prefetch_related("sessions", "approved_sessions")
+        .order_by("requested_at", "pk")
+    ):
         latest[rr.tutor_id] = rr
     rows, released = [], set()
     for rr in latest.values():
         asked = {s.pk for s in rr.sessions.all()}
-        approved = {s.pk for s in rr.approved_sessions.all()} if rr.status == RR.Status.PARTLY_APPROVED else (
-            asked if rr.status == RR.Status.APPROVED else set())
+        approved = (
+            {s.pk for s in rr.approved_sessions.all()}
+            if rr.status == RR.Status.PARTLY_APPROVED
+            else (asked if rr.status == RR.Status.APPROVED else set())
+        )
         released |= approved
-        rows.append({"tutor": rr.tutor, "manager": rr.manager, "status": rr.status, "word": STATUS_WORD[rr.status],
-                     "approved": len(approved), "asked": len(asked), "request": rr})
+        rows.append(
+            {
+                "tutor": rr.tutor,
+                "manager": rr.manager,
+                "status": rr.status,
+                "word": STATUS_WORD[rr.status],
+                "approved": len(approved),
+                "asked": len(asked),
+                "request": rr,
+            }
+        )
     partial = any(r["status"] == RR.Status.PARTLY_APPROVED for r in rows)
     unreleased = set()
     if partial:

@@ -22,8 +22,8 @@ from tandem.courses.models import CourseRun
 from tandem.tutors.models import Tutor
 
 from . import emails
-from .values import fmt_hours, setting_days
 from .models import ReleaseBudget, ReleaseRequest
+from .values import fmt_hours, setting_days
 
 RR = ReleaseRequest
 
@@ -66,12 +66,15 @@ def _check_tutor(tutor):
     if tutor.kind != Tutor.Kind.STAFF:
         raise ValidationError({"tutor": "Only staff tutors ask their line manager for release."})
     if tutor.line_manager_id is None:
-        raise ValidationError({"tutor": f"{tutor.full_name} has no line manager recorded. Ask the College admin to add one."})
+        raise ValidationError(
+            {"tutor": f"{tutor.full_name} has no line manager recorded. Ask the College admin to add one."}
+        )
 
 
 @transaction.atomic
-def release_request_create(*, actor, tutor, kind, purpose, run=None, sessions=(), hours=None,
-                           starts_on=None, ends_on=None, now=None):
+def release_request_create(
+    *, actor, tutor, kind, purpose, run=None, sessions=(), hours=None, starts_on=None, ends_on=None, now=None
+):
     """Ask the tutor's line manager for release. Emails the manager once committed."""
     _check_tutor(tutor)
     purpose = (purpose or "").strip()
@@ -111,14 +114,27 @@ def release_request_create(*, actor, tutor, kind, purpose, run=None, sessions=()
     else:
         raise ValidationError({"kind": "Choose a course run or co-production work."})
     rr = RR.objects.create(
-        college_id=tutor.college_id, tutor=tutor, manager_id=tutor.line_manager_id, requested_by=actor,
-        kind=kind, run=run, term=term, hours=hours, starts_on=starts_on, ends_on=ends_on, purpose=purpose,
+        college_id=tutor.college_id,
+        tutor=tutor,
+        manager_id=tutor.line_manager_id,
+        requested_by=actor,
+        kind=kind,
+        run=run,
+        term=term,
+        hours=hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        purpose=purpose,
         requested_at=now or clock.now(tutor.college),
     )
     if sessions:
         rr.sessions.set(sessions)
-    record(actor=actor, action="create", obj=rr,
-           fields=["tutor", "kind", "run", "sessions", "hours", "starts_on", "ends_on", "purpose"])
+    record(
+        actor=actor,
+        action="create",
+        obj=rr,
+        fields=["tutor", "kind", "run", "sessions", "hours", "starts_on", "ends_on", "purpose"],
+    )
     emails.on_commit(emails.request_made, rr)
     return rr
 
@@ -163,10 +179,14 @@ def _decision_values(rr, decision, sessions, hours, reason, note):
             if not chosen:
                 raise ValidationError({"sessions": "Choose the sessions you approve."})
             if len(chosen) == len(requested):
-                raise ValidationError({"sessions": "You chose every session: choose “Approve” instead, or fewer sessions."})
+                raise ValidationError(
+                    {"sessions": "You chose every session: choose “Approve” instead, or fewer sessions."}
+                )
             return RR.Status.PARTLY_APPROVED, chosen, hours_of(chosen), "", ""
         if hours is None or not (Decimal("0") < hours < rr.hours):
-            raise ValidationError({"hours": f"Enter the hours you approve: more than 0 and fewer than {fmt_hours(rr.hours)}."})
+            raise ValidationError(
+                {"hours": f"Enter the hours you approve: more than 0 and fewer than {fmt_hours(rr.hours)}."}
+            )
         return RR.Status.PARTLY_APPROVED, [], hours, "", ""
     if decision == "decline":
         if reason not in RR.DeclineReason.values:
@@ -187,8 +207,12 @@ def release_decide(*, actor, release_request, decision, sessions=None, hours=Non
     status, chosen, approved, reason, note = _decision_values(rr, decision, sessions, hours, reason, note)
     with transaction.atomic():
         claimed = RR.objects.filter(pk=rr.pk, status=RR.Status.PENDING).update(
-            status=status, decided_by=actor, decided_at=now, approved_hours=approved,
-            decline_reason=reason, decline_note=note,
+            status=status,
+            decided_by=actor,
+            decided_at=now,
+            approved_hours=approved,
+            decline_reason=reason,
+            decline_note=note,
         )
         if not claimed:
             raise ReleaseConflict(RR.objects.filter(pk=rr.pk).values_list("status", flat=True).first() or "gone")
@@ -198,26 +222,38 @@ def release_decide(*, actor, release_request, decision, sessions=None, hours=Non
                 left = budget.hours - approved_hours(rr.tutor_id, rr.term_id, exclude=rr.pk)
                 if approved > left:
                     # Raising rolls back the claim: the request stays pending.
-                    raise ValidationError({"hours": (
-                        f"Approving {fmt_hours(approved)} hours would exceed {rr.tutor.full_name}'s release budget for "
-                        f"the {rr.term} term: {fmt_hours(max(left, Decimal('0')))} of {fmt_hours(budget.hours)} hours are left. "
-                        f"Approve fewer sessions or hours, or raise the budget first."
-                    )})
+                    raise ValidationError(
+                        {
+                            "hours": (
+                                f"Approving {fmt_hours(approved)} hours would exceed {rr.tutor.full_name}'s release budget for "
+                                f"the {rr.term} term: {fmt_hours(max(left, Decimal('0')))} of {fmt_hours(budget.hours)} hours are left. "
+                                f"Approve fewer sessions or hours, or raise the budget first."
+                            )
+                        }
+                    )
         rr.refresh_from_db()
         if chosen:
             rr.approved_sessions.set(chosen)
-        record(actor=actor, action="decide", obj=rr,
-               fields=["status", "approved_hours", "approved_sessions", "decline_reason", "decline_note"],
-               note=status)
+        record(
+            actor=actor,
+            action="decide",
+            obj=rr,
+            fields=["status", "approved_hours", "approved_sessions", "decline_reason", "decline_note"],
+            note=status,
+        )
         if rr.run_id is not None:
             run = rr.run
             if status == RR.Status.DECLINED and run.tutors.filter(pk=rr.tutor_id).exists():
                 # A decline frees the run: without its staff tutor it shows as a gap to fill.
                 run.tutors.remove(rr.tutor_id)
-                record(actor=actor, action="update", obj=run, fields=["tutors"], note=f"release declined (request {rr.pk})")
+                record(
+                    actor=actor, action="update", obj=run, fields=["tutors"], note=f"release declined (request {rr.pk})"
+                )
             elif status != RR.Status.DECLINED and not run.tutors.filter(pk=rr.tutor_id).exists():
                 run.tutors.add(rr.tutor_id)
-                record(actor=actor, action="update", obj=run, fields=["tutors"], note=f"release approved (request {rr.pk})")
+                record(
+                    actor=actor, action="update", obj=run, fields=["tutors"], note=f"release approved (request {rr.pk})"
+                )
         emails.on_commit(emails.decided, rr)
     return rr
 
@@ -229,7 +265,9 @@ def release_withdraw(*, actor, release_request, now=None):
             status=RR.Status.WITHDRAWN, closed_at=now
         )
         if not claimed:
-            raise ReleaseConflict(RR.objects.filter(pk=release_request.pk).values_list("status", flat=True).first() or "gone")
+            raise ReleaseConflict(
+                RR.objects.filter(pk=release_request.pk).values_list("status", flat=True).first() or "gone"
+            )
         record(actor=actor, action="withdraw", obj=release_request, fields=["status"])
         emails.on_commit(emails.withdrawn, release_request)
     release_request.refresh_from_db()

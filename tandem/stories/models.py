@@ -95,7 +95,8 @@ class Consent(models.Model):
         ordering = ["-given_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["story"], condition=Q(withdrawn_on__isnull=True, superseded_on__isnull=True),
+                fields=["story"],
+                condition=Q(withdrawn_on__isnull=True, superseded_on__isnull=True),
                 name="story_one_open_consent",
             ),
             models.CheckConstraint(

@@ -7,8 +7,9 @@ from django.template.loader import render_to_string
 
 
 def html(request, stories, college):
-    return render_to_string("stories/pack.jinja", {"stories": stories, "college": college, "today": date.today()},
-                            request=request)
+    return render_to_string(
+        "stories/pack.jinja", {"stories": stories, "college": college, "today": date.today()}, request=request
+    )
 
 
 def pdf(request, stories, college):

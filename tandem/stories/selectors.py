@@ -13,10 +13,9 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
-
-from tandem.core.scoping import college_id_of, scoped
 from django.shortcuts import get_object_or_404
 
+from tandem.core.scoping import college_id_of, scoped
 
 from .models import Consent, Story, Tag
 
@@ -62,7 +61,10 @@ def search(qs, *, q="", author_kind="", tag="", scope=""):
     if q:
         named = Consent.active_on().filter(story=OuterRef("pk"), named=True)
         qs = qs.filter(
-            Q(title__icontains=q) | Q(text__icontains=q) | Q(pull_quote__icontains=q) | Q(tags__name__icontains=q)
+            Q(title__icontains=q)
+            | Q(text__icontains=q)
+            | Q(pull_quote__icontains=q)
+            | Q(tags__name__icontains=q)
             # The author's name is searchable only where it may be shown.
             | (Q(author_name__icontains=q) & Exists(named))
         ).distinct()
@@ -82,8 +84,11 @@ def tags_in_use(college_id):
 def managed_stories(user):
     """Every story of the College, with its consents, for those who manage stories."""
     return _with_active_consent(scoped(Story.objects, user, perm="manage_stories"), date.today()).prefetch_related(
-        Prefetch("consents", queryset=Consent.objects.select_related("recorded_by").order_by("-given_on", "-id"),
-                 to_attr="all_consents")
+        Prefetch(
+            "consents",
+            queryset=Consent.objects.select_related("recorded_by").order_by("-given_on", "-id"),
+            to_attr="all_consents",
+        )
     )
 
 

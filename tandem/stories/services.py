@@ -79,8 +79,9 @@ def story_update(*, actor, story, tags=None, **fields):
 @transaction.atomic
 def consent_record(*, actor, story, scope, named, text_version, given_on):
     """Record a new consent (wider, narrower, named or not); the one in force is superseded."""
-    consent = Consent(story=story, scope=scope, named=named, text_version=text_version, given_on=given_on,
-                      recorded_by=actor)
+    consent = Consent(
+        story=story, scope=scope, named=named, text_version=text_version, given_on=given_on, recorded_by=actor
+    )
     _check_consent(consent)
     Story.objects.select_for_update().filter(pk=story.pk).first()  # one consent change at a time per story
     for old in Consent.objects.filter(story=story, withdrawn_on__isnull=True, superseded_on__isnull=True):

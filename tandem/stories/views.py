@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -6,9 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.core.forms import add_service_errors
-from tandem.core import clock
 from tandem.accounts.rules import requires
+from tandem.core import clock
+from tandem.core.forms import add_service_errors
 
 from . import pack, selectors, services
 from .forms import (
@@ -18,7 +17,6 @@ from .forms import (
     StoryForm,
     WithdrawForm,
 )
-
 
 add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
 
@@ -32,7 +30,9 @@ def library(request):
     if form.is_valid():
         qs = selectors.search(qs, **{k: v for k, v in form.cleaned_data.items() if v})
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "stories/library.jinja", {"title": "Stories", "section": "stories", "filter": form, "page": page})
+    return render(
+        request, "stories/library.jinja", {"title": "Stories", "section": "stories", "filter": form, "page": page}
+    )
 
 
 @require_GET
@@ -46,13 +46,20 @@ def detail(request, pk):
 @requires("manage_stories")
 def manage(request):
     stories = selectors.managed_stories(request.user)
-    return render(request, "stories/manage.jinja", {"title": "Manage stories and consent", "section": "stories", "stories": stories})
+    return render(
+        request,
+        "stories/manage.jinja",
+        {"title": "Manage stories and consent", "section": "stories", "stories": stories},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_stories")
 def add(request):
-    form = StoryCreateForm(request.POST if request.method == "POST" else None, initial={"given_on": clock.today(request.user), "told_on": clock.today(request.user)})
+    form = StoryCreateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"given_on": clock.today(request.user), "told_on": clock.today(request.user)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             story = services.story_create(actor=request.user, college=request.user.college, **form.cleaned_data)
@@ -61,14 +68,20 @@ def add(request):
         else:
             messages.success(request, f"Story “{story.title}” saved with its consent.")
             return redirect("stories:manage_story", pk=story.pk)
-    return render(request, "stories/form.jinja", {"title": "Add a story", "section": "stories", "form": form, "with_consent": True})
+    return render(
+        request,
+        "stories/form.jinja",
+        {"title": "Add a story", "section": "stories", "form": form, "with_consent": True},
+    )
 
 
 @require_GET
 @requires("manage_stories")
 def manage_story(request, pk):
     story = selectors.managed_story(request.user, pk)
-    return render(request, "stories/manage_story.jinja", {"title": f"Story: {story.title}", "section": "stories", "story": story})
+    return render(
+        request, "stories/manage_story.jinja", {"title": f"Story: {story.title}", "section": "stories", "story": story}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,15 +99,20 @@ def edit(request, pk):
         else:
             messages.success(request, "Story saved.")
             return redirect("stories:manage_story", pk=story.pk)
-    return render(request, "stories/form.jinja", {"title": f"Edit: {story.title}", "section": "stories", "form": form,
-                                                  "story": story, "with_consent": False})
+    return render(
+        request,
+        "stories/form.jinja",
+        {"title": f"Edit: {story.title}", "section": "stories", "form": form, "story": story, "with_consent": False},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @requires("manage_stories")
 def consent(request, pk):
     story = selectors.managed_story(request.user, pk)
-    form = ConsentForm(request.POST if request.method == "POST" else None, initial={"given_on": clock.today(request.user)})
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None, initial={"given_on": clock.today(request.user)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(actor=request.user, story=story, **form.cleaned_data)
@@ -103,8 +121,11 @@ def consent(request, pk):
         else:
             messages.success(request, "Consent recorded.")
             return redirect("stories:manage_story", pk=story.pk)
-    return render(request, "stories/consent.jinja", {"title": f"Record consent: {story.title}", "section": "stories",
-                                                     "form": form, "story": story})
+    return render(
+        request,
+        "stories/consent.jinja",
+        {"title": f"Record consent: {story.title}", "section": "stories", "form": form, "story": story},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,8 +141,11 @@ def withdraw(request, pk):
         else:
             messages.success(request, "Consent withdrawn: the story is no longer shown anywhere.")
             return redirect("stories:manage_story", pk=story.pk)
-    return render(request, "stories/withdraw.jinja", {"title": f"Withdraw consent: {story.title}", "section": "stories",
-                                                      "form": form, "story": story})
+    return render(
+        request,
+        "stories/withdraw.jinja",
+        {"title": f"Withdraw consent: {story.title}", "section": "stories", "form": form, "story": story},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,7 +157,9 @@ def delete(request, pk):
         services.story_delete(actor=request.user, story=story)
         messages.success(request, f"Story “{title}” deleted.")
         return redirect("stories:manage")
-    return render(request, "stories/delete.jinja", {"title": f"Delete: {story.title}", "section": "stories", "story": story})
+    return render(
+        request, "stories/delete.jinja", {"title": f"Delete: {story.title}", "section": "stories", "story": story}
+    )
 
 
 @require_GET

@@ -64,10 +64,18 @@ def _fidelity(w, *, other=False):
     from tandem.qi.models import FidelityAssessment
 
     college = w.other_college if other else w.college
-    scores = dict(valuing_equality=1, learning=2, tailored_to_the_student=1, coproduction=2, social_connectedness=1,
-                  community_focus=1, commitment_to_recovery=2)
-    a, _ = FidelityAssessment.objects.get_or_create(college=college, year=2019, defaults=dict(
-        assessed_on=dt.date(2019, 12, 1), manager_took_part=True, **scores))
+    scores = dict(
+        valuing_equality=1,
+        learning=2,
+        tailored_to_the_student=1,
+        coproduction=2,
+        social_connectedness=1,
+        community_focus=1,
+        commitment_to_recovery=2,
+    )
+    a, _ = FidelityAssessment.objects.get_or_create(
+        college=college, year=2019, defaults=dict(assessed_on=dt.date(2019, 12, 1), manager_took_part=True, **scores)
+    )
     return {"item": a.pk}
 
 
@@ -78,8 +86,10 @@ MATRIX = {
     # Two-factor: the world's admin, QI and line-manager personas already have a confirmed device
     # (set-up sends them on to verify); other roles use no second factor (sent to the dashboard).
     "accounts:otp_setup": (None, row(**everyone(REDIR))),
-    "accounts:otp_verify": (None, row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR,
-                                      student=REDIR)),
+    "accounts:otp_verify": (
+        None,
+        row(college_admin=OK, qi_team=OK, tutor=REDIR, line_manager=OK, leader=REDIR, student=REDIR),
+    ),
     "core:dashboard": (None, row(**staff(OK), student=REDIR)),  # a student is sent to *My courses*
     # The first-run page: platform operators only, and only while no College exists
     "core:setup": (None, row(**everyone(GONE))),
@@ -99,13 +109,19 @@ MATRIX = {
     "tutors:me": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=REDIR, line_manager=FORBID, leader=FORBID)),
     "tutors:create": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "tutors:detail": (lambda w: {"pk": w.staff.pk}, row(**staff(OK), student=GONE)),
-    "tutors:detail#unmanaged": (lambda w: {"pk": w.unmanaged.pk},
-                                row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK, student=GONE)),
+    "tutors:detail#unmanaged": (
+        lambda w: {"pk": w.unmanaged.pk},
+        row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK, student=GONE),
+    ),
     "tutors:detail#other-college": (lambda w: {"pk": w.other_tutor.pk}, row(**everyone(GONE))),
-    "tutors:edit": (lambda w: {"pk": w.staff.pk},
-                    row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "tutors:edit#other-college": (lambda w: {"pk": w.other_tutor.pk},
-                                  row(college_admin=GONE, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "tutors:edit": (
+        lambda w: {"pk": w.staff.pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "tutors:edit#other-college": (
+        lambda w: {"pk": w.other_tutor.pk},
+        row(college_admin=GONE, qi_team=FORBID, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
     # A peer tutor's sensitive profile: admins only (every read audited); staff tutors have none.
     "tutors:sensitive": (lambda w: {"pk": w.peer.pk}, row(**ADMIN_ONLY)),
     "tutors:sensitive#staff-tutor": (lambda w: {"pk": w.staff.pk}, row(**ADMIN_ONLY_GONE)),
@@ -120,8 +136,10 @@ MATRIX = {
     "courses:detail#other-college": (lambda w: {"pk": w.other_course.pk}, row(**staff(GONE))),
     "courses:timetable": (None, row(**staff(OK))),
     "courses:run": (lambda w: {"pk": w.run.pk}, row(**staff(OK))),
-    "courses:run#not-theirs": (lambda w: {"pk": w.gap_run.pk},
-                               row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK)),
+    "courses:run#not-theirs": (
+        lambda w: {"pk": w.gap_run.pk},
+        row(college_admin=OK, qi_team=OK, tutor=GONE, line_manager=GONE, leader=OK),
+    ),
     "courses:run#other-college": (lambda w: {"pk": w.other_run.pk}, row(**staff(GONE))),
     # Catalogue and course runs: College admins manage them
     "courses:create": (None, row(**ADMIN_ONLY)),
@@ -137,20 +155,31 @@ MATRIX = {
     "courses:run_assign#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
     "courses:run_remove": (lambda w: {"pk": w.run.pk, "tutor_pk": w.peer.pk}, row(**ADMIN_ONLY)),
     "courses:run_remove#not-on-run": (lambda w: {"pk": w.gap_run.pk, "tutor_pk": w.staff.pk}, row(**ADMIN_ONLY_GONE)),
-    "courses:run_remove#other-college": (lambda w: {"pk": w.other_run.pk, "tutor_pk": w.other_tutor.pk},
-                                         row(**ADMIN_ONLY_GONE)),
+    "courses:run_remove#other-college": (
+        lambda w: {"pk": w.other_run.pk, "tutor_pk": w.other_tutor.pk},
+        row(**ADMIN_ONLY_GONE),
+    ),
     "courses:run_confirm": (lambda w: {"pk": w.run.pk}, row(**everyone(NOT_ALLOWED))),
     "courses:run_cancel": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
     "courses:run_cancel#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
     # The session register: an admin records any session of the College, a tutor those of their runs
-    "courses:my_sessions": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
+    "courses:my_sessions": (
+        None,
+        row(college_admin=FORBID, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID),
+    ),
     "courses:unrecorded": (None, row(**ADMIN_ONLY)),
-    "courses:session_record": (lambda w: {"pk": w.session.pk},
-                               row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
-    "courses:session_record#not-theirs": (lambda w: {"pk": _session(w.gap_run).pk},
-                                          row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
-    "courses:session_record#other-college": (lambda w: {"pk": _session(w.other_run).pk},
-                                             row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "courses:session_record": (
+        lambda w: {"pk": w.session.pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID),
+    ),
+    "courses:session_record#not-theirs": (
+        lambda w: {"pk": _session(w.gap_run).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID),
+    ),
+    "courses:session_record#other-college": (
+        lambda w: {"pk": _session(w.other_run).pk},
+        row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID),
+    ),
     "courses:session_delivered": (lambda w: {"pk": w.session.pk}, row(**everyone(NOT_ALLOWED))),
     "qi:measures": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
     # The College's RECOLLECT fidelity self-assessment: view_fidelity (admin, QI team, leader), manage_fidelity
@@ -195,31 +224,57 @@ MATRIX = {
     "qi:report_pdf#other-college": (lambda w: _qi(w, other=True), row(**QI_VIEW_GONE)),
     **{f"qi:{kind}_add": (lambda w: _qi(w), row(**QI_MANAGE)) for kind in QI_CHILDREN},
     **{f"qi:{kind}_edit": (lambda w, kind=kind: _qi(w, item=kind), row(**QI_MANAGE)) for kind in QI_CHILDREN},
-    **{f"qi:{kind}_edit#other-project": (lambda w, kind=kind: _qi(w, item=kind, item_of_other=True),
-                                         row(**QI_MANAGE_GONE)) for kind in QI_CHILDREN},
-    **{f"qi:{kind}_delete": (lambda w, kind=kind: _qi(w, item=kind), row(**everyone(NOT_ALLOWED))) for kind in QI_CHILDREN},
+    **{
+        f"qi:{kind}_edit#other-project": (
+            lambda w, kind=kind: _qi(w, item=kind, item_of_other=True),
+            row(**QI_MANAGE_GONE),
+        )
+        for kind in QI_CHILDREN
+    },
+    **{
+        f"qi:{kind}_delete": (lambda w, kind=kind: _qi(w, item=kind), row(**everyone(NOT_ALLOWED)))
+        for kind in QI_CHILDREN
+    },
     # Release requests (tandem.release): a tutor sees their own, a line manager the ones made to them
     "release:list": (None, row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=OK, leader=FORBID)),
     "release:new": (None, row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
-    "release:detail": (lambda w: {"pk": _release().make_request(w).pk},
-                       row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=OK, leader=FORBID)),
-    "release:detail#other-manager": (lambda w: {"pk": _release().other_manager_request(w).pk},
-                                     row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=GONE, leader=FORBID)),
-    "release:detail#other-college": (lambda w: {"pk": _release().other_college_request(w).pk},
-                                     row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=GONE, leader=FORBID)),
-    "release:decide": (lambda w: {"pk": _release().make_request(w).pk},
-                       row(college_admin=FORBID, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID)),
-    "release:decide#other-manager": (lambda w: {"pk": _release().other_manager_request(w).pk},
-                                     row(college_admin=FORBID, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID)),
-    "release:withdraw": (lambda w: {"pk": _release().make_request(w).pk},
-                         row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
-    "release:withdraw#other-manager": (lambda w: {"pk": _release().other_manager_request(w).pk},
-                                       row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "release:detail": (
+        lambda w: {"pk": _release().make_request(w).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=OK, leader=FORBID),
+    ),
+    "release:detail#other-manager": (
+        lambda w: {"pk": _release().other_manager_request(w).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=GONE, leader=FORBID),
+    ),
+    "release:detail#other-college": (
+        lambda w: {"pk": _release().other_college_request(w).pk},
+        row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=GONE, leader=FORBID),
+    ),
+    "release:decide": (
+        lambda w: {"pk": _release().make_request(w).pk},
+        row(college_admin=FORBID, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID),
+    ),
+    "release:decide#other-manager": (
+        lambda w: {"pk": _release().other_manager_request(w).pk},
+        row(college_admin=FORBID, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID),
+    ),
+    "release:withdraw": (
+        lambda w: {"pk": _release().make_request(w).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID),
+    ),
+    "release:withdraw#other-manager": (
+        lambda w: {"pk": _release().other_manager_request(w).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID),
+    ),
     "release:budgets": (None, row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID)),
-    "release:budget": (lambda w: {"tutor_pk": w.staff.pk},
-                       row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID)),
-    "release:budget#not-theirs": (lambda w: {"tutor_pk": w.unmanaged.pk},
-                                  row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID)),
+    "release:budget": (
+        lambda w: {"tutor_pk": w.staff.pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=OK, leader=FORBID),
+    ),
+    "release:budget#not-theirs": (
+        lambda w: {"tutor_pk": w.unmanaged.pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID),
+    ),
     # Staff-tutor pipeline (tandem.release): the interest form is public
     "pipeline:interested": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
     "pipeline:interested#no-such-college": (lambda w: {"college": "nowhere"}, row(anonymous=GONE, **everyone(GONE))),
@@ -227,27 +282,65 @@ MATRIX = {
     "pipeline:list": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "pipeline:add": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "pipeline:funnel": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
-    "pipeline:detail": (lambda w: {"pk": _pipeline().make_entry(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "pipeline:detail#other-college": (lambda w: {"pk": _pipeline().make_entry(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "pipeline:stage": (lambda w: {"pk": _pipeline().make_entry(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "pipeline:submission": (lambda w: {"pk": _pipeline().make_submission(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "pipeline:submission#other-college": (lambda w: {"pk": _pipeline().make_submission(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "pipeline:detail": (
+        lambda w: {"pk": _pipeline().make_entry(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "pipeline:detail#other-college": (
+        lambda w: {"pk": _pipeline().make_entry(w, college=w.other_college).pk},
+        row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "pipeline:stage": (
+        lambda w: {"pk": _pipeline().make_entry(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "pipeline:submission": (
+        lambda w: {"pk": _pipeline().make_submission(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "pipeline:submission#other-college": (
+        lambda w: {"pk": _pipeline().make_submission(w, college=w.other_college).pk},
+        row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
     # Stories (tandem.stories): shown only where consent covers; managed by the admin and QI team
     "stories:library": (None, row(**staff(OK))),
     "stories:detail": (lambda w: {"pk": _stories().make_story(w).pk}, row(**staff(OK))),
     "stories:detail#withdrawn": (lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk}, row(**staff(GONE))),
-    "stories:detail#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk},
-                                     row(**staff(GONE))),
+    "stories:detail#other-college": (
+        lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk},
+        row(**staff(GONE)),
+    ),
     "stories:pack": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=OK)),
     "stories:manage": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
     "stories:add": (None, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:manage_story": (lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:manage_story#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:edit": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:edit#other-college": (lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk}, row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:consent": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:withdraw": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
-    "stories:delete": (lambda w: {"pk": _stories().make_story(w).pk}, row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID)),
+    "stories:manage_story": (
+        lambda w: {"pk": _stories().make_story(w, withdrawn=True).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "stories:manage_story#other-college": (
+        lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk},
+        row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "stories:edit": (
+        lambda w: {"pk": _stories().make_story(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "stories:edit#other-college": (
+        lambda w: {"pk": _stories().make_story(w, college=w.other_college).pk},
+        row(college_admin=GONE, qi_team=GONE, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "stories:consent": (
+        lambda w: {"pk": _stories().make_story(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "stories:withdraw": (
+        lambda w: {"pk": _stories().make_story(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
+    "stories:delete": (
+        lambda w: {"pk": _stories().make_story(w).pk},
+        row(college_admin=OK, qi_team=OK, tutor=FORBID, line_manager=FORBID, leader=FORBID),
+    ),
     # Payments: admin pages; a tutor sees their own payments only (the world's "tutor" is Sam, a
     # salaried staff tutor with no payments, so Pat's payment answers 404 to him).
     "payments:list": (None, row(**PAY_ADMIN)),
@@ -260,19 +353,32 @@ MATRIX = {
     "payments:choice": (lambda w: {"pk": _payments().payment_for_peer(w).pk}, row(**PAY_ADMIN)),
     "payments:choice#other-college": (lambda w: {"pk": _payments().other_college_payment(w).pk}, row(**PAY_ADMIN_GONE)),
     "payments:mine": (None, row(college_admin=FORBID, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID)),
-    "payments:my_choice": (lambda w: {"pk": _payments().payment_for_peer(w).pk},
-                           row(college_admin=FORBID, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID)),
+    "payments:my_choice": (
+        lambda w: {"pk": _payments().payment_for_peer(w).pk},
+        row(college_admin=FORBID, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID),
+    ),
     "payments:rate_cards": (None, row(**PAY_ADMIN)),
     "payments:rate_card_new": (None, row(**PAY_ADMIN)),
-    "payments:rate_card_edit": (lambda w: {"pk": _payments().rate_card(w.college, _date(2019, 4, 1)).pk}, row(**PAY_ADMIN)),
-    "payments:rate_card_edit#other-college": (lambda w: {"pk": _payments().rate_card(w.other_college, _date(2019, 4, 1)).pk},
-                                              row(**PAY_ADMIN_GONE)),
+    "payments:rate_card_edit": (
+        lambda w: {"pk": _payments().rate_card(w.college, _date(2019, 4, 1)).pk},
+        row(**PAY_ADMIN),
+    ),
+    "payments:rate_card_edit#other-college": (
+        lambda w: {"pk": _payments().rate_card(w.other_college, _date(2019, 4, 1)).pk},
+        row(**PAY_ADMIN_GONE),
+    ),
     "payments:pay_table": (None, row(**PAY_ADMIN)),
     "payments:pay_year_new": (None, row(**PAY_ADMIN)),
     "payments:pay_year": (lambda w: {"pk": _payments().pay_year(w.college).pk}, row(**PAY_ADMIN)),
-    "payments:pay_year#other-college": (lambda w: {"pk": _payments().pay_year(w.other_college).pk}, row(**PAY_ADMIN_GONE)),
+    "payments:pay_year#other-college": (
+        lambda w: {"pk": _payments().pay_year(w.other_college).pk},
+        row(**PAY_ADMIN_GONE),
+    ),
     "payments:pay_year_edit": (lambda w: {"pk": _payments().pay_year(w.college).pk}, row(**PAY_ADMIN)),
-    "payments:pay_year_edit#other-college": (lambda w: {"pk": _payments().pay_year(w.other_college).pk}, row(**PAY_ADMIN_GONE)),
+    "payments:pay_year_edit#other-college": (
+        lambda w: {"pk": _payments().pay_year(w.other_college).pk},
+        row(**PAY_ADMIN_GONE),
+    ),
     "payments:grades": (None, row(**PAY_ADMIN)),
     "payments:policy": (None, row(**PAY_ADMIN)),
     "payments:work": (None, row(**PAY_ADMIN)),
@@ -284,55 +390,91 @@ MATRIX = {
     "planning:availability": (None, row(**PLAN_ADMIN)),
     "planning:availability_edit": (lambda w: {"tutor_pk": w.staff.pk}, row(**PLAN_ADMIN)),
     "planning:availability_edit#other-college": (lambda w: {"tutor_pk": w.other_tutor.pk}, row(**PLAN_ADMIN_GONE)),
-    **{f"planning:{name}": (lambda w: {"pk": _planning().make_wish_list(w).pk}, row(**PLAN_ADMIN))
-       for name in ("wishlist", "wishlist_add")},
-    **{f"planning:{name}#other-college": (lambda w: {"pk": _planning().make_wish_list(w, college=w.other_college).pk},
-                                          row(**PLAN_ADMIN_GONE)) for name in ("wishlist", "wishlist_add")},
-    **{f"planning:{name}": (lambda w: {"pk": _planning().make_wish_list(w).pk}, row(**everyone(NOT_ALLOWED)))
-       for name in ("wishlist_copy", "plan")},
+    **{
+        f"planning:{name}": (lambda w: {"pk": _planning().make_wish_list(w).pk}, row(**PLAN_ADMIN))
+        for name in ("wishlist", "wishlist_add")
+    },
+    **{
+        f"planning:{name}#other-college": (
+            lambda w: {"pk": _planning().make_wish_list(w, college=w.other_college).pk},
+            row(**PLAN_ADMIN_GONE),
+        )
+        for name in ("wishlist", "wishlist_add")
+    },
+    **{
+        f"planning:{name}": (lambda w: {"pk": _planning().make_wish_list(w).pk}, row(**everyone(NOT_ALLOWED)))
+        for name in ("wishlist_copy", "plan")
+    },
     "planning:wished_run": (lambda w: _planning().wished_run_kwargs(w), row(**PLAN_ADMIN)),
-    "planning:wished_run#other-college": (lambda w: _planning().wished_run_kwargs(w, college=w.other_college),
-                                          row(**PLAN_ADMIN_GONE)),
+    "planning:wished_run#other-college": (
+        lambda w: _planning().wished_run_kwargs(w, college=w.other_college),
+        row(**PLAN_ADMIN_GONE),
+    ),
     "planning:wished_run_delete": (lambda w: _planning().wished_run_kwargs(w), row(**everyone(NOT_ALLOWED))),
-    **{f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**PLAN_ADMIN))
-       for name in ("job", "job_status", "job_instance", "job_result", "job_accept")},
-    **{f"planning:{name}#other-college": (lambda w: {"pk": _planning().make_job(w, college=w.other_college).pk},
-                                          row(**PLAN_ADMIN_GONE))
-       for name in ("job", "job_status", "job_instance", "job_result", "job_accept")},
-    **{f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**everyone(NOT_ALLOWED)))
-       for name in ("job_stop", "job_what_if")},
+    **{
+        f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**PLAN_ADMIN))
+        for name in ("job", "job_status", "job_instance", "job_result", "job_accept")
+    },
+    **{
+        f"planning:{name}#other-college": (
+            lambda w: {"pk": _planning().make_job(w, college=w.other_college).pk},
+            row(**PLAN_ADMIN_GONE),
+        )
+        for name in ("job", "job_status", "job_instance", "job_result", "job_accept")
+    },
+    **{
+        f"planning:{name}": (lambda w: {"pk": _planning().make_job(w).pk}, row(**everyone(NOT_ALLOWED)))
+        for name in ("job_stop", "job_what_if")
+    },
     # Students (tandem.students). The prospectus and enrolment are public; a student sees their own
     # bookings and certificates (another student's answer 404), a College admin the College's.
     "prospectus:home": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
     "prospectus:home#no-such-college": (lambda w: {"college": "nowhere"}, row(anonymous=GONE, **everyone(GONE))),
-    "prospectus:run": (lambda w: {"college": _students().on_clock(w).college.slug, "pk": w.run.pk},
-                       row(anonymous=OK, **everyone(OK))),
-    "prospectus:run#other-college": (lambda w: {"college": _students().on_clock(w).college.slug, "pk": w.other_run.pk},
-                                     row(anonymous=GONE, **everyone(GONE))),
-    "prospectus:run#not-this-term": (lambda w: {"college": w.college.slug, "pk": w.run.pk},
-                                     row(anonymous=GONE, **everyone(GONE))),
+    "prospectus:run": (
+        lambda w: {"college": _students().on_clock(w).college.slug, "pk": w.run.pk},
+        row(anonymous=OK, **everyone(OK)),
+    ),
+    "prospectus:run#other-college": (
+        lambda w: {"college": _students().on_clock(w).college.slug, "pk": w.other_run.pk},
+        row(anonymous=GONE, **everyone(GONE)),
+    ),
+    "prospectus:run#not-this-term": (
+        lambda w: {"college": w.college.slug, "pk": w.run.pk},
+        row(anonymous=GONE, **everyone(GONE)),
+    ),
     "prospectus:sign_up": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
     "students:my_courses": (None, row(**staff(FORBID), student=OK)),
     "students:book": (lambda w: {"pk": _students().on_clock(w).run.pk}, row(**staff(FORBID), student=OK)),
-    "students:book#other-college": (lambda w: {"pk": _students().on_clock(w).other_run.pk},
-                                    row(**staff(FORBID), student=GONE)),
+    "students:book#other-college": (
+        lambda w: {"pk": _students().on_clock(w).other_run.pk},
+        row(**staff(FORBID), student=GONE),
+    ),
     "students:cancel": (lambda w: {"pk": _students().make_booking(w).pk}, row(**ADMIN_ONLY, student=OK)),
-    "students:cancel#not-theirs": (lambda w: {"pk": _students().make_booking(w, student=_students().make_student(w)).pk},
-                                   row(**ADMIN_ONLY, student=GONE)),
+    "students:cancel#not-theirs": (
+        lambda w: {"pk": _students().make_booking(w, student=_students().make_student(w)).pk},
+        row(**ADMIN_ONLY, student=GONE),
+    ),
     "students:cancel#other-college": (
-        lambda w: {"pk": _students().make_booking(w, student=_students().make_student(w, college=w.other_college),
-                                                  run=w.other_run).pk},
-        row(**ADMIN_ONLY_GONE, student=GONE)),
+        lambda w: {
+            "pk": _students()
+            .make_booking(w, student=_students().make_student(w, college=w.other_college), run=w.other_run)
+            .pk
+        },
+        row(**ADMIN_ONLY_GONE, student=GONE),
+    ),
     "students:certificate": (lambda w: {"pk": _students().make_certificate(w).pk}, row(**ADMIN_ONLY, student=OK)),
     "students:certificate#not-theirs": (
         lambda w: {"pk": _students().make_certificate(w, student=_students().make_student(w)).pk},
-        row(**ADMIN_ONLY, student=GONE)),
+        row(**ADMIN_ONLY, student=GONE),
+    ),
     "students:list": (None, row(**ADMIN_ONLY)),
     "students:enrol": (None, row(**ADMIN_ONLY)),
     "students:settings": (None, row(**ADMIN_ONLY)),
     "students:detail": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
-    "students:detail#other-college": (lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
-                                      row(**ADMIN_ONLY_GONE)),
+    "students:detail#other-college": (
+        lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
+        row(**ADMIN_ONLY_GONE),
+    ),
     "students:book_for": (lambda w: {"pk": w.student.pk}, row(**everyone(NOT_ALLOWED))),
     "students:run_bookings": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
     "students:run_bookings#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
@@ -343,29 +485,40 @@ MATRIX = {
     "students:my_plan_review": (None, row(**staff(FORBID), student=OK)),
     "students:my_equality": (None, row(**staff(FORBID), student=OK)),
     # w.run's only session (3 September 2019) is past on the machine's clock: the end is open.
-    "students:questionnaire": (lambda w: {"pk": _students().booked_run(w).pk, "kind": "swemwbs", "timing": "end"},
-                               row(**staff(FORBID), student=OK)),
-    "students:questionnaire#not-open": (lambda w: {"pk": _students().booked_run(w).pk, "kind": "swemwbs",
-                                                   "timing": "start"}, row(**staff(FORBID), student=GONE)),
-    "students:questionnaire#not-booked": (lambda w: {"pk": w.gap_run.pk, "kind": "qpr", "timing": "end"},
-                                          row(**staff(FORBID), student=GONE)),
+    "students:questionnaire": (
+        lambda w: {"pk": _students().booked_run(w).pk, "kind": "swemwbs", "timing": "end"},
+        row(**staff(FORBID), student=OK),
+    ),
+    "students:questionnaire#not-open": (
+        lambda w: {"pk": _students().booked_run(w).pk, "kind": "swemwbs", "timing": "start"},
+        row(**staff(FORBID), student=GONE),
+    ),
+    "students:questionnaire#not-booked": (
+        lambda w: {"pk": w.gap_run.pk, "kind": "qpr", "timing": "end"},
+        row(**staff(FORBID), student=GONE),
+    ),
     "students:feedback": (lambda w: {"pk": _students().booked_run(w).pk}, row(**staff(FORBID), student=OK)),
     "students:feedback#not-booked": (lambda w: {"pk": w.gap_run.pk}, row(**staff(FORBID), student=GONE)),
     "students:plan": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
-    "students:plan#other-college": (lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
-                                    row(**ADMIN_ONLY_GONE)),
+    "students:plan#other-college": (
+        lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
+        row(**ADMIN_ONLY_GONE),
+    ),
     "students:plan_review": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
     "students:paper_questionnaire": (
         lambda w: {"pk": w.student.pk, "run": _students().booked_run(w).pk, "kind": "qpr", "timing": "start"},
-        row(**ADMIN_ONLY)),
+        row(**ADMIN_ONLY),
+    ),
     "students:paper_questionnaire#not-booked": (
         lambda w: {"pk": w.student.pk, "run": w.gap_run.pk, "kind": "qpr", "timing": "start"},
-        row(**ADMIN_ONLY_GONE)),
-    "students:paper_feedback": (lambda w: {"pk": w.student.pk, "run": _students().booked_run(w).pk},
-                                row(**ADMIN_ONLY)),
+        row(**ADMIN_ONLY_GONE),
+    ),
+    "students:paper_feedback": (lambda w: {"pk": w.student.pk, "run": _students().booked_run(w).pk}, row(**ADMIN_ONLY)),
     "students:equality": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
-    "students:equality#other-college": (lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
-                                        row(**ADMIN_ONLY_GONE)),
+    "students:equality#other-college": (
+        lambda w: {"pk": _students().make_student(w, college=w.other_college).pk},
+        row(**ADMIN_ONLY_GONE),
+    ),
     "students:equality_report": (None, row(**ADMIN_ONLY)),
 }
 

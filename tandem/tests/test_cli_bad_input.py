@@ -98,10 +98,18 @@ def test_plan_refuses_malformed_input(name, tmp_path, call):
     assert_refused(call(["plan", str(path)]))
 
 
-@pytest.mark.parametrize("args", [
-    ["spc", "/no/such/file.json"], ["spc", "a.json", "b.json"], ["spc", "--bogus"],
-    ["plan", "/no/such/instance.json"], ["plan"], ["plan", "--time-limit", "soon", "x.json"],
-], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["spc", "/no/such/file.json"],
+        ["spc", "a.json", "b.json"],
+        ["spc", "--bogus"],
+        ["plan", "/no/such/instance.json"],
+        ["plan"],
+        ["plan", "--time-limit", "soon", "x.json"],
+    ],
+    ids=lambda a: " ".join(a),
+)
 def test_spc_and_plan_refuse_bad_arguments(args, tmp_path, call):
     assert_refused(call(args))
 
@@ -143,9 +151,11 @@ def django_env(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(DEBUG="true", SQLITE_PATH=str(folder / "cli.sqlite3"), DJANGO_SETTINGS_MODULE="tandem.settings")
     assert run(["migrate", "--no-input", "-v", "0"], env=env).returncode == 0
-    setup = ("from tandem.core.models import College, Organisation; "
-             "t = Organisation.objects.create(name='Northvale NHS Foundation Trust', is_trust=True); "
-             "College.objects.create(name='Riverside Recovery College', slug='riverside', trust=t)")
+    setup = (
+        "from tandem.core.models import College, Organisation; "
+        "t = Organisation.objects.create(name='Northvale NHS Foundation Trust', is_trust=True); "
+        "College.objects.create(name='Riverside Recovery College', slug='riverside', trust=t)"
+    )
     assert run(["shell", "-c", setup], env=env).returncode == 0
     env["_FOLDER"] = str(folder)
     return env
@@ -182,8 +192,11 @@ def test_real_process_import_refuses_a_malformed_file(django_env):
 
 
 DJANGO_BAD_ARGUMENTS = [
-    ["import", "tutors", "/no/such/file.csv"], ["import", "pets", "x.csv"], ["import", "tutors"],
-    ["import", "tutors", "."], ["import", "tutors", "x.csv", "--college", "nowhere"],
+    ["import", "tutors", "/no/such/file.csv"],
+    ["import", "pets", "x.csv"],
+    ["import", "tutors"],
+    ["import", "tutors", "."],
+    ["import", "tutors", "x.csv", "--college", "nowhere"],
     ["subject_access", "--tutor", "99999", "--output", "out.json"],
     ["subject_access", "--tutor", "notanumber", "--output", "out.json"],
     ["subject_access", "--tutor", "1"],
@@ -202,14 +215,18 @@ def test_django_commands_refuse_bad_arguments(args, one_college, call):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [  # one case for each command, end to end
-    ["subject_access", "--tutor", "99999", "--output", "out.json"],
-    ["erase", "--tutor", "1"],
-    ["retention", "--wet-run"],
-    ["backup", "/no/such/folder/b.zip"],
-    ["restore", "/no/such/backup.zip"],
-    ["reset_two_factor", "nobody"],
-], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(
+    "args",
+    [  # one case for each command, end to end
+        ["subject_access", "--tutor", "99999", "--output", "out.json"],
+        ["erase", "--tutor", "1"],
+        ["retention", "--wet-run"],
+        ["backup", "/no/such/folder/b.zip"],
+        ["restore", "/no/such/backup.zip"],
+        ["reset_two_factor", "nobody"],
+    ],
+    ids=lambda a: " ".join(a),
+)
 def test_real_process_django_commands_refuse_bad_arguments(args, django_env):
     assert args in DJANGO_BAD_ARGUMENTS
     assert_refused(run(args, env=django_env))

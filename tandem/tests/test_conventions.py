@@ -20,8 +20,12 @@ def service_modules():
 
 def writes(fn):
     source = inspect.getsource(fn)
-    return bool("transaction.atomic" in source or re.search(r"\brecord(_many)?\(", source)
-                or re.search(r"\.(save|delete|bulk_create|update)\(", source) or ".objects.create(" in source)
+    return bool(
+        "transaction.atomic" in source
+        or re.search(r"\brecord(_many)?\(", source)
+        or re.search(r"\.(save|delete|bulk_create|update)\(", source)
+        or ".objects.create(" in source
+    )
 
 
 @pytest.mark.parametrize("module", list(service_modules()))

@@ -78,11 +78,18 @@ class _Page(HTMLParser):
         if tag == "a" and a.get("href") is not None:
             self.links.append(a["href"].strip())
         elif tag == "form":
-            self._form = {"method": (a.get("method") or "get").lower(), "action": (a.get("action") or "").strip(),
-                          "fields": []}
+            self._form = {
+                "method": (a.get("method") or "get").lower(),
+                "action": (a.get("action") or "").strip(),
+                "fields": [],
+            }
             self.forms.append(self._form)
-        elif (tag in ("input", "select", "textarea", "button") and self._form is not None and a.get("name")
-              and a["name"] not in self._form["fields"]):
+        elif (
+            tag in ("input", "select", "textarea", "button")
+            and self._form is not None
+            and a.get("name")
+            and a["name"] not in self._form["fields"]
+        ):
             self._form["fields"].append(a["name"])
 
     def handle_endtag(self, tag):
@@ -211,11 +218,19 @@ def crawl(client, start="/"):
             posted += 1
             if status not in POST_OK:
                 what = "empty" if not data else f"{len(data)} fields = {next(iter(data.values()))!r}"
-                failures.append(f"POST {status} {action} ({what}; form on {page_url})" + (f"\n{_short(tb)}" if tb else ""))
+                failures.append(
+                    f"POST {status} {action} ({what}; form on {page_url})" + (f"\n{_short(tb)}" if tb else "")
+                )
 
     return {
-        "visited": visited, "patterns": len(per_pattern), "forms": len(forms), "forms_posted": sum(per_form_pattern.values()),
-        "posts": posted, "failures": failures, "notes": notes, "skipped_by_cap": skipped_by_cap,
+        "visited": visited,
+        "patterns": len(per_pattern),
+        "forms": len(forms),
+        "forms_posted": sum(per_form_pattern.values()),
+        "posts": posted,
+        "failures": failures,
+        "notes": notes,
+        "skipped_by_cap": skipped_by_cap,
     }
 
 

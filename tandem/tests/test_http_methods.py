@@ -50,8 +50,11 @@ def allowed_methods(callback):
                 value = cell.cell_contents
             except ValueError:
                 continue
-            if (isinstance(value, (list, tuple)) and value
-                    and all(isinstance(v, str) and v in {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} for v in value)):
+            if (
+                isinstance(value, (list, tuple))
+                and value
+                and all(isinstance(v, str) and v in {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} for v in value)
+            ):
                 return set(value)
             if callable(value):
                 stack.append(value)
@@ -64,9 +67,10 @@ CALLBACKS = dict(_callbacks())
 
 
 def test_every_view_declares_its_methods():
-    undeclared = sorted(name for name, cb in CALLBACKS.items()
-                        if allowed_methods(cb) is None and name not in NO_METHOD_DECLARATION)
-    assert not undeclared, (f"views without @require_GET / @require_POST / @require_http_methods: {undeclared}")
+    undeclared = sorted(
+        name for name, cb in CALLBACKS.items() if allowed_methods(cb) is None and name not in NO_METHOD_DECLARATION
+    )
+    assert not undeclared, f"views without @require_GET / @require_POST / @require_http_methods: {undeclared}"
 
 
 def test_patterns_match_the_matrix():

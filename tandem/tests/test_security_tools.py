@@ -18,11 +18,18 @@ BANDIT = Path(sys.executable).parent / "bandit"
 def test_bandit_finds_nothing_at_medium_or_high():
     if not BANDIT.exists():
         pytest.skip("bandit is not installed (make install)")
-    result = subprocess.run([str(BANDIT), "-ll", "-q", "-r", "tandem", "spc", "planner", "-f", "json"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [str(BANDIT), "-ll", "-q", "-r", "tandem", "spc", "planner", "-f", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     report = json.loads(result.stdout)
     findings = [f"{r['filename']}:{r['line_number']} {r['test_id']} {r['issue_text']}" for r in report["results"]]
-    assert not findings, "bandit -ll findings (fix them, or justify with `# nosec BXXX - reason`):\n" + "\n".join(findings)
+    assert not findings, "bandit -ll findings (fix them, or justify with `# nosec BXXX - reason`):\n" + "\n".join(
+        findings
+    )
 
 
 def _fake_pip_audit(tmp_path, stdout="", stderr="", code=0):
@@ -39,8 +46,15 @@ def _run(fake, **env):
 
 
 def test_a_known_vulnerability_fails(tmp_path):
-    report = {"dependencies": [{"name": "django", "version": "5.2.0", "vulns": [
-        {"id": "PYSEC-2099-1", "fix_versions": ["5.2.99"], "description": "x"}]}]}
+    report = {
+        "dependencies": [
+            {
+                "name": "django",
+                "version": "5.2.0",
+                "vulns": [{"id": "PYSEC-2099-1", "fix_versions": ["5.2.99"], "description": "x"}],
+            }
+        ]
+    }
     result = _run(_fake_pip_audit(tmp_path, json.dumps(report), code=1))
     assert result.returncode == 1 and "PYSEC-2099-1" in result.stdout and "5.2.99" in result.stdout
 
@@ -52,7 +66,9 @@ def test_clean_audit_passes(tmp_path):
 
 
 def test_unreachable_vulnerability_data_is_reported_not_failed(tmp_path):
-    skipped = {"dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI and could not be audited"}]}
+    skipped = {
+        "dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI and could not be audited"}]
+    }
     result = _run(_fake_pip_audit(tmp_path, json.dumps(skipped)))
     assert result.returncode == 0 and "NOT audited" in result.stdout
     offline = _fake_pip_audit(tmp_path, "", "requests.exceptions.ConnectionError: Max retries exceeded", code=1)

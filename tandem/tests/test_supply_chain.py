@@ -48,9 +48,15 @@ def test_nhsuk_frontend_and_its_jinja_port_agree():
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     npm = lock["packages"]["node_modules/nhsuk-frontend"]["version"]
     jinja = version("nhsuk-frontend-jinja")
-    table = dict(re.findall(r"^\|\s*(\d+\.\d+\.\d+)\s*\|\s*(\d+\.\d+\.\d+)\s*\|", metadata("nhsuk-frontend-jinja").get_payload()
-                            or str(metadata("nhsuk-frontend-jinja")), re.M))
+    table = dict(
+        re.findall(
+            r"^\|\s*(\d+\.\d+\.\d+)\s*\|\s*(\d+\.\d+\.\d+)\s*\|",
+            metadata("nhsuk-frontend-jinja").get_payload() or str(metadata("nhsuk-frontend-jinja")),
+            re.M,
+        )
+    )
     targets = [front for front, port in table.items() if port == jinja]
     assert targets, f"nhsuk-frontend-jinja {jinja} is not in its own compatibility table"
     assert npm.split(".")[0] == targets[0].split(".")[0], (
-        f"nhsuk-frontend {npm} (npm) and nhsuk-frontend-jinja {jinja} (for frontend {targets[0]}) differ in major version")
+        f"nhsuk-frontend {npm} (npm) and nhsuk-frontend-jinja {jinja} (for frontend {targets[0]}) differ in major version"
+    )

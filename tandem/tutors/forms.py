@@ -9,8 +9,20 @@ from .models import Tutor
 class TutorForm(forms.ModelForm):
     class Meta:
         model = Tutor
-        fields = ["kind", "first_name", "last_name", "email", "status", "coproduction_trained_on", "joined_on",
-                  "left_on", "employer", "profession", "team", "line_manager"]
+        fields = [
+            "kind",
+            "first_name",
+            "last_name",
+            "email",
+            "status",
+            "coproduction_trained_on",
+            "joined_on",
+            "left_on",
+            "employer",
+            "profession",
+            "team",
+            "line_manager",
+        ]
         labels = {
             "kind": "Kind of tutor",
             "coproduction_trained_on": "Date of co-production training",
@@ -26,7 +38,10 @@ class TutorForm(forms.ModelForm):
         error_messages = {
             "first_name": {"required": "Enter the tutor's first name"},
             "last_name": {"required": "Enter the tutor's last name"},
-            "email": {"required": "Enter the tutor's email address", "invalid": "Enter an email address in the correct format, like name@example.nhs.uk"},
+            "email": {
+                "required": "Enter the tutor's email address",
+                "invalid": "Enter an email address in the correct format, like name@example.nhs.uk",
+            },
             "kind": {"required": "Choose whether this is a peer or a staff tutor"},
         }
 
@@ -58,11 +73,16 @@ class TutorFilterForm(forms.Form):
 
 class SensitiveProfileForm(forms.Form):
     lived_experience = forms.CharField(
-        label="Lived experience the tutor chooses to share", required=False, max_length=2000,
+        label="Lived experience the tutor chooses to share",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only with the tutor's agreement, and only what they want the College to know",
     )
     support_needs = forms.CharField(
-        label="Support needs", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Support needs",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Adjustments or support they ask for when teaching",
     )

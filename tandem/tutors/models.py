@@ -28,9 +28,7 @@ class Tutor(models.Model):
     last_name = models.CharField(max_length=100)
     email = models.EmailField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.INTERESTED)
-    coproduction_trained_on = models.DateField(
-        null=True, blank=True, help_text="Date of co-production training"
-    )
+    coproduction_trained_on = models.DateField(null=True, blank=True, help_text="Date of co-production training")
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     # Staff tutors only
@@ -86,9 +84,7 @@ class SensitiveProfile(models.Model):
     lived_experience = models.TextField(
         blank=True, help_text="Only what the tutor chooses to share and wants the College to know"
     )
-    support_needs = models.TextField(
-        blank=True, help_text="Adjustments or support the tutor asks for when teaching"
-    )
+    support_needs = models.TextField(blank=True, help_text="Adjustments or support the tutor asks for when teaching")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,17 +9,33 @@ from tandem.core.text import refuse_line_breaks
 from .models import SensitiveProfile, Tutor
 
 TUTOR_FIELDS = (
-    "kind", "first_name", "last_name", "email", "status", "coproduction_trained_on", "joined_on",
-    "left_on", "employer", "profession", "team", "line_manager",
+    "kind",
+    "first_name",
+    "last_name",
+    "email",
+    "status",
+    "coproduction_trained_on",
+    "joined_on",
+    "left_on",
+    "employer",
+    "profession",
+    "team",
+    "line_manager",
 )
 
 
 def _check(tutor):
     # A name goes into email subjects and page titles: one line only.
     refuse_line_breaks({name: getattr(tutor, name) for name in ("first_name", "last_name", "profession", "team")})
-    if tutor.email and tutor.college_id and (
+    if (
+        tutor.email
+        and tutor.college_id
+        and (
             Tutor.objects.filter(college_id=tutor.college_id, email__iexact=tutor.email.strip())
-            .exclude(pk=tutor.pk).exists()):
+            .exclude(pk=tutor.pk)
+            .exists()
+        )
+    ):
         raise ValidationError({"email": "Another tutor of the College already has this email address"})
     if tutor.kind == Tutor.Kind.STAFF and tutor.employer_id is None:
         raise ValidationError({"employer": "A staff tutor needs an employer."})

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.core.forms import add_service_errors
 from tandem.accounts.rules import requires
+from tandem.core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import SensitiveProfileForm, TutorFilterForm, TutorForm
@@ -28,7 +28,9 @@ def tutor_list(request):
 def tutor_detail(request, pk):
     tutor = selectors.tutor_for(request.user, pk)
     runs = tutor.assigned_runs.select_related("course", "term").order_by("-start_date")[:20]
-    return render(request, "tutors/detail.jinja", {"title": tutor.full_name, "section": "tutors", "tutor": tutor, "runs": runs})
+    return render(
+        request, "tutors/detail.jinja", {"title": tutor.full_name, "section": "tutors", "tutor": tutor, "runs": runs}
+    )
 
 
 @require_GET
@@ -73,7 +75,11 @@ def tutor_edit(request, pk):
         fresh = selectors.tutor_for(request.user, pk)
         if _save(request, form, fresh):
             return redirect("tutors:detail", pk=pk)
-    return render(request, "tutors/form.jinja", {"title": f"Edit {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor})
+    return render(
+        request,
+        "tutors/form.jinja",
+        {"title": f"Edit {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor},
+    )
 
 
 @sensitive_post_parameters("lived_experience", "support_needs")  # never in error reports
@@ -97,9 +103,19 @@ def sensitive_profile(request, pk):
             return redirect("tutors:detail", pk=pk)
     else:
         profile = selectors.sensitive_profile_read(request.user, tutor)
-        form = SensitiveProfileForm(initial={"lived_experience": profile.lived_experience,
-                                             "support_needs": profile.support_needs} if profile else None)
-    return render(request, "tutors/sensitive_profile.jinja", {
-        "title": f"Sensitive profile of {tutor.full_name}", "section": "tutors", "form": form, "tutor": tutor,
-        "exists": profile is not None,
-    })
+        form = SensitiveProfileForm(
+            initial={"lived_experience": profile.lived_experience, "support_needs": profile.support_needs}
+            if profile
+            else None
+        )
+    return render(
+        request,
+        "tutors/sensitive_profile.jinja",
+        {
+            "title": f"Sensitive profile of {tutor.full_name}",
+            "section": "tutors",
+            "form": form,
+            "tutor": tutor,
+            "exists": profile is not None,
+        },
+    )

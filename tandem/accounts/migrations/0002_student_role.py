@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('college_admin', 'College admin'), ('qi_team', 'QI team member'), ('tutor', 'Tutor'), ('line_manager', 'Line manager'), ('leader', 'Trust leader'), ('student', 'Student')], default='tutor', max_length=20),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("college_admin", "College admin"),
+                    ("qi_team", "QI team member"),
+                    ("tutor", "Tutor"),
+                    ("line_manager", "Line manager"),
+                    ("leader", "Trust leader"),
+                    ("student", "Student"),
+                ],
+                default="tutor",
+                max_length=20,
+            ),
         ),
     ]

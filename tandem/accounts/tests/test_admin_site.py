@@ -69,7 +69,9 @@ def test_no_college_role_gets_any_admin_page(world, client, staff):
         client.force_login(user)
         for url in admin_urls(world):
             for method in ("get", "post"):
-                response = getattr(client, method)(url, {"status": "delivered", "post": "yes"} if method == "post" else None)
+                response = getattr(client, method)(
+                    url, {"status": "delivered", "post": "yes"} if method == "post" else None
+                )
                 body = response.content.decode(errors="replace")
                 if response.status_code != 404 or "administration" in body.lower():
                     failures.append(f"{user.username} {method.upper()} {url}: {response.status_code}")
@@ -109,8 +111,10 @@ def test_an_operator_views_every_registered_changelist(world, client, operator):
         if status != 200:
             failures.append(f"{url}: {status}")
     assert not failures, failures
-    for url in (f"/admin/tutors/tutor/{world.other_tutor.pk}/change/",
-                f"/admin/courses/session/{world.session.pk}/change/"):
+    for url in (
+        f"/admin/tutors/tutor/{world.other_tutor.pk}/change/",
+        f"/admin/courses/session/{world.session.pk}/change/",
+    ):
         response = client.get(url)
         assert response.status_code == 200 and "Save" not in response.content.decode(), url
 
@@ -118,16 +122,28 @@ def test_an_operator_views_every_registered_changelist(world, client, operator):
 def test_an_operator_cannot_add_change_or_delete_college_data(world, client, operator):
     client.force_login(operator)
     session_url = f"/admin/courses/session/{world.session.pk}/change/"
-    assert client.post(session_url, {"status": "delivered", "run": world.run.pk, "date": "2019-09-03",
-                                     "start_time": "10:00", "end_time": "12:00"}).status_code == 403
+    assert (
+        client.post(
+            session_url,
+            {
+                "status": "delivered",
+                "run": world.run.pk,
+                "date": "2019-09-03",
+                "start_time": "10:00",
+                "end_time": "12:00",
+            },
+        ).status_code
+        == 403
+    )
     world.session.refresh_from_db()
     assert world.session.status != "delivered"
     assert client.post(f"/admin/tutors/tutor/{world.staff.pk}/change/", {"first_name": "X"}).status_code == 403
     assert client.get("/admin/tutors/tutor/add/").status_code == 403
     assert client.post("/admin/tutors/tutor/add/", {"first_name": "X"}).status_code == 403
     assert client.post(f"/admin/tutors/tutor/{world.staff.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post("/admin/tutors/tutor/", {"action": "delete_selected", "_selected_action": [world.staff.pk],
-                                                "post": "yes"}).status_code in (200, 302)
+    assert client.post(
+        "/admin/tutors/tutor/", {"action": "delete_selected", "_selected_action": [world.staff.pk], "post": "yes"}
+    ).status_code in (200, 302)
     world.staff.refresh_from_db()
     assert world.staff.first_name == "Sam"
     assert client.post(f"/admin/core/college/{world.college.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -163,9 +179,11 @@ def test_every_tandem_model_but_the_user_is_read_only_in_the_admin(operator):
             writable.append(f"{label}: {perms}")
         for inline_class in model_admin.inlines:
             inline = inline_class(model, admin.site)
-            inline_perms = {"add": inline.has_add_permission(request, None),
-                            "change": inline.has_change_permission(request),
-                            "delete": inline.has_delete_permission(request)}
+            inline_perms = {
+                "add": inline.has_add_permission(request, None),
+                "change": inline.has_change_permission(request),
+                "delete": inline.has_delete_permission(request),
+            }
             if any(inline_perms.values()):
                 writable.append(f"{label} inline {inline.model._meta.label}: {inline_perms}")
     assert not writable, f"tandem models writable in the Django admin: {writable}"
@@ -175,8 +193,7 @@ def test_every_tandem_model_but_the_user_is_read_only_in_the_admin(operator):
 
 def test_setup_records_saved_by_an_operator_are_audited(world, client, operator):
     client.force_login(operator)
-    response = client.post(f"/admin/core/organisation/{world.charity.pk}/change/",
-                           {"name": "Hillside Renamed Charity"})
+    response = client.post(f"/admin/core/organisation/{world.charity.pk}/change/", {"name": "Hillside Renamed Charity"})
     assert response.status_code == 302
     event = AuditEvent.objects.get(object_type="core.Organisation", object_id=str(world.charity.pk))
     assert event.action == "update" and event.fields == ["name"] and event.actor == operator
@@ -185,11 +202,18 @@ def test_setup_records_saved_by_an_operator_are_audited(world, client, operator)
 
 def _user_form(user, **changes):
     data = {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-        "email": user.email, "is_active": "on", "role": user.role, "college": user.college_id or "",
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "role": user.role,
+        "college": user.college_id or "",
         "date_joined_0": user.date_joined.astimezone().strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.astimezone().strftime("%H:%M:%S"),
-        "last_login_0": "", "last_login_1": "", "_save": "Save",
+        "last_login_0": "",
+        "last_login_1": "",
+        "_save": "Save",
     }
     data.update(changes)
     return data
@@ -204,8 +228,10 @@ def _values_absent(*values):
 def test_an_operators_user_changes_are_audited_without_values(world, client, operator):
     client.force_login(operator)
     leader = world.leader
-    response = client.post(f"/admin/accounts/user/{leader.pk}/change/",
-                           _user_form(leader, last_name="Renamed", role="college_admin", is_staff="on"))
+    response = client.post(
+        f"/admin/accounts/user/{leader.pk}/change/",
+        _user_form(leader, last_name="Renamed", role="college_admin", is_staff="on"),
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     leader.refresh_from_db()
     assert leader.last_name == "Renamed" and leader.role == "college_admin"
@@ -214,9 +240,15 @@ def test_an_operators_user_changes_are_audited_without_values(world, client, ope
     assert event.actor == operator and event.college_id == world.college.pk
 
     # Setting another user's password through the admin.
-    response = client.post(f"/admin/accounts/user/{leader.pk}/password/",
-                           {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true",
-                            "set-password": "Change password"})
+    response = client.post(
+        f"/admin/accounts/user/{leader.pk}/password/",
+        {
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "usable_password": "true",
+            "set-password": "Change password",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     leader.refresh_from_db()
     assert leader.check_password(NEW_PASSWORD)
@@ -228,8 +260,10 @@ def test_an_operators_user_changes_are_audited_without_values(world, client, ope
     assert AuditEvent.objects.filter(object_id=str(leader.pk), fields=["password"]).count() == 1
 
     # Adding an account.
-    response = client.post("/admin/accounts/user/add/", {"username": "newops", "password1": NEW_PASSWORD,
-                                                        "password2": NEW_PASSWORD, "usable_password": "true"})
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "newops", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     new = User.objects.get(username="newops")
     event = AuditEvent.objects.get(object_type="accounts.User", object_id=str(new.pk), action="create")
@@ -254,8 +288,9 @@ def test_an_operator_deletes_an_authenticator_audited_and_never_sees_its_secret(
 
     # The bulk action too: one row per device.
     others = [world.totp["manager"].pk, world.totp["admin"].pk]
-    response = client.post("/admin/otp_totp/totpdevice/",
-                           {"action": "delete_selected", "_selected_action": others, "post": "yes"})
+    response = client.post(
+        "/admin/otp_totp/totpdevice/", {"action": "delete_selected", "_selected_action": others, "post": "yes"}
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="two_factor_reset").count() == 3
     _values_absent(device.key)
@@ -264,8 +299,9 @@ def test_an_operator_deletes_an_authenticator_audited_and_never_sees_its_secret(
 def test_an_operator_signs_in_through_tandem_with_two_factor(world, client, operator, settings):
     """The operator has no College role, but the admin shows every College: a second factor too."""
     settings.TANDEM_OTP_REQUIRED = True
-    response = client.post(reverse("accounts:login"), {"username": "operator", "password": "pw-operator",
-                                                        "next": "/admin/"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "operator", "password": "pw-operator", "next": "/admin/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/admin/"
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:otp_setup"))

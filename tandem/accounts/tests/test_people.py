@@ -17,13 +17,21 @@ pytestmark = pytest.mark.django_db
 
 
 def invite(client, **over):
-    data = {"first_name": "Robin", "last_name": "New", "email": "robin@example.org", "username": "robin",
-            "role": "tutor", "tutor": ""}
+    data = {
+        "first_name": "Robin",
+        "last_name": "New",
+        "email": "robin@example.org",
+        "username": "robin",
+        "role": "tutor",
+        "tutor": "",
+    }
     data.update(over)
     return client.post(reverse("accounts:invite"), data)
 
 
-def test_an_invitation_emails_a_one_time_link_and_links_the_tutor_record(world, client, django_capture_on_commit_callbacks):
+def test_an_invitation_emails_a_one_time_link_and_links_the_tutor_record(
+    world, client, django_capture_on_commit_callbacks
+):
     world.peer.user = None
     world.peer.save()
     client.force_login(world.admin)
@@ -41,13 +49,16 @@ def test_an_invitation_emails_a_one_time_link_and_links_the_tutor_record(world, 
     assert AuditEvent.objects.filter(action="invite", object_id=str(robin.pk)).exists()
 
 
-@pytest.mark.parametrize("over,message", [
-    ({"username": "admin"}, "The username admin is taken"),
-    ({"username": "two words"}, "Enter a username of letters"),
-    ({"email": "nope"}, "Enter an email address like"),
-    ({"role": "superuser"}, "Choose a role from the list"),
-    ({"role": "leader", "tutor": "PEER"}, "Only a tutor&#39;s account is linked to a tutor record"),
-])
+@pytest.mark.parametrize(
+    "over,message",
+    [
+        ({"username": "admin"}, "The username admin is taken"),
+        ({"username": "two words"}, "Enter a username of letters"),
+        ({"email": "nope"}, "Enter an email address like"),
+        ({"role": "superuser"}, "Choose a role from the list"),
+        ({"role": "leader", "tutor": "PEER"}, "Only a tutor&#39;s account is linked to a tutor record"),
+    ],
+)
 def test_bad_invitations_are_refused_plainly(world, client, over, message):
     if over.get("tutor") == "PEER":
         world.peer.user = None
@@ -69,15 +80,18 @@ def test_empty_invitation_names_each_field(world, client):
 def test_admin_changes_a_role_and_cannot_change_their_own(world, client):
     client.force_login(world.admin)
     url = reverse("accounts:person", args=[world.qi.pk])
-    response = client.post(url, {"first_name": "Qi", "last_name": "Persona", "email": "qi@example.nhs.uk",
-                                 "role": "leader", "tutor": ""})
+    response = client.post(
+        url, {"first_name": "Qi", "last_name": "Persona", "email": "qi@example.nhs.uk", "role": "leader", "tutor": ""}
+    )
     assert response.status_code == 302
     world.qi.refresh_from_db()
     assert world.qi.role == "leader"
     event = AuditEvent.objects.filter(action="update", object_id=str(world.qi.pk)).latest("at")
     assert "role" in event.fields and "leader" not in event.note
-    body = client.post(reverse("accounts:person", args=[world.admin.pk]), {
-        "first_name": "Admin", "last_name": "Persona", "email": "a@example.nhs.uk", "role": "tutor", "tutor": ""}).content.decode()
+    body = client.post(
+        reverse("accounts:person", args=[world.admin.pk]),
+        {"first_name": "Admin", "last_name": "Persona", "email": "a@example.nhs.uk", "role": "tutor", "tutor": ""},
+    ).content.decode()
     assert "You cannot change your own role" in body
 
 
@@ -91,8 +105,17 @@ def test_disable_enable_unlock_and_reset_two_factor(world, client):
     world.manager.refresh_from_db()
     assert world.manager.is_active
 
-    AccessAttempt.objects.create(username="manager", ip_address="127.0.0.1", user_agent="x", failures_since_start=5,
-                                 attempt_time=timezone.now(), get_data="", post_data="", http_accept="", path_info="/")
+    AccessAttempt.objects.create(
+        username="manager",
+        ip_address="127.0.0.1",
+        user_agent="x",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+    )
     assert "Locked" in client.get(reverse("accounts:people")).content.decode()
     action("unlock")
     assert not AccessAttempt.objects.filter(username="manager").exists()
@@ -100,13 +123,18 @@ def test_disable_enable_unlock_and_reset_two_factor(world, client):
     assert TOTPDevice.objects.filter(user=world.manager).exists()
     action("reset_two_factor")
     assert not TOTPDevice.objects.filter(user=world.manager).exists()
-    assert set(AuditEvent.objects.filter(object_id=str(world.manager.pk), object_type="accounts.User")
-               .values_list("action", flat=True)) >= {"disable", "enable", "unlock", "two_factor_reset"}
+    assert set(
+        AuditEvent.objects.filter(object_id=str(world.manager.pk), object_type="accounts.User").values_list(
+            "action", flat=True
+        )
+    ) >= {"disable", "enable", "unlock", "two_factor_reset"}
 
 
 def test_an_admin_cannot_disable_themselves(world, client):
     client.force_login(world.admin)
-    body = client.post(reverse("accounts:person_action", args=[world.admin.pk, "disable"]), follow=True).content.decode()
+    body = client.post(
+        reverse("accounts:person_action", args=[world.admin.pk, "disable"]), follow=True
+    ).content.decode()
     assert "You cannot disable your own account" in body
     world.admin.refresh_from_db()
     assert world.admin.is_active

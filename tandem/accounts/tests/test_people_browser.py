@@ -26,8 +26,14 @@ def sign_out(page):
 
 
 def test_invite_set_password_sign_in_change_and_forget(page, world):
-    newcomer = Tutor.objects.create(college=world.college, kind="peer", first_name="Robin", last_name="Ashdown",
-                                    email="robin.ashdown@example.org", status="trained")
+    newcomer = Tutor.objects.create(
+        college=world.college,
+        kind="peer",
+        first_name="Robin",
+        last_name="Ashdown",
+        email="robin.ashdown@example.org",
+        status="trained",
+    )
     mail.outbox.clear()
     sign_in(page, "admin", "pw-admin")
     page.goto(reverse("tutors:detail", args=[newcomer.pk]))

@@ -192,7 +192,8 @@ def test_a_set_up_secret_belongs_to_the_session_that_started_it(world, client, o
     assert client.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(secret)}).status_code == 302
     # The intruder's secret passes neither the set-up nor the sign-in check.
     assert intruder.post(reverse("accounts:otp_setup"), {"code": _code_from_secret(seen)})["Location"].startswith(
-        reverse("accounts:otp_verify"))
+        reverse("accounts:otp_verify")
+    )
     refused = intruder.post(reverse("accounts:otp_verify"), {"code": _code_from_secret(seen)})
     assert refused.status_code == 200 and "That code is not right" in refused.content.decode()
     assert intruder.get("/")["Location"].startswith(reverse("accounts:otp_verify"))
@@ -234,7 +235,10 @@ def test_a_set_up_runs_out_after_10_minutes(world, client, otp_on):
     recent = TOTPDevice.objects.create(user=world.admin, name="Authenticator app", confirmed=False)
     retention.run()
     assert not TOTPDevice.objects.filter(pk=stale.pk).exists()
-    assert TOTPDevice.objects.filter(pk=recent.pk).exists() and TOTPDevice.objects.filter(pk=world.totp["admin"].pk).exists()
+    assert (
+        TOTPDevice.objects.filter(pk=recent.pk).exists()
+        and TOTPDevice.objects.filter(pk=world.totp["admin"].pk).exists()
+    )
 
 
 def test_the_session_key_changes_when_the_second_factor_is_passed(world, client, otp_on):
@@ -267,8 +271,9 @@ def test_force_login_is_unverified_when_two_factor_is_on(world, client, otp_on):
 
 def test_next_cannot_send_a_user_elsewhere(world, client, otp_on):
     sign_in(client, "admin")
-    response = client.post(reverse("accounts:otp_verify"),
-                           {"code": code_for(world.totp["admin"]), "next": "https://evil.example.com/"})
+    response = client.post(
+        reverse("accounts:otp_verify"), {"code": code_for(world.totp["admin"]), "next": "https://evil.example.com/"}
+    )
     assert response["Location"] == reverse("core:dashboard")
 
 

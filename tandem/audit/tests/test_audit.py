@@ -18,8 +18,13 @@ SECRET = "Heard voices for ten years"  # a special-category value that must neve
 
 
 def _event(world, **kwargs):
-    return record(actor=world.admin, action=kwargs.pop("action", "update"), obj=kwargs.pop("obj", world.peer),
-                  fields=kwargs.pop("fields", ["email"]), **kwargs)
+    return record(
+        actor=world.admin,
+        action=kwargs.pop("action", "update"),
+        obj=kwargs.pop("obj", world.peer),
+        fields=kwargs.pop("fields", ["email"]),
+        **kwargs,
+    )
 
 
 def test_the_database_refuses_updates_and_deletes(world):
@@ -92,12 +97,23 @@ def test_tutor_story_consent_payment_release_and_sensitive_writes_are_audited(wo
     event = _latest(profile)
     assert event.action == "create" and event.fields == ["lived_experience"]
 
-    story = story_create(actor=world.qi, college=world.college, title="Listening", text="I listen now.",
-                         author_kind="peer_tutor", author_name="Pat Peer", told_on=dt.date(2019, 3, 1),
-                         scope="internal", named=False, text_version="v1", given_on=dt.date(2019, 3, 1))
+    story = story_create(
+        actor=world.qi,
+        college=world.college,
+        title="Listening",
+        text="I listen now.",
+        author_kind="peer_tutor",
+        author_name="Pat Peer",
+        told_on=dt.date(2019, 3, 1),
+        scope="internal",
+        named=False,
+        text_version="v1",
+        given_on=dt.date(2019, 3, 1),
+    )
     assert _latest(story).action == "create"
-    consent = consent_record(actor=world.qi, story=story, scope="external", named=True, text_version="v2",
-                             given_on=dt.date(2019, 4, 1))
+    consent = consent_record(
+        actor=world.qi, story=story, scope="external", named=True, text_version="v2", given_on=dt.date(2019, 4, 1)
+    )
     assert _latest(consent).action == "create"
     consent_withdraw(actor=world.qi, story=story)
     assert _latest(consent).action == "withdraw"
@@ -108,8 +124,14 @@ def test_tutor_story_consent_payment_release_and_sensitive_writes_are_audited(wo
     mark_paid(actor=world.admin, payment_id=payment.pk)
     assert _latest(payment).action == "mark_paid"
 
-    rr = release_request_create(actor=world.tutor_user, tutor=world.staff, kind="run", run=world.run,
-                                sessions=[world.session], purpose="Teach anxiety")
+    rr = release_request_create(
+        actor=world.tutor_user,
+        tutor=world.staff,
+        kind="run",
+        run=world.run,
+        sessions=[world.session],
+        purpose="Teach anxiety",
+    )
     assert _latest(rr).action == "create"
     release_decide(actor=world.manager, release_request=rr, decision="approve")
     assert _latest(rr).action == "decide"
@@ -170,8 +192,9 @@ def test_sensitive_profile_edit_and_delete(world, client):
     assert SensitiveProfile.objects.get(tutor=world.peer).lived_experience == SECRET
     assert client.post(url, {"lived_experience": "", "support_needs": "", "action": "delete"}).status_code == 302
     assert not SensitiveProfile.objects.exists()
-    assert list(AuditEvent.objects.filter(object_type="tutors.SensitiveProfile").values_list("action", flat=True)
-                .order_by("id")) == ["create", "delete"]
+    assert list(
+        AuditEvent.objects.filter(object_type="tutors.SensitiveProfile").values_list("action", flat=True).order_by("id")
+    ) == ["create", "delete"]
     assert client.get(reverse("tutors:sensitive", args=[world.staff.pk])).status_code == 404  # staff: none
 
 

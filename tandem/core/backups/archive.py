@@ -37,8 +37,7 @@ SKIPPED = {"contenttypes.ContentType", "auth.Permission", "sessions.Session"}
 MANIFEST_MAX_BYTES = 1024 * 1024
 # Deepest JSON nesting accepted (a row is 3 deep; JSON fields such as a plan's result add a few).
 MAX_DEPTH = 64
-MANIFEST_KEYS = {"format", "created_at", "database_vendor", "migrations", "counts", "fingerprint", "files",
-                 "left_out"}
+MANIFEST_KEYS = {"format", "created_at", "database_vendor", "migrations", "counts", "fingerprint", "files", "left_out"}
 
 
 class BackupError(Exception):

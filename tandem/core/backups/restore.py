@@ -45,6 +45,7 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 # --- Reading an archive: untrusted input ------------------------------------------------------
 
+
 def _no_duplicates(where):
     def hook(pairs):
         out = {}
@@ -87,8 +88,17 @@ def loads(data, where):
     return value
 
 
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-               RuntimeError, zlib.error, KeyError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    KeyError,
+)
 
 
 class Archive:
@@ -106,7 +116,9 @@ class Archive:
             self.zip = zipfile.ZipFile(path)
             infos = self.zip.infolist()
         except _ZIP_ERRORS as exc:
-            raise BackupError(f"cannot open the backup: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None
+            raise BackupError(
+                f"cannot open the backup: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+            ) from None
         names = [info.filename for info in infos]
         if len(names) != len(set(names)):
             self.zip.close()
@@ -114,7 +126,9 @@ class Archive:
         total = sum(info.file_size for info in infos)
         if total > self.max_bytes:
             self.zip.close()
-            raise BackupError(f"the backup would unpack to {total} bytes, more than BACKUP_MAX_BYTES ({self.max_bytes})")
+            raise BackupError(
+                f"the backup would unpack to {total} bytes, more than BACKUP_MAX_BYTES ({self.max_bytes})"
+            )
         self.names = set(names)
 
     def __enter__(self):
@@ -134,7 +148,9 @@ class Archive:
             with self.zip.open(info) as member:
                 data = member.read(limit + 1)
         except _ZIP_ERRORS as exc:
-            raise BackupError(f"{name} cannot be unpacked: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}") from None
+            raise BackupError(
+                f"{name} cannot be unpacked: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+            ) from None
         if len(data) > limit:
             raise BackupError(f"{name} unpacks to more than the {limit} bytes allowed")
         return data
@@ -147,14 +163,18 @@ def _check_manifest(manifest):
     fmt = manifest.get("format")
     if fmt != FORMAT:
         if isinstance(fmt, str) and fmt.startswith("tandem-backup/"):
-            raise BackupError(f"this is a {fmt[:40]} archive; this Tandem reads {FORMAT}: restore it with the "
-                              "Tandem version that made it")
+            raise BackupError(
+                f"this is a {fmt[:40]} archive; this Tandem reads {FORMAT}: restore it with the "
+                "Tandem version that made it"
+            )
         raise BackupError(f"this is not a {FORMAT} archive")
     unknown = set(manifest) - MANIFEST_KEYS
     missing = MANIFEST_KEYS - set(manifest)
     if unknown or missing:
-        raise BackupError(f"the manifest's entries are wrong (unknown: {', '.join(sorted(unknown))[:200] or 'none'}; "
-                          f"missing: {', '.join(sorted(missing)) or 'none'})")
+        raise BackupError(
+            f"the manifest's entries are wrong (unknown: {', '.join(sorted(unknown))[:200] or 'none'}; "
+            f"missing: {', '.join(sorted(missing)) or 'none'})"
+        )
 
     def is_count(v):
         return isinstance(v, int) and not isinstance(v, bool) and v >= 0
@@ -162,13 +182,21 @@ def _check_manifest(manifest):
     checks = [
         ("created_at", isinstance(manifest["created_at"], str)),
         ("database_vendor", isinstance(manifest["database_vendor"], str)),
-        ("migrations", isinstance(manifest["migrations"], dict) and all(
-            isinstance(names, list) and all(isinstance(n, str) for n in names)
-            for names in manifest["migrations"].values())),
+        (
+            "migrations",
+            isinstance(manifest["migrations"], dict)
+            and all(
+                isinstance(names, list) and all(isinstance(n, str) for n in names)
+                for names in manifest["migrations"].values()
+            ),
+        ),
         ("counts", isinstance(manifest["counts"], dict) and all(map(is_count, manifest["counts"].values()))),
         ("fingerprint", isinstance(manifest["fingerprint"], str) and _HEX64.fullmatch(manifest["fingerprint"])),
-        ("files", isinstance(manifest["files"], dict) and all(
-            isinstance(h, str) and _HEX64.fullmatch(h) for h in manifest["files"].values())),
+        (
+            "files",
+            isinstance(manifest["files"], dict)
+            and all(isinstance(h, str) and _HEX64.fullmatch(h) for h in manifest["files"].values()),
+        ),
         ("left_out", isinstance(manifest["left_out"], dict) and all(map(is_count, manifest["left_out"].values()))),
     ]
     for name, ok in checks:
@@ -186,8 +214,10 @@ def open_manifest(archive, *, trust_unsigned=False):
             raise BackupError("the backup is not signed (pass --trust-unsigned only if you know where it came from)")
         signature = archive.read(SIGNATURE, 1024).decode("ascii", "replace").strip()
         if not hmac.compare_digest(signature.encode(), sign(raw).encode()):
-            raise BackupError("the backup's signature does not match BACKUP_SIGNING_KEY: it was altered, or signed "
-                              "with another key (set the key it was made with, or pass --trust-unsigned)")
+            raise BackupError(
+                "the backup's signature does not match BACKUP_SIGNING_KEY: it was altered, or signed "
+                "with another key (set the key it was made with, or pass --trust-unsigned)"
+            )
     manifest = loads(raw, "the manifest")
     _check_manifest(manifest)
     return manifest
@@ -198,8 +228,10 @@ def _check_files(archive, manifest):
     listed = set(manifest["files"])
     if listed != expected:
         odd = sorted(listed ^ expected)
-        raise BackupError(f"the manifest's files are not this Tandem's models ({', '.join(odd[:3])[:200]}"
-                          f"{' …' if len(odd) > 3 else ''})")
+        raise BackupError(
+            f"the manifest's files are not this Tandem's models ({', '.join(odd[:3])[:200]}"
+            f"{' …' if len(odd) > 3 else ''})"
+        )
     if set(manifest["counts"]) != {m._meta.label for m in backed_up_models()}:
         raise BackupError("the manifest's counts are not this Tandem's models")
     extra = archive.names - expected - {MANIFEST, SIGNATURE}
@@ -219,8 +251,9 @@ def _check_rows(model, rows, name):
         if not isinstance(row, dict) or set(row) != {"model", "pk", "fields"}:
             raise BackupError(f"{name}: row {number} is not a row of a Tandem backup")
         if row["model"] != label:
-            raise BackupError(f"{name}: row {number} is a {str(row['model'])[:60]!r}, not a {label}: "
-                              "one model per file")
+            raise BackupError(
+                f"{name}: row {number} is a {str(row['model'])[:60]!r}, not a {label}: one model per file"
+            )
         pk = row["pk"]
         if isinstance(pk, bool) or not isinstance(pk, (int, str)):
             raise BackupError(f"{name}: row {number}'s pk is not a number or text")
@@ -231,8 +264,10 @@ def _check_rows(model, rows, name):
             raise BackupError(f"{name}: row {number}'s fields are not an object")
         unknown = set(row["fields"]) - allowed
         if unknown:
-            raise BackupError(f"{name}: row {number} has fields {model._meta.label} does not have "
-                              f"({', '.join(sorted(unknown))[:120]})")
+            raise BackupError(
+                f"{name}: row {number} has fields {model._meta.label} does not have "
+                f"({', '.join(sorted(unknown))[:120]})"
+            )
 
 
 def _each_file(archive, manifest):
@@ -262,8 +297,9 @@ def _verify_data(archive, manifest):
     digest = hashlib.sha256()
     for model, name, rows in _each_file(archive, manifest):
         if len(rows) != manifest["counts"][model._meta.label]:
-            raise BackupError(f"{name} holds {len(rows)} rows, its manifest says "
-                              f"{manifest['counts'][model._meta.label]}")
+            raise BackupError(
+                f"{name} holds {len(rows)} rows, its manifest says {manifest['counts'][model._meta.label]}"
+            )
         _digest_update(digest, model, rows)
     if digest.hexdigest() != manifest["fingerprint"]:
         raise BackupError("the backup's records do not match the fingerprint in its manifest")
@@ -280,13 +316,19 @@ def _check_target(manifest, using):
             detail.append(f"not applied here: {', '.join(missing[:5])[:300]}{' …' if len(missing) > 5 else ''}")
         if extra:
             detail.append(f"applied here but not in the backup: {', '.join(extra[:5])}{' …' if len(extra) > 5 else ''}")
-        raise BackupError("the database's migrations differ from the backup's (" + "; ".join(detail)
-                          + "): restore with the Tandem version that made the backup, after `tandem migrate`")
-    not_empty = [m._meta.label for m in backed_up_models() + left_out_models()
-                 if m._default_manager.using(using).exists()]
+        raise BackupError(
+            "the database's migrations differ from the backup's ("
+            + "; ".join(detail)
+            + "): restore with the Tandem version that made the backup, after `tandem migrate`"
+        )
+    not_empty = [
+        m._meta.label for m in backed_up_models() + left_out_models() if m._default_manager.using(using).exists()
+    ]
     if not_empty:
-        raise BackupError(f"the database is not empty ({', '.join(not_empty[:5])}"
-                          f"{' …' if len(not_empty) > 5 else ''} have rows): restore only into a new, migrated database")
+        raise BackupError(
+            f"the database is not empty ({', '.join(not_empty[:5])}"
+            f"{' …' if len(not_empty) > 5 else ''} have rows): restore only into a new, migrated database"
+        )
 
 
 def _insert(objects, using, batch=500):
@@ -303,7 +345,7 @@ def _insert(objects, using, batch=500):
         fields = model._meta.local_concrete_fields
         rows = [obj.object for obj in simple]
         for start in range(0, len(rows), batch):
-            model._base_manager.using(using)._insert(rows[start:start + batch], fields=fields, using=using, raw=True)
+            model._base_manager.using(using)._insert(rows[start : start + batch], fields=fields, using=using, raw=True)
         links = {}
         for obj in simple:
             for name, pks in (obj.m2m_data or {}).items():
@@ -314,7 +356,8 @@ def _insert(objects, using, batch=500):
             source = through._meta.get_field(field.m2m_field_name()).attname
             target = through._meta.get_field(field.m2m_reverse_field_name()).attname
             through._base_manager.using(using).bulk_create(
-                [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000)
+                [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000
+            )
 
 
 def _one_line(exc):
@@ -335,11 +378,12 @@ def restore(path_or_file, using=DEFAULT_DB_ALIAS, *, trust_unsigned=False):
         try:
             with transaction.atomic(using=using):
                 with connection.constraint_checks_disabled():
-                    for model, name, rows in _each_file(archive, manifest):
+                    for model, _name, rows in _each_file(archive, manifest):
                         label = model._meta.label
                         try:
-                            objects = list(serializers.deserialize("python", rows, using=using,
-                                                                   handle_forward_references=True))
+                            objects = list(
+                                serializers.deserialize("python", rows, using=using, handle_forward_references=True)
+                            )
                         except Exception as exc:  # any value the model cannot take: the archive is bad
                             raise BackupError(f"{label}: a row cannot be read: {_one_line(exc)}") from None
                         del rows
@@ -379,5 +423,10 @@ def restore(path_or_file, using=DEFAULT_DB_ALIAS, *, trust_unsigned=False):
 
 def superusers(using=DEFAULT_DB_ALIAS):
     """Usernames of the platform operators, for the operator to check after a restore."""
-    return list(get_user_model()._default_manager.using(using).filter(is_superuser=True)
-                .order_by("pk").values_list("username", flat=True))
+    return list(
+        get_user_model()
+        ._default_manager.using(using)
+        .filter(is_superuser=True)
+        .order_by("pk")
+        .values_list("username", flat=True)
+    )

@@ -95,7 +95,7 @@ def _decode(data):
         )
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             position = exc.start + len(codecs.BOM_UTF8)
             raise _FileProblem(
@@ -167,8 +167,7 @@ def _refuse_control(value, multiline=False):
         if unicodedata.category(ch) == "Cc":
             if ch == "\n":
                 raise _Problem(
-                    "contains a line break: put the value on one line "
-                    "(or check for a double quote without its partner)"
+                    "contains a line break: put the value on one line (or check for a double quote without its partner)"
                 )
             raise _Problem(f"contains a control character (U+{ord(ch):04X}): retype the value")
 
@@ -350,12 +349,16 @@ def _import_text(sheet, text, actor):
         positions.setdefault(_normalise_header(name), []).append(i)
     for name, where in positions.items():
         if name not in allowed:
-            add(header_row, header[where[0]],
-                f"unknown column: the columns for {sheet.plural} are {', '.join(allowed)}")
+            add(
+                header_row, header[where[0]], f"unknown column: the columns for {sheet.plural} are {', '.join(allowed)}"
+            )
         elif len(where) > 1:
             fatal = True
-            add(header_row, name,
-                f"appears more than once (columns {' and '.join(_letter(i) for i in where)}): keep one")
+            add(
+                header_row,
+                name,
+                f"appears more than once (columns {' and '.join(_letter(i) for i in where)}): keep one",
+            )
         else:
             columns[name] = where[0]
     for name in sheet.required:
@@ -379,12 +382,18 @@ def _import_text(sheet, text, actor):
                 f"{MAX_ROWS:,} rows"
             )
         row_errors = []
-        row = _Row(number, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()},
-                   lambda r, c, m: row_errors.append(RowError(r, c, m)))
+        row = _Row(
+            number,
+            {name: cells[i] if i < len(cells) else "" for name, i in columns.items()},
+            lambda r, c, m, errors=row_errors: errors.append(RowError(r, c, m)),
+        )
         stray = [i for i, value in enumerate(cells) if value and (i >= width or i in unnamed)]
         if stray:
-            row.error(None, f"there is a value in column {_letter(stray[0])}, which has no name in row {header_row}: "
-                            "name the column or move the value (check for a comma that should be inside quotes)")
+            row.error(
+                None,
+                f"there is a value in column {_letter(stray[0])}, which has no name in row {header_row}: "
+                "name the column or move the value (check for a comma that should be inside quotes)",
+            )
         fields = sheet.check(row)
         row_errors.sort(key=lambda e: -1 if e.column is None else order.get(e.column, len(order)))
         errors.extend(row_errors)
@@ -411,16 +420,22 @@ def _write(sheet, rows, actor, order):
                         for message in messages:
                             errors.append(RowError(number, column, message[:1].lower() + message[1:]))
                 except IntegrityError:
-                    errors.append(RowError(
-                        number, None,
-                        f"this {sheet.noun} clashes with one saved in Tandem while the file was being imported: "
-                        "upload the file again",
-                    ))
+                    errors.append(
+                        RowError(
+                            number,
+                            None,
+                            f"this {sheet.noun} clashes with one saved in Tandem while the file was being imported: "
+                            "upload the file again",
+                        )
+                    )
             if errors:
                 raise _Rollback
             record(
-                actor=actor, action="import", object_type=sheet.model._meta.label,
-                fields=list(order), note=f"CSV import of {len(rows)} {sheet.plural}",
+                actor=actor,
+                action="import",
+                object_type=sheet.model._meta.label,
+                fields=list(order),
+                note=f"CSV import of {len(rows)} {sheet.plural}",
             )
     except _Rollback:
         return ImportResult(ok=False, errors=errors)

@@ -83,14 +83,20 @@ def _xlsx_rows(data):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise _FileProblem("the file looks like an Excel workbook but cannot be opened: save it again as .xlsx") from None
+        raise _FileProblem(
+            "the file looks like an Excel workbook but cannot be opened: save it again as .xlsx"
+        ) from None
     if unpacked > XLSX_MAX_UNPACKED:
-        raise _FileProblem(f"the workbook unpacks to {human_size(unpacked)}, more than Tandem reads "
-                           f"({human_size(XLSX_MAX_UNPACKED)}): split it into smaller files")
+        raise _FileProblem(
+            f"the workbook unpacks to {human_size(unpacked)}, more than Tandem reads "
+            f"({human_size(XLSX_MAX_UNPACKED)}): split it into smaller files"
+        )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign workbook  # noqa: BLE001
-        raise _FileProblem("the workbook cannot be read: save it again as an Excel workbook (.xlsx) or as CSV") from None
+        raise _FileProblem(
+            "the workbook cannot be read: save it again as an Excel workbook (.xlsx) or as CSV"
+        ) from None
     try:
         sheet = book.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -123,8 +129,11 @@ def _time(value):
     return dt.time(hour, minute)
 
 
-STATUSES = {"delivered": Session.Status.DELIVERED, "cancelled": Session.Status.CANCELLED,
-            "canceled": Session.Status.CANCELLED}
+STATUSES = {
+    "delivered": Session.Status.DELIVERED,
+    "cancelled": Session.Status.CANCELLED,
+    "canceled": Session.Status.CANCELLED,
+}
 
 
 def _status(value):
@@ -176,8 +185,10 @@ class _Register:
         for t in Tutor.objects.filter(college=college):
             self.tutors[t.email.lower()].append(t)
         self.sites = {" ".join(s.name.casefold().split()): s for s in Site.objects.filter(college=college)}
-        self.runs = {r.reference: r for r in CourseRun.objects.filter(course__college=college).exclude(reference="")
-                     .select_related("course")}
+        self.runs = {
+            r.reference: r
+            for r in CourseRun.objects.filter(course__college=college).exclude(reference="").select_related("course")
+        }
         self.recorded = defaultdict(set)
         for ref, day in Session.objects.filter(run__in=self.runs.values()).values_list("run__reference", "date"):
             self.recorded[ref].add(day)
@@ -237,8 +248,10 @@ def import_register(*, data, college, actor):
     data = bytes(data)
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
-        return _failed(f"the file is too large: it is {human_size(len(data))} and the largest Tandem accepts is "
-                       f"{human_size(limit)}. Split it into smaller files")
+        return _failed(
+            f"the file is too large: it is {human_size(len(data))} and the largest Tandem accepts is "
+            f"{human_size(limit)}. Split it into smaller files"
+        )
     if not data:
         return _failed("the file is empty")
     try:
@@ -248,24 +261,34 @@ def import_register(*, data, college, actor):
 
 
 def _header(records, errors):
-    for number, cells in records:
-        if any(cells):
-            break
-    else:
+    number, cells = next(((n, c) for n, c in records if any(c)), (None, None))
+    if cells is None:
         raise _FileProblem("the file is empty: the first row should hold the column names")
     named = [(i, name) for i, name in enumerate(cells) if name]
     if len(named) == 1 and (";" in named[0][1] or "\t" in named[0][1]):
-        raise _FileProblem("the columns are separated by semicolons or tabs, not commas: save it as CSV UTF-8 (Comma delimited)")
+        raise _FileProblem(
+            "the columns are separated by semicolons or tabs, not commas: save it as CSV UTF-8 (Comma delimited)"
+        )
     positions = defaultdict(list)
     for i, name in named:
         positions[_normalise_header(name)].append(i)
     columns, fatal = {}, False
     for name, where in positions.items():
         if name not in COLUMNS:
-            errors.append(RowError(number, cells[where[0]], f"unknown column: the columns are {', '.join(COLUMNS)} ({TEMPLATE_HINT})"))
+            errors.append(
+                RowError(
+                    number, cells[where[0]], f"unknown column: the columns are {', '.join(COLUMNS)} ({TEMPLATE_HINT})"
+                )
+            )
         elif len(where) > 1:
             fatal = True
-            errors.append(RowError(number, name, f"appears more than once (columns {' and '.join(_letter(i) for i in where)}): keep one"))
+            errors.append(
+                RowError(
+                    number,
+                    name,
+                    f"appears more than once (columns {' and '.join(_letter(i) for i in where)}): keep one",
+                )
+            )
         else:
             columns[name] = where[0]
     for name in REQUIRED:
@@ -289,14 +312,22 @@ def _import(records, register, actor):
             continue
         count += 1
         if count > MAX_ROWS:
-            raise _FileProblem(f"the file has more than {MAX_ROWS:,} sessions: split it into files of at most {MAX_ROWS:,} rows")
+            raise _FileProblem(
+                f"the file has more than {MAX_ROWS:,} sessions: split it into files of at most {MAX_ROWS:,} rows"
+            )
         row_errors = []
-        row = _Row(number, {name: cells[i] if i < len(cells) else "" for name, i in columns.items()},
-                   lambda r, c, m: row_errors.append(RowError(r, c, m)))
+        row = _Row(
+            number,
+            {name: cells[i] if i < len(cells) else "" for name, i in columns.items()},
+            lambda r, c, m, errors=row_errors: errors.append(RowError(r, c, m)),
+        )
         stray = [i for i, value in enumerate(cells) if value and (i >= width or i not in columns.values())]
         if stray:
-            row.error(None, f"there is a value in column {_letter(stray[0])}, which has no name in row {header_row}: "
-                            "name the column or move the value")
+            row.error(
+                None,
+                f"there is a value in column {_letter(stray[0])}, which has no name in row {header_row}: "
+                "name the column or move the value",
+            )
         s = _check_row(row, register)
         _check_across(row, s, register, runs, seen)
         row_errors.sort(key=lambda e: -1 if e.column is None else order.get(e.column, len(order)))
@@ -343,22 +374,34 @@ def _check_across(row, s, register, runs, seen):
         return
     earlier = register.runs.get(ref)
     if earlier is not None and course is not None and earlier.course_id != course.pk:
-        row.error("course", f"run {ref} was imported before as '{earlier.course.title}': a run's rows all name the same course")
+        row.error(
+            "course",
+            f"run {ref} was imported before as '{earlier.course.title}': a run's rows all name the same course",
+        )
     group = runs.get(ref)
     if group is None:
         group = runs[ref] = {"course": course, "rows": [], "venue": s["venue"], "first_row": row.number, "run": earlier}
     elif course is not None and group["course"] is not None and group["course"] != course:
-        row.error("course", f"run {ref} is '{group['course'].title}' in row {group['first_row']}: "
-                            "a run's rows all name the same course")
+        row.error(
+            "course",
+            f"run {ref} is '{group['course'].title}' in row {group['first_row']}: "
+            "a run's rows all name the same course",
+        )
     if s["date"]:
         key = (ref, s["date"])
         if key in seen:
-            row.error("date", f"row {seen[key]} is the same session (run {ref} on {s['date']:%d %B %Y}): each session appears once")
+            row.error(
+                "date",
+                f"row {seen[key]} is the same session (run {ref} on {s['date']:%d %B %Y}): each session appears once",
+            )
         else:
             seen[key] = row.number
         if s["date"] in register.recorded.get(ref, ()):
-            row.error("date", f"the session of run {ref} on {s['date']:%d %B %Y} is already recorded "
-                              "(was this file imported before?)")
+            row.error(
+                "date",
+                f"the session of run {ref} on {s['date']:%d %B %Y} is already recorded "
+                "(was this file imported before?)",
+            )
     if not row.bad:
         group["rows"].append(s)
 
@@ -386,8 +429,11 @@ def _term(register, first, last, notes):
         return existing
     season, year, starts, ends = usual_term(first)
     term, created = Term.objects.get_or_create(
-        college=register.college, season=season, year=year,
-        defaults={"starts_on": min(starts, first), "ends_on": max(ends, last)})
+        college=register.college,
+        season=season,
+        year=year,
+        defaults={"starts_on": min(starts, first), "ends_on": max(ends, last)},
+    )
     if created:
         notes.append(f"Added the {term} term ({term.starts_on:%d %B %Y} to {term.ends_on:%d %B %Y})")
     return term
@@ -403,22 +449,46 @@ def _write(runs, register, actor):
                 last = max(s["date"] for s in rows)
                 online = group["venue"] == "online"
                 room = None if online else _site_room(register, group["venue"], notes)
-                payload = [{
-                    "date": s["date"], "start_time": s["start_time"], "end_time": s["end_time"], "status": s["status"],
-                    "tutors": s["peers"] + s["staff"], "head_count": s["head_count"],
-                    "cancel_reason": s["reason"][0] if s["reason"] else "", "cancel_note": s["reason"][1] if s["reason"] else "",
-                } for s in rows]
+                payload = [
+                    {
+                        "date": s["date"],
+                        "start_time": s["start_time"],
+                        "end_time": s["end_time"],
+                        "status": s["status"],
+                        "tutors": s["peers"] + s["staff"],
+                        "head_count": s["head_count"],
+                        "cancel_reason": s["reason"][0] if s["reason"] else "",
+                        "cancel_note": s["reason"][1] if s["reason"] else "",
+                    }
+                    for s in rows
+                ]
                 term = None if group["run"] else _term(register, first, last, notes)
                 try:
-                    run_from_register(actor=actor, course=group["course"], term=term, reference=ref, sessions=payload,
-                                      online=online, room=room, run=group["run"])
+                    run_from_register(
+                        actor=actor,
+                        course=group["course"],
+                        term=term,
+                        reference=ref,
+                        sessions=payload,
+                        online=online,
+                        room=room,
+                        run=group["run"],
+                    )
                 except ValidationError as exc:
-                    raise _RowsRefused([RowError(group["first_row"], None, f"run {ref}: " + " ".join(exc.messages))]) from exc
+                    raise _RowsRefused(
+                        [RowError(group["first_row"], None, f"run {ref}: " + " ".join(exc.messages))]
+                    ) from exc
                 sessions += len(rows)
                 created += group["run"] is None
                 extended += group["run"] is not None
-            record(actor=actor, action="import", object_type="courses.Session", fields=list(COLUMNS),
-                   note=f"past registers: {sessions} sessions, {created} new runs", college_id=register.college.pk)
+            record(
+                actor=actor,
+                action="import",
+                object_type="courses.Session",
+                fields=list(COLUMNS),
+                note=f"past registers: {sessions} sessions, {created} new runs",
+                college_id=register.college.pk,
+            )
     except _RowsRefused as refused:
         return ImportResult(ok=False, errors=refused.errors)
     summary = f"{created} run{'s' if created != 1 else ''} added"

@@ -48,7 +48,13 @@ class _TutorSheet:
     model = Tutor
     required = ("kind", "first_name", "last_name", "email")
     optional = (
-        "status", "coproduction_trained_on", "joined_on", "employer", "profession", "team", "line_manager",
+        "status",
+        "coproduction_trained_on",
+        "joined_on",
+        "employer",
+        "profession",
+        "team",
+        "line_manager",
     )
     STAFF_ONLY = ("employer", "profession", "team", "line_manager")
 
@@ -176,8 +182,11 @@ class _CourseSheet:
         if problems:
             raise _Problem("; ".join(problems) + " (separate the tutors' emails with ';')")
         kinds = {t.kind for t in tutors}
-        missing = [label for kind, label in ((Tutor.Kind.PEER, "a peer tutor"), (Tutor.Kind.STAFF, "a staff tutor"))
-                   if kind not in kinds]
+        missing = [
+            label
+            for kind, label in ((Tutor.Kind.PEER, "a peer tutor"), (Tutor.Kind.STAFF, "a staff tutor"))
+            if kind not in kinds
+        ]
         if missing:
             raise _Problem(
                 f"a course is co-produced by at least one peer tutor and one staff tutor: add {' and '.join(missing)}"
@@ -197,9 +206,10 @@ class _CourseSheet:
             "status": row.get("status", self.status) or Course.Status.ACTIVE,
             "description": row.get("description", _text(10_000, multiline=True)) or "",
             "co_producers": row.get(
-                "co_producers", self.co_producers,
+                "co_producers",
+                self.co_producers,
                 required="enter the emails of the tutors who co-produced it (at least one peer and one staff tutor), "
-                         "separated by ';'",
+                "separated by ';'",
             ),
         }
         title = fields["title"]

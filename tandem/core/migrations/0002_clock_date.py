@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='college',
-            name='clock_date',
-            field=models.DateField(blank=True, help_text="The College's own today (the demo College only); empty means the real date", null=True),
+            model_name="college",
+            name="clock_date",
+            field=models.DateField(
+                blank=True,
+                help_text="The College's own today (the demo College only); empty means the real date",
+                null=True,
+            ),
         ),
     ]

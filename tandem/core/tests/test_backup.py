@@ -58,8 +58,12 @@ def sqlite_backup(tmp_path_factory):
     folder = tmp_path_factory.mktemp("backup")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     # Signed with the test settings' key, so the tests' restores accept it.
-    env.update(DEBUG="true", SQLITE_PATH=str(folder / "source.sqlite3"), DJANGO_SETTINGS_MODULE="tandem.settings",
-               BACKUP_SIGNING_KEY=settings.BACKUP_SIGNING_KEY)
+    env.update(
+        DEBUG="true",
+        SQLITE_PATH=str(folder / "source.sqlite3"),
+        DJANGO_SETTINGS_MODULE="tandem.settings",
+        BACKUP_SIGNING_KEY=settings.BACKUP_SIGNING_KEY,
+    )
     tandem("migrate", "--no-input", "-v", "0", env=env)
     shutil.copy(folder / "source.sqlite3", folder / "empty.sqlite3")  # migrated, empty: a restore target
     tandem("demo", env=env)
@@ -71,8 +75,12 @@ def sqlite_backup(tmp_path_factory):
 
 def source_env(archive, **extra):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(DEBUG="true", SQLITE_PATH=str(archive.parent / "source.sqlite3"),
-               DJANGO_SETTINGS_MODULE="tandem.settings", BACKUP_SIGNING_KEY=settings.BACKUP_SIGNING_KEY)
+    env.update(
+        DEBUG="true",
+        SQLITE_PATH=str(archive.parent / "source.sqlite3"),
+        DJANGO_SETTINGS_MODULE="tandem.settings",
+        BACKUP_SIGNING_KEY=settings.BACKUP_SIGNING_KEY,
+    )
     env.update(extra)
     return env
 
@@ -132,7 +140,9 @@ def test_restore_gives_identical_records(sqlite_backup):
     assert db_guard.installed(connection)
     highest = Tutor.objects.order_by("-pk").first().pk
     college = Tutor.objects.first().college
-    new = Tutor.objects.create(college=college, kind="peer", first_name="New", last_name="Tutor", email="new@example.org")
+    new = Tutor.objects.create(
+        college=college, kind="peer", first_name="New", last_name="Tutor", email="new@example.org"
+    )
     assert new.pk > highest
 
 
@@ -160,13 +170,15 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
 @pytest.mark.django_db
 def test_restore_refuses_other_migrations(sqlite_backup, tmp_path):
     changed = tmp_path / "changed.zip"
-    seal(members(sqlite_backup), changed,
-         manifest_edit=lambda m: m["migrations"]["audit"].append("9999_from_the_future"))
+    seal(
+        members(sqlite_backup), changed, manifest_edit=lambda m: m["migrations"]["audit"].append("9999_from_the_future")
+    )
     with pytest.raises(UsageError, match="migrations differ.*9999_from_the_future"):
         call_command("restore", str(changed))
 
 
 # --- Archives made and edited by hand ------------------------------------------------------------
+
 
 def members(path):
     with zipfile.ZipFile(path) as archive:
@@ -243,15 +255,19 @@ def test_the_small_archive_restores(small, tmp_path):
 
 # --- A: a backup taken while the site is being written to --------------------------------------
 
+
 def _write_sign_ins(path, stop, written):
     """Sign-in records, one transaction each, as fast as the database takes them."""
     db = sqlite3.connect(path, timeout=60, isolation_level=None)
     try:
         while not stop.is_set():
             db.execute("BEGIN IMMEDIATE")
-            db.execute("INSERT INTO axes_accesslog (user_agent, ip_address, username, http_accept, path_info, "
-                       "attempt_time, session_hash) VALUES ('pytest', '127.0.0.1', ?, '*/*', '/accounts/login/', "
-                       "datetime('now'), '')", (f"user{written[0]}",))
+            db.execute(
+                "INSERT INTO axes_accesslog (user_agent, ip_address, username, http_accept, path_info, "
+                "attempt_time, session_hash) VALUES ('pytest', '127.0.0.1', ?, '*/*', '/accounts/login/', "
+                "datetime('now'), '')",
+                (f"user{written[0]}",),
+            )
             db.execute("COMMIT")
             written[0] += 1
             time.sleep(0.002)
@@ -305,8 +321,13 @@ def test_backup_of_a_busy_postgresql_database_restores(tmp_path):
     def write():
         try:
             while not stop.is_set():
-                AccessLog.objects.create(user_agent="pytest", ip_address="127.0.0.1", username=f"user{written[0]}",
-                                         http_accept="*/*", path_info="/accounts/login/")
+                AccessLog.objects.create(
+                    user_agent="pytest",
+                    ip_address="127.0.0.1",
+                    username=f"user{written[0]}",
+                    http_accept="*/*",
+                    path_info="/accounts/login/",
+                )
                 record(actor=None, action="create", object_type="pytest.Row", object_id=str(written[0]))
                 written[0] += 1
         except Exception as exc:  # pragma: no cover - reported below
@@ -358,10 +379,20 @@ def _dup_slug(rows):
 def _term(**fields):
     def add(entries):
         college = rows_of(entries, COLLEGES)[0]["pk"]
-        row = {"model": "core.term", "pk": 1, "fields": {"college": college, "season": "autumn", "year": 2019,
-                                                         "starts_on": "2019-09-02", "ends_on": "2019-12-13",
-                                                         **fields}}
+        row = {
+            "model": "core.term",
+            "pk": 1,
+            "fields": {
+                "college": college,
+                "season": "autumn",
+                "year": 2019,
+                "starts_on": "2019-09-02",
+                "ends_on": "2019-12-13",
+                **fields,
+            },
+        }
         return with_rows(entries, "data/core.Term.json", [row])
+
     return add
 
 
@@ -394,7 +425,7 @@ def _lying_sizes(small, dst):
     name = COLLEGES.encode()
     central = data.find(b"PK\x01\x02")
     while central != -1:
-        if data[central + 46:central + 46 + len(name)] == name:
+        if data[central + 46 : central + 46 + len(name)] == name:
             struct.pack_into("<I", data, central + 24, 10)
             local = struct.unpack_from("<I", data, central + 42)[0]
             struct.pack_into("<I", data, local + 22, 10)
@@ -419,6 +450,7 @@ def _without(name):
             for member, data in entries.items():
                 archive.writestr(member, data)
         return dst
+
     return build
 
 
@@ -490,8 +522,10 @@ HOSTILE = {
     "manifest nested past the limit": (_raw_manifest(_nested(200)), "nested more than 64 deep"),
     "manifest NaN": (_raw_manifest(b'{"format": NaN}'), "not valid JSON"),
     "format a number": (_edit_manifest(lambda m: m.update(format=2)), "not a tandem-backup/2 archive"),
-    "format of an older Tandem": (_edit_manifest(lambda m: m.update(format="tandem-backup/1")),
-                                  "tandem-backup/1 archive.*Tandem version that made it"),
+    "format of an older Tandem": (
+        _edit_manifest(lambda m: m.update(format="tandem-backup/1")),
+        "tandem-backup/1 archive.*Tandem version that made it",
+    ),
     "counts of text": (_edit_manifest(lambda m: m["counts"].update({"core.College": "many"})), "counts is not"),
     "counts negative": (_edit_manifest(lambda m: m["counts"].update({"core.College": -1})), "counts is not"),
     "counts true": (_edit_manifest(lambda m: m["counts"].update({"core.College": True})), "counts is not"),
@@ -502,8 +536,10 @@ HOSTILE = {
     "left out negative": (_edit_manifest(lambda m: m.update(left_out={"otp_totp.TOTPDevice": -3})), "left_out is not"),
     "unknown entry": (_edit_manifest(lambda m: m.update(superuser=True)), "unknown: superuser"),
     "entry missing": (_edit_manifest(lambda m: m.pop("files") and None), "missing: files"),
-    "files of another Tandem": (_edit_manifest(lambda m: m["files"].update({"data/evil.Model.json": "0" * 64})),
-                                "not this Tandem's models"),
+    "files of another Tandem": (
+        _edit_manifest(lambda m: m["files"].update({"data/evil.Model.json": "0" * 64})),
+        "not this Tandem's models",
+    ),
     "count that lies": (_edit_manifest(lambda m: m["counts"].update({"core.College": 99})), "holds 1 rows.*says 99"),
     "fingerprint that lies": (_edit_manifest(lambda m: m.update(fingerprint="0" * 64)), "do not match the fingerprint"),
     "hash that lies": (_edit_manifest(lambda m: m["files"].update({COLLEGES: "0" * 64})), "differs from the SHA-256"),
@@ -511,27 +547,42 @@ HOSTILE = {
     "data not JSON": (_rows_file(b"[{"), "core.College.json is not valid JSON"),
     "data not UTF-8": (_rows_file(b'["\xff"]'), "core.College.json is not valid JSON"),
     "data deeply nested": (_rows_file(b"[" * 200_000 + b"]" * 200_000), "nested too deeply"),
-    "data duplicate keys": (_rows_file(b'[{"model": "core.college", "model": "core.college", "pk": 1, "fields": {}}]'),
-                            "key 'model' twice"),
+    "data duplicate keys": (
+        _rows_file(b'[{"model": "core.college", "model": "core.college", "pk": 1, "fields": {}}]'),
+        "key 'model' twice",
+    ),
     "data NaN": (_rows_file(b'[{"model": "core.college", "pk": NaN, "fields": {}}]'), "not valid JSON"),
     "data an object": (_rows_file(b"{}"), "not a list of rows"),
     "row a string": (_rows_file(b'["row"]'), "row 1 is not a row"),
     "row without fields": (_rows_file(b'[{"model": "core.college", "pk": 1}]'), "row 1 is not a row"),
     "row pk a list": (_rows_file(b'[{"model": "core.college", "pk": [1], "fields": {}}]'), "pk is not a number"),
-    "two models in one file": (_edit_rows(lambda rows: rows.append(
-        {"model": "core.organisation", "pk": 4242, "fields": {"name": "X", "is_trust": False}})),
-        "is a 'core.organisation', not a core.college"),
-    "unknown field": (_edit_rows(lambda rows: rows[0]["fields"].update(is_superuser=True)),
-                      r"fields core.College does not have \(is_superuser\)"),
+    "two models in one file": (
+        _edit_rows(
+            lambda rows: rows.append(
+                {"model": "core.organisation", "pk": 4242, "fields": {"name": "X", "is_trust": False}}
+            )
+        ),
+        "is a 'core.organisation', not a core.college",
+    ),
+    "unknown field": (
+        _edit_rows(lambda rows: rows[0]["fields"].update(is_superuser=True)),
+        r"fields core.College does not have \(is_superuser\)",
+    ),
     "same pk twice": (_edit_rows(lambda rows: rows.append(dict(rows[0]))), "pk .* appears twice"),
     # rows the database refuses: nothing written
     "unique broken": (_edit_rows(_dup_slug), "core.College: rows break the database's rules"),
-    "foreign key to nothing": (_edit_rows(lambda rows: rows[0]["fields"].update(trust=999999)),
-                               "rows break the database's rules"),
-    "check constraint broken": (lambda small, dst: seal(_term(ends_on="2019-01-01")(small), dst),
-                                "core.Term: rows break the database's rules"),
-    "date that is not": (lambda small, dst: seal(_term(starts_on="2019-13-45")(small), dst),
-                         "core.Term: a row cannot be read"),
+    "foreign key to nothing": (
+        _edit_rows(lambda rows: rows[0]["fields"].update(trust=999999)),
+        "rows break the database's rules",
+    ),
+    "check constraint broken": (
+        lambda small, dst: seal(_term(ends_on="2019-01-01")(small), dst),
+        "core.Term: rows break the database's rules",
+    ),
+    "date that is not": (
+        lambda small, dst: seal(_term(starts_on="2019-13-45")(small), dst),
+        "core.Term: a row cannot be read",
+    ),
     "number that is text": (lambda small, dst: seal(_term(year="many")(small), dst), "core.Term: a row cannot be read"),
     "number too big": (lambda small, dst: seal(_term(year=10**30)(small), dst), "core.Term: "),
     "null where required": (lambda small, dst: seal(_term(season=None)(small), dst), "core.Term: "),
@@ -576,10 +627,26 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(small, tmp_path):
 @pytest.mark.django_db
 def test_trust_unsigned_restores_what_is_sound_and_names_the_superusers(small, tmp_path):
     """An archive edited to add a platform operator is refused; an operator who trusts it sees the name."""
-    users = [{"model": "accounts.user", "pk": 77, "fields": {
-        "password": "pbkdf2_sha256$1$salt$hash", "last_login": None, "is_superuser": True, "username": "mallory",
-        "first_name": "", "last_name": "", "email": "", "is_staff": True, "is_active": True,
-        "date_joined": "2020-01-01T00:00:00+00:00", "groups": [], "user_permissions": []}}]
+    users = [
+        {
+            "model": "accounts.user",
+            "pk": 77,
+            "fields": {
+                "password": "pbkdf2_sha256$1$salt$hash",
+                "last_login": None,
+                "is_superuser": True,
+                "username": "mallory",
+                "first_name": "",
+                "last_name": "",
+                "email": "",
+                "is_staff": True,
+                "is_active": True,
+                "date_joined": "2020-01-01T00:00:00+00:00",
+                "groups": [],
+                "user_permissions": [],
+            },
+        }
+    ]
     from tandem.accounts.models import User
 
     field_names = {f.name for f in User._meta.local_fields if not f.primary_key} | {"groups", "user_permissions"}
@@ -606,15 +673,28 @@ def test_trust_unsigned_keeps_every_other_check(small, tmp_path):
     assert_nothing_restored()
 
 
-@pytest.mark.parametrize("case", ["unsigned", "manifest deeply nested", "two models in one file", "unique broken",
-                                  "check constraint broken", "zip bomb"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "unsigned",
+        "manifest deeply nested",
+        "two models in one file",
+        "unique broken",
+        "check constraint broken",
+        "zip bomb",
+    ],
+)
 def test_real_process_restore_refuses_a_hostile_archive(case, sqlite_backup, small, tmp_path):
     target = tmp_path / "target.sqlite3"
     shutil.copy(sqlite_backup.parent / "empty.sqlite3", target)
     build, message = HOSTILE[case]
     archive = build(small, tmp_path / "hostile.zip")
-    result = tandem("restore", str(archive), check=False,
-                    env=source_env(sqlite_backup, SQLITE_PATH=str(target), BACKUP_MAX_BYTES="1048576"))
+    result = tandem(
+        "restore",
+        str(archive),
+        check=False,
+        env=source_env(sqlite_backup, SQLITE_PATH=str(target), BACKUP_MAX_BYTES="1048576"),
+    )
     assert result.returncode == 2, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith("restore: ") and re.search(message, result.stderr), result.stderr

@@ -82,8 +82,9 @@ def test_a_duplicate_tutor_email_is_a_form_error(admin_client, world):
     response = admin_client.post(reverse("tutors:create"), _tutor_data(world, email=world.peer.email.upper()))
     assert response.status_code == 200 and DUPLICATE in response.content.decode()
     # Editing a tutor to another tutor's address, too.
-    edit = admin_client.post(reverse("tutors:edit", args=[world.staff.pk]),
-                             _tutor_data(world, kind="peer", email=world.peer.email))
+    edit = admin_client.post(
+        reverse("tutors:edit", args=[world.staff.pk]), _tutor_data(world, kind="peer", email=world.peer.email)
+    )
     assert edit.status_code == 200 and DUPLICATE in edit.content.decode()
 
 
@@ -93,8 +94,15 @@ def test_the_service_refuses_a_duplicate_email_with_a_field_error(world):
     from tandem.tutors.services import tutor_create
 
     with pytest.raises(ValidationError) as caught:
-        tutor_create(actor=world.admin, college=world.college, kind="peer", first_name="A", last_name="B",
-                     email=world.peer.email, status="active")
+        tutor_create(
+            actor=world.admin,
+            college=world.college,
+            kind="peer",
+            first_name="A",
+            last_name="B",
+            email=world.peer.email,
+            status="active",
+        )
     assert "email" in caught.value.message_dict
 
 
@@ -141,8 +149,7 @@ def test_error_pages_are_nhs_pages_with_a_way_back_in_production_mode(world, cli
     if status == 400:
         response = client.get(reverse("courses:timetable"), {"term": "²"}, HTTP_REFERER="http://testserver/courses/")
     elif status == 403:
-        response = client.get(reverse("payments:rate_card_new"),
-                              HTTP_REFERER="http://testserver/courses/")
+        response = client.get(reverse("payments:rate_card_new"), HTTP_REFERER="http://testserver/courses/")
     elif status == 404:
         response = client.get("/no-such-page/", HTTP_REFERER="http://testserver/courses/")
     else:
@@ -151,9 +158,14 @@ def test_error_pages_are_nhs_pages_with_a_way_back_in_production_mode(world, cli
         def boom(request):
             raise RuntimeError("broken")
 
-        settings.ROOT_URLCONF = type("urls", (), {
-            "urlpatterns": [path("boom/", boom)] + tandem.urls.urlpatterns,
-            **{f"handler{n}": getattr(tandem.urls, f"handler{n}") for n in (400, 403, 404, 500)}})
+        settings.ROOT_URLCONF = type(
+            "urls",
+            (),
+            {
+                "urlpatterns": [path("boom/", boom)] + tandem.urls.urlpatterns,
+                **{f"handler{n}": getattr(tandem.urls, f"handler{n}") for n in (400, 403, 404, 500)},
+            },
+        )
         response = client.get("/boom/", HTTP_REFERER="http://testserver/courses/")
     assert response.status_code == status
     html = response.content.decode()
@@ -178,8 +190,9 @@ def test_a_refused_csrf_token_is_an_nhs_page(world, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/courses/runs/{big}/", "/tutors/{big}/", "/courses/sessions/{big}/record/",
-                                  "/release/{big}/"])
+@pytest.mark.parametrize(
+    "path", ["/courses/runs/{big}/", "/tutors/{big}/", "/courses/sessions/{big}/record/", "/release/{big}/"]
+)
 def test_a_thirty_digit_id_in_the_address_is_not_found(world, client, path):
     client.force_login(world.admin)
     assert client.get(path.format(big="9" * 30)).status_code == 404

@@ -132,8 +132,10 @@ def test_sessions_every_month_but_august(demo):
 
 def test_runs_per_term_between_50_and_70_and_growing(demo):
     per_term = list(
-        Term.objects.filter(college=demo.college, starts_on__lte=date(2019, 11, 15)).order_by("starts_on")
-        .annotate(n=Count("runs")).values_list("n", flat=True)
+        Term.objects.filter(college=demo.college, starts_on__lte=date(2019, 11, 15))
+        .order_by("starts_on")
+        .annotate(n=Count("runs"))
+        .values_list("n", flat=True)
     )
     assert all(50 <= n <= 70 for n in per_term), per_term
     assert sum(per_term[:3]) / 3 + 8 < sum(per_term[-3:]) / 3, per_term
@@ -151,10 +153,14 @@ def test_every_course_is_co_produced_by_a_peer_and_a_staff_tutor(demo):
 
 
 def test_delivered_sessions_are_co_delivered_and_counts_match(demo):
-    sessions = Session.objects.filter(run__course__college=demo.college).annotate(
-        peers=Count("delivered_by", filter=Q(delivered_by__kind=Tutor.Kind.PEER)),
-        staff=Count("delivered_by", filter=Q(delivered_by__kind=Tutor.Kind.STAFF)),
-    ).values_list("status", "peer_count", "staff_count", "peers", "staff")
+    sessions = (
+        Session.objects.filter(run__course__college=demo.college)
+        .annotate(
+            peers=Count("delivered_by", filter=Q(delivered_by__kind=Tutor.Kind.PEER)),
+            staff=Count("delivered_by", filter=Q(delivered_by__kind=Tutor.Kind.STAFF)),
+        )
+        .values_list("status", "peer_count", "staff_count", "peers", "staff")
+    )
     sizes = Counter()
     for status, peer_count, staff_count, peers, staff in sessions:
         assert (peer_count, staff_count) == (peers, staff)
@@ -184,9 +190,11 @@ def test_the_current_term_has_delivered_then_scheduled_sessions_and_gaps(demo):
     assert not sessions.filter(date__lt=TODAY, status=Session.Status.SCHEDULED).exists()
     assert not sessions.filter(date__gte=TODAY, status=Session.Status.DELIVERED).exists()
     assert sessions.filter(date__gte=TODAY, status=Session.Status.SCHEDULED).exists()
-    assert not Session.objects.filter(run__course__college=demo.college, status=Session.Status.SCHEDULED).exclude(
-        run__in=current
-    ).exists()
+    assert (
+        not Session.objects.filter(run__course__college=demo.college, status=Session.Status.SCHEDULED)
+        .exclude(run__in=current)
+        .exists()
+    )
     statuses = set(current.values_list("status", flat=True))
     assert {"completed", "running", "confirmed"} <= statuses
     gaps = current.filter(status=CourseRun.Status.PLANNED).annotate(
@@ -300,8 +308,9 @@ def test_short_notice_and_course_length_show_in_decline_reasons():
     rng = random.Random(2)
     reasons = Counter()
     for _ in range(500):
-        d = release_decision(rng, sessions=10, team_pressure=0.1, requested_on=date(2018, 3, 1),
-                             starts_on=date(2018, 3, 10))
+        d = release_decision(
+            rng, sessions=10, team_pressure=0.1, requested_on=date(2018, 3, 1), starts_on=date(2018, 3, 10)
+        )
         reasons[d.reason] += 1
     assert reasons["short_notice"] > 0 and reasons["course_too_long"] > 0
 
@@ -311,8 +320,12 @@ def test_short_notice_and_course_length_show_in_decline_reasons():
 
 def test_demo_logins_exist_for_every_role(demo):
     expected = {
-        "admin": Role.COLLEGE_ADMIN, "qi": Role.QI_TEAM, "tutor": Role.TUTOR, "peer": Role.TUTOR,
-        "manager": Role.LINE_MANAGER, "leader": Role.LEADER,
+        "admin": Role.COLLEGE_ADMIN,
+        "qi": Role.QI_TEAM,
+        "tutor": Role.TUTOR,
+        "peer": Role.TUTOR,
+        "manager": Role.LINE_MANAGER,
+        "leader": Role.LEADER,
     }
     for username, role in expected.items():
         user = authenticate(username=username, password=PASSWORD)

@@ -24,10 +24,21 @@ def read_env_file(path):
 
 
 def check_deploy(values):
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),  # nosec B108
-           "DJANGO_SETTINGS_MODULE": "tandem.settings", "TANDEM_DOTENV": "false", **values}
-    return subprocess.run([*TANDEM, "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),  # nosec B108
+        "DJANGO_SETTINGS_MODULE": "tandem.settings",
+        "TANDEM_DOTENV": "false",
+        **values,
+    }
+    return subprocess.run(
+        [*TANDEM, "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_example_production_environment_passes_the_deploy_check():

@@ -12,7 +12,9 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tandem.accounts.models import Role, User
 from tandem.audit.models import AuditEvent
@@ -27,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[3]
 TRUST = "Northvale NHS Foundation Trust"
-TUTOR_HEADER = "kind,first_name,last_name,email,status,coproduction_trained_on,joined_on,employer,profession,team,line_manager"
+TUTOR_HEADER = (
+    "kind,first_name,last_name,email,status,coproduction_trained_on,joined_on,employer,profession,team,line_manager"
+)
 COURSE_HEADER = "title,topic,number_of_sessions,hours_per_session,status,description,co_producers"
 
 
@@ -46,10 +50,17 @@ def base():
 @pytest.fixture
 def tutors(base):
     """Two existing tutors a courses file can name as co-producers."""
-    peer = Tutor.objects.create(college=base.college, kind="peer", first_name="Maya", last_name="Fernsby",
-                                email="maya.fernsby@example.org")
-    staff = Tutor.objects.create(college=base.college, kind="staff", first_name="Priya", last_name="Hollenby",
-                                 email="priya.hollenby@northvale.example.nhs.uk", employer=base.trust)
+    peer = Tutor.objects.create(
+        college=base.college, kind="peer", first_name="Maya", last_name="Fernsby", email="maya.fernsby@example.org"
+    )
+    staff = Tutor.objects.create(
+        college=base.college,
+        kind="staff",
+        first_name="Priya",
+        last_name="Hollenby",
+        email="priya.hollenby@northvale.example.nhs.uk",
+        employer=base.trust,
+    )
     return SimpleNamespace(peer=peer, staff=staff)
 
 
@@ -111,7 +122,9 @@ def test_every_created_tutor_is_audited_plus_one_import_event(base):
     run(base, "tutors", GOOD_TUTORS)
     creates = AuditEvent.objects.filter(action="create", object_type="tutors.Tutor")
     assert creates.count() == 3
-    assert set(creates.values_list("object_id", flat=True)) == {str(pk) for pk in Tutor.objects.values_list("pk", flat=True)}
+    assert set(creates.values_list("object_id", flat=True)) == {
+        str(pk) for pk in Tutor.objects.values_list("pk", flat=True)
+    }
     event = AuditEvent.objects.get(action="import")
     assert event.actor_label == "system" and event.object_type == "tutors.Tutor" and "3 tutors" in event.note
 
@@ -124,8 +137,15 @@ def test_headers_are_case_and_space_insensitive_and_optional_columns_may_be_left
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(base):
-    text = csv_text("kind,first_name,last_name,email", "", "peer,Ann,Lee,ann@example.org", ",,,", "  ,  ,,",
-                    "peer,Bob,Lee,not-an-email", ",,,")
+    text = csv_text(
+        "kind,first_name,last_name,email",
+        "",
+        "peer,Ann,Lee,ann@example.org",
+        ",,,",
+        "  ,  ,,",
+        "peer,Bob,Lee,not-an-email",
+        ",,,",
+    )
     result = run(base, "tutors", text)
     assert not result.ok
     assert [str(e) for e in result.errors] == ["Row 6, column email: enter an email address like name@example.nhs.uk"]
@@ -134,10 +154,12 @@ def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(base):
 
 
 def test_a_quoted_cell_over_several_lines_is_one_row(base, tutors):
-    text = csv_text(COURSE_HEADER,
-                    '"Sleep Matters",Living well,3,1.5,,"Line one\r\nline two\rline three",'
-                    "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk",
-                    "Second,Living well,0,1,,,maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk")
+    text = csv_text(
+        COURSE_HEADER,
+        '"Sleep Matters",Living well,3,1.5,,"Line one\r\nline two\rline three",'
+        "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk",
+        "Second,Living well,0,1,,,maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk",
+    )
     result = run(base, "courses", text)
     assert where(result) == {(3, "number_of_sessions")}
     fixed = run(base, "courses", text.replace(",0,1,", ",1,1,"))
@@ -158,8 +180,10 @@ def test_sample_files_import_and_the_served_copies_match():
         result = import_file(kind=name, data=data, college=college, actor=None)
         assert result.ok, [str(e) for e in result.errors]
     assert Tutor.objects.filter(kind="peer").exists() and Tutor.objects.filter(kind="staff").exists()
-    assert all(c.co_producers.filter(kind="peer").exists() and c.co_producers.filter(kind="staff").exists()
-               for c in Course.objects.all())
+    assert all(
+        c.co_producers.filter(kind="peer").exists() and c.co_producers.filter(kind="staff").exists()
+        for c in Course.objects.all()
+    )
 
 
 def test_valid_courses_file_imports(base, tutors):
@@ -188,24 +212,32 @@ def test_valid_courses_file_imports(base, tutors):
 def test_a_file_with_errors_writes_nothing_and_lists_every_row_and_column(base):
     text = csv_text(
         TUTOR_HEADER,
-        "peer,Ann,Lee,ann@example.org,,,,,,,",                                  # 2: fine
-        "wizard,Bob,,bob@example.org,,,,,,,",                                     # 3: kind, last_name
-        "peer,Cat,Ng,not-an-email,sleeping,2024-02-30,32/01/2024,,,,",            # 4: email, status, both dates
-        "staff,Dan,Oke,dan@example.org,,,,,,,",                                   # 5: employer missing
-        "staff,Eve,Ray,eve@example.org,,,,Acme Ltd,,,nobody",                     # 6: employer, line_manager
-        f"peer,Fay,Ude,fay@example.org,,,,{TRUST},Nurse,Ward 3,lm.okafor",       # 7: staff-only fields
-        "peer,Gil,Vos,ANN@example.org,,,,,,,",                                    # 8: duplicate email
+        "peer,Ann,Lee,ann@example.org,,,,,,,",  # 2: fine
+        "wizard,Bob,,bob@example.org,,,,,,,",  # 3: kind, last_name
+        "peer,Cat,Ng,not-an-email,sleeping,2024-02-30,32/01/2024,,,,",  # 4: email, status, both dates
+        "staff,Dan,Oke,dan@example.org,,,,,,,",  # 5: employer missing
+        "staff,Eve,Ray,eve@example.org,,,,Acme Ltd,,,nobody",  # 6: employer, line_manager
+        f"peer,Fay,Ude,fay@example.org,,,,{TRUST},Nurse,Ward 3,lm.okafor",  # 7: staff-only fields
+        "peer,Gil,Vos,ANN@example.org,,,,,,,",  # 8: duplicate email
     )
     before = counts()
     result = run(base, "tutors", text)
     assert not result.ok and result.count == 0
     assert counts() == before
     assert where(result) == {
-        (3, "kind"), (3, "last_name"),
-        (4, "email"), (4, "status"), (4, "coproduction_trained_on"), (4, "joined_on"),
+        (3, "kind"),
+        (3, "last_name"),
+        (4, "email"),
+        (4, "status"),
+        (4, "coproduction_trained_on"),
+        (4, "joined_on"),
         (5, "employer"),
-        (6, "employer"), (6, "line_manager"),
-        (7, "employer"), (7, "profession"), (7, "team"), (7, "line_manager"),
+        (6, "employer"),
+        (6, "line_manager"),
+        (7, "employer"),
+        (7, "profession"),
+        (7, "team"),
+        (7, "line_manager"),
         (8, "email"),
     }
     assert [e.row for e in result.errors] == sorted(e.row for e in result.errors)
@@ -227,26 +259,35 @@ def test_one_bad_row_among_many_good_ones_writes_nothing(base):
 
 def test_a_file_with_errors_in_courses_writes_nothing(base, tutors):
     pair = "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk"
-    Course.objects.create(college=base.college, title="Sleep Matters", topic="Living well", number_of_sessions=2,
-                          hours_per_session=1)
+    Course.objects.create(
+        college=base.college, title="Sleep Matters", topic="Living well", number_of_sessions=2, hours_per_session=1
+    )
     text = csv_text(
         COURSE_HEADER,
-        f"Fine,Topic,2,2,,,{pair}",                                       # 2: fine
-        f"sleep  matters,Topic,2,2,,,{pair}",                             # 3: exists already
-        f"Fine,Topic,2,2,,,{pair}",                                       # 4: twice in the file
-        "Only peer,Topic,2,2,,,maya.fernsby@example.org",                 # 5: no staff tutor
-        "Unknown,Topic,2,2,,,maya.fernsby@example.org;who@example.org",   # 6: unknown email
-        f"Numbers,Topic,-2,1.255,paused,,{pair}",                         # 7: sessions, hours, status
-        f",,six,0,,,{pair}",                                               # 8: title, topic, sessions, hours
-        "No tutors,Topic,2,2,,,",                                          # 9: co_producers
+        f"Fine,Topic,2,2,,,{pair}",  # 2: fine
+        f"sleep  matters,Topic,2,2,,,{pair}",  # 3: exists already
+        f"Fine,Topic,2,2,,,{pair}",  # 4: twice in the file
+        "Only peer,Topic,2,2,,,maya.fernsby@example.org",  # 5: no staff tutor
+        "Unknown,Topic,2,2,,,maya.fernsby@example.org;who@example.org",  # 6: unknown email
+        f"Numbers,Topic,-2,1.255,paused,,{pair}",  # 7: sessions, hours, status
+        f",,six,0,,,{pair}",  # 8: title, topic, sessions, hours
+        "No tutors,Topic,2,2,,,",  # 9: co_producers
     )
     before = counts()
     result = run(base, "courses", text)
     assert counts() == before
     assert where(result) == {
-        (3, "title"), (4, "title"), (5, "co_producers"), (6, "co_producers"),
-        (7, "number_of_sessions"), (7, "hours_per_session"), (7, "status"),
-        (8, "title"), (8, "topic"), (8, "number_of_sessions"), (8, "hours_per_session"),
+        (3, "title"),
+        (4, "title"),
+        (5, "co_producers"),
+        (6, "co_producers"),
+        (7, "number_of_sessions"),
+        (7, "hours_per_session"),
+        (7, "status"),
+        (8, "title"),
+        (8, "topic"),
+        (8, "number_of_sessions"),
+        (8, "hours_per_session"),
         (9, "co_producers"),
     }
     messages = {(e.row, e.column): e.message for e in result.errors}
@@ -259,10 +300,14 @@ def test_a_file_with_errors_in_courses_writes_nothing(base, tutors):
 
 def test_titles_clash_whatever_their_case_and_spacing_but_not_their_words(base, tutors):
     pair = "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk"
-    Course.objects.create(college=base.college, title="Self-care Basics", topic="Living well", number_of_sessions=2,
-                          hours_per_session=1)
-    result = run(base, "courses", csv_text(COURSE_HEADER, f"SELF-CARE  basics,T,2,2,,,{pair}",
-                                           f"Self care basics,T,2,2,,,{pair}"))
+    Course.objects.create(
+        college=base.college, title="Self-care Basics", topic="Living well", number_of_sessions=2, hours_per_session=1
+    )
+    result = run(
+        base,
+        "courses",
+        csv_text(COURSE_HEADER, f"SELF-CARE  basics,T,2,2,,,{pair}", f"Self care basics,T,2,2,,,{pair}"),
+    )
     assert where(result) == {(2, "title")}
 
 
@@ -279,7 +324,9 @@ def test_duplicate_columns_are_reported(base):
 
 
 def test_unknown_columns_are_named(base):
-    result = run(base, "tutors", "kind,first_name,last_name,email,Favourite Colour,shoe\npeer,Ann,Lee,a@example.org,red,9\n")
+    result = run(
+        base, "tutors", "kind,first_name,last_name,email,Favourite Colour,shoe\npeer,Ann,Lee,a@example.org,red,9\n"
+    )
     assert where(result) == {(1, "Favourite Colour"), (1, "shoe")}
     assert "unknown column" in str(result.errors[0])
     assert Tutor.objects.count() == 0
@@ -295,8 +342,10 @@ def test_a_value_in_an_unnamed_column_is_an_error(base):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
 def test_formula_cells_are_refused(base, start):
-    text = csv_text("kind,first_name,last_name,email,profession,employer",
-                    f"staff,{start}cmd|' /C calc'!A0,Lee,a@example.org,{start}SUM(A1),{TRUST}")
+    text = csv_text(
+        "kind,first_name,last_name,email,profession,employer",
+        f"staff,{start}cmd|' /C calc'!A0,Lee,a@example.org,{start}SUM(A1),{TRUST}",
+    )
     result = run(base, "tutors", text)
     assert where(result) == {(2, "first_name"), (2, "profession")}
     assert "formula" in result.errors[0].message
@@ -375,8 +424,12 @@ def test_the_row_limit_is_exact(base, monkeypatch):
 
 
 def test_duplicate_emails_within_the_file_and_against_the_database(base, tutors):
-    text = csv_text("kind,first_name,last_name,email",
-                    "peer,Ann,Lee,ann@example.org", "peer,Ann,Lee,Ann@Example.org", "peer,M,F,MAYA.fernsby@example.org")
+    text = csv_text(
+        "kind,first_name,last_name,email",
+        "peer,Ann,Lee,ann@example.org",
+        "peer,Ann,Lee,Ann@Example.org",
+        "peer,M,F,MAYA.fernsby@example.org",
+    )
     result = run(base, "tutors", text)
     assert where(result) == {(3, "email"), (4, "email")}
     messages = {e.row: e.message for e in result.errors}
@@ -389,9 +442,12 @@ def test_a_line_manager_must_be_a_line_manager_of_this_college(base):
     other = College.objects.create(name="Southvale", slug="southvale", trust=other_trust)
     User.objects.create_user(username="lm.elsewhere", role=Role.LINE_MANAGER, college=other)
     User.objects.create_user(username="not.a.manager", role=Role.TUTOR, college=base.college)
-    text = csv_text("kind,first_name,last_name,email,employer,line_manager",
-                    f"staff,A,B,a@example.org,{TRUST},lm.elsewhere", f"staff,C,D,c@example.org,{TRUST},not.a.manager",
-                    f"staff,E,F,e@example.org,{TRUST},LM.OKAFOR")
+    text = csv_text(
+        "kind,first_name,last_name,email,employer,line_manager",
+        f"staff,A,B,a@example.org,{TRUST},lm.elsewhere",
+        f"staff,C,D,c@example.org,{TRUST},not.a.manager",
+        f"staff,E,F,e@example.org,{TRUST},LM.OKAFOR",
+    )
     result = run(base, "tutors", text)
     assert where(result) == {(2, "line_manager"), (3, "line_manager")}
 
@@ -403,7 +459,8 @@ def test_no_college_is_a_clear_error():
 
 def test_error_strings():
     assert str(RowError(7, "email", "enter an email address like name@example.nhs.uk")) == (
-        "Row 7, column email: enter an email address like name@example.nhs.uk")
+        "Row 7, column email: enter an email address like name@example.nhs.uk"
+    )
     assert str(RowError(3, None, "too many values")) == "Row 3: too many values"
     assert str(RowError(None, None, "the file is empty")) == "The file is empty"
 
@@ -428,8 +485,12 @@ def test_command_imports(base, tmp_path):
 def test_command_names_the_college(base, tmp_path, tutors):
     other_trust = Organisation.objects.create(name="Southvale Trust", is_trust=True)
     College.objects.create(name="Southvale", slug="southvale", trust=other_trust)
-    path = write(tmp_path, csv_text(COURSE_HEADER, "Sleep,Living well,2,2,,,"
-                                    "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk"))
+    path = write(
+        tmp_path,
+        csv_text(
+            COURSE_HEADER, "Sleep,Living well,2,2,,,maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk"
+        ),
+    )
     out = io.StringIO()
     call_command("import", "courses", path, "--college", "northvale", stdout=out)
     assert out.getvalue().strip() == "Imported 1 course."
@@ -437,8 +498,7 @@ def test_command_names_the_college(base, tmp_path, tutors):
 
 
 def test_command_with_errors_prints_each_on_stderr_and_exits_2(base, tmp_path, capsys, keep_connection):
-    path = write(tmp_path, csv_text("kind,first_name,last_name,email", "wizard,Ann,Lee,a@example.org",
-                                    "peer,Bob,,bob"))
+    path = write(tmp_path, csv_text("kind,first_name,last_name,email", "wizard,Ann,Lee,a@example.org", "peer,Bob,,bob"))
     with pytest.raises(SystemExit) as exc:
         load_command().run_from_argv(["tandem", "import", "tutors", path])
     assert exc.value.code == 2
@@ -463,11 +523,14 @@ def test_command_with_errors_via_call_command_raises_and_writes_nothing(base, tm
     assert Tutor.objects.count() == 0 and AuditEvent.objects.count() == 0
 
 
-@pytest.mark.parametrize("args,message", [
-    (["tutors", "/no/such/file.csv"], "cannot read /no/such/file.csv"),
-    (["pupils", "x.csv"], "invalid choice"),
-    (["tutors"], "required"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["tutors", "/no/such/file.csv"], "cannot read /no/such/file.csv"),
+        (["pupils", "x.csv"], "invalid choice"),
+        (["tutors"], "required"),
+    ],
+)
 def test_command_bad_usage_is_one_line_and_exit_2(base, capsys, args, message):
     with pytest.raises(SystemExit) as exc:
         load_command().run_from_argv(["tandem", "import", *args])
@@ -505,14 +568,20 @@ def test_the_real_tandem_command_exits_2_without_a_traceback(tmp_path):
     env.update(DEBUG="true", SQLITE_PATH=str(tmp_path / "db.sqlite3"), DJANGO_SETTINGS_MODULE="tandem.settings")
 
     def tandem(*args):
-        return subprocess.run([sys.executable, "-m", "tandem.cli", *args], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "tandem.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
 
     assert tandem("migrate", "-v0").returncode == 0
-    setup = tandem("shell", "-c", (
-        "from tandem.core.models import College, Organisation;"
-        f"t = Organisation.objects.create(name='{TRUST}', is_trust=True);"
-        "College.objects.create(name='Northvale', slug='northvale', trust=t)"))
+    setup = tandem(
+        "shell",
+        "-c",
+        (
+            "from tandem.core.models import College, Organisation;"
+            f"t = Organisation.objects.create(name='{TRUST}', is_trust=True);"
+            "College.objects.create(name='Northvale', slug='northvale', trust=t)"
+        ),
+    )
     assert setup.returncode == 0, setup.stderr
     bad = write(tmp_path, csv_text("kind,first_name,last_name,email", "peer,=1+1,Lee,a@example.org"))
     done = tandem("import", "tutors", bad)
@@ -528,8 +597,12 @@ def test_the_real_tandem_command_exits_2_without_a_traceback(tmp_path):
 
 def test_admin_uploading_a_bad_file_sees_every_problem_and_nothing_is_written(base, client):
     client.force_login(base.admin)
-    text = csv_text("kind,first_name,last_name,email", "peer,Ann,Lee,ann@example.org", "wizard,Bob,Lee,bob",
-                    "peer,Cat,Ng,=HYPERLINK(1)")
+    text = csv_text(
+        "kind,first_name,last_name,email",
+        "peer,Ann,Lee,ann@example.org",
+        "wizard,Bob,Lee,bob",
+        "peer,Cat,Ng,=HYPERLINK(1)",
+    )
     before = counts()
     response = client.post(reverse("core:import"), {"kind": "tutors", "file": _file(text)})
     assert response.status_code == 200
@@ -574,11 +647,47 @@ def _file(data, name="file.csv"):
 # --- Whatever the bytes, a result and no half-written import ---------------------------------
 
 TOKENS = [
-    "kind", "first_name", "last_name", "email", "status", "employer", "line_manager", "joined_on", "Kind ",
-    "title", "topic", "number_of_sessions", "hours_per_session", "co_producers", "description",
-    "peer", "staff", "active", "Zoë", "=1+1", "-2", "+x", "@a", "2024-02-30", "15/02/2019", "0", "1.5", "99.999",
-    "a@example.org", "A@EXAMPLE.ORG", "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk", TRUST,
-    "lm.okafor", '"', '""', "", " ", "\x01", "\u00a0", "\ufeff", "é",
+    "kind",
+    "first_name",
+    "last_name",
+    "email",
+    "status",
+    "employer",
+    "line_manager",
+    "joined_on",
+    "Kind ",
+    "title",
+    "topic",
+    "number_of_sessions",
+    "hours_per_session",
+    "co_producers",
+    "description",
+    "peer",
+    "staff",
+    "active",
+    "Zoë",
+    "=1+1",
+    "-2",
+    "+x",
+    "@a",
+    "2024-02-30",
+    "15/02/2019",
+    "0",
+    "1.5",
+    "99.999",
+    "a@example.org",
+    "A@EXAMPLE.ORG",
+    "maya.fernsby@example.org;priya.hollenby@northvale.example.nhs.uk",
+    TRUST,
+    "lm.okafor",
+    '"',
+    '""',
+    "",
+    " ",
+    "\x01",
+    "\u00a0",
+    "\ufeff",
+    "é",
 ]
 cell = st.one_of(st.sampled_from(TOKENS), st.text(max_size=12))
 line = st.lists(cell, max_size=8).map(",".join)

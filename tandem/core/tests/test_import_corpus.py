@@ -18,7 +18,9 @@ from tandem.tutors.models import Tutor
 
 pytestmark = pytest.mark.django_db
 
-T_HEAD = "kind,first_name,last_name,email,status,coproduction_trained_on,joined_on,employer,profession,team,line_manager"
+T_HEAD = (
+    "kind,first_name,last_name,email,status,coproduction_trained_on,joined_on,employer,profession,team,line_manager"
+)
 C_HEAD = "title,topic,number_of_sessions,hours_per_session,status,description,co_producers"
 T_OK = "peer,Ann{n},Smith,ann{n}@example.org,active,2019-01-10,2019-01-01,,,,"
 T_BAD = "peer,Bob,Jones,not-an-email,active,2019-01-10,2019-01-01,,,,"
@@ -54,7 +56,11 @@ def _corpus():
         add(f"{k}-mixed-line-endings", kind, make(good, good.replace("1", "2"), bad).replace("\n", "\r\n", 1))
         add(f"{k}-nul-byte", kind, make(good).replace(good[:4], good[:2] + "\x00" + good[2:4], 1))
         add(f"{k}-nul-only", kind, b"\x00" * 64)
-        add(f"{k}-cp1252-then-bad-row", kind, make(good.replace("Ann1", "Zo\u00eb").replace("Course 1", "Caf\u00e9 course"), bad).encode("cp1252"))
+        add(
+            f"{k}-cp1252-then-bad-row",
+            kind,
+            make(good.replace("Ann1", "Zo\u00eb").replace("Course 1", "Caf\u00e9 course"), bad).encode("cp1252"),
+        )
         add(f"{k}-bad-utf8-after-bom", kind, codecs.BOM_UTF8 + make(good).encode() + b"\xff\xfe\xfa,\n")
         add(f"{k}-undecodable", kind, make(good).encode() + b"\x81\x8d\x8f\x90\x9d\n")
         add(f"{k}-utf16", kind, make(good).encode("utf-16"))
@@ -74,15 +80,21 @@ def _corpus():
         add(f"{k}-unbalanced-quote", kind, make(good, '"' + bad))
         add(f"{k}-stray-value", kind, make(good + ",,,,oops"))
         add(f"{k}-short-row", kind, make(good, cols and good.split(",")[0]))
-        add(f"{k}-formula-equals", kind, make(good.replace("Ann1" if k == "t" else "Course 1", "=HYPERLINK(\"http://x\")")))
+        add(
+            f"{k}-formula-equals",
+            kind,
+            make(good.replace("Ann1" if k == "t" else "Course 1", '=HYPERLINK("http://x")')),
+        )
         add(f"{k}-formula-plus", kind, make(good.replace("Ann1" if k == "t" else "Course 1", "+cmd|' /C calc'!A0")))
         add(f"{k}-formula-at", kind, make(good.replace("Ann1" if k == "t" else "Course 1", "@SUM(1+1)")))
         add(f"{k}-control-char", kind, make(good.replace("Smith" if k == "t" else "Course 1", "Sm\x07ith")))
         add(f"{k}-very-long-cell", kind, make(good.replace("Smith" if k == "t" else "Course 1", "x" * 5000)))
-        add(f"{k}-too-many-rows", kind, make(*(
-            (T_OK if k == "t" else C_OK).format(n=i) for i in range(MAX_ROWS + 1))))
-        add(f"{k}-10000-rows-last-bad", kind, make(*(
-            (T_OK if k == "t" else C_OK).format(n=i) for i in range(MAX_ROWS - 1)), bad))
+        add(f"{k}-too-many-rows", kind, make(*((T_OK if k == "t" else C_OK).format(n=i) for i in range(MAX_ROWS + 1))))
+        add(
+            f"{k}-10000-rows-last-bad",
+            kind,
+            make(*((T_OK if k == "t" else C_OK).format(n=i) for i in range(MAX_ROWS - 1)), bad),
+        )
         add(f"{k}-oversize", kind, make(good) + "#" * (2 * 1024 * 1024 + 10))
         add(f"{k}-zero-width-and-bad", kind, make(good.replace("Ann1" if k == "t" else "Course 1", "A\u200bnn"), bad))
     # Tutor-specific cells
@@ -92,8 +104,11 @@ def _corpus():
     add("t-bad-status", "tutors", tutors(T_OK.format(n=1).replace("active", "retired")))
     add("t-staff-without-employer", "tutors", tutors("staff,Sam,Sole,sam.sole@example.nhs.uk,active,,,,Nurse,Ward,"))
     add("t-unknown-employer", "tutors", tutors("staff,Sam,Sole,sam.sole@example.nhs.uk,active,,,Nowhere Trust,Nurse,,"))
-    add("t-unknown-line-manager", "tutors",
-        tutors("staff,Sam,Sole,sam.sole@example.nhs.uk,active,,,Northvale NHS Foundation Trust,Nurse,,nobody"))
+    add(
+        "t-unknown-line-manager",
+        "tutors",
+        tutors("staff,Sam,Sole,sam.sole@example.nhs.uk,active,,,Northvale NHS Foundation Trust,Nurse,,nobody"),
+    )
     add("t-duplicate-email-in-file", "tutors", tutors(T_OK.format(n=1), T_OK.format(n=1)))
     add("t-existing-email", "tutors", tutors("peer,Pat,Peer,pat@example.org,active,,,,,,"))
     add("t-missing-first-name", "tutors", tutors(T_OK.format(n=1).replace("Ann1", "")))

@@ -39,9 +39,16 @@ def listener():
 
 def test_the_fetcher_refuses_everything_but_data_and_static_files(settings):
     fetcher = pdf.StaticOnlyFetcher()
-    for url in ("http://127.0.0.1:9/x.css", "https://example.com/a.png", "file:///etc/passwd", "ftp://h/x",
-                "tandem-static:/../../etc/passwd", "tandem-static:/static/../../settings.py",
-                f"{settings.SITE_URL}/private/", "http://evil.example/static/tandem/tandem.css"):
+    for url in (
+        "http://127.0.0.1:9/x.css",
+        "https://example.com/a.png",
+        "file:///etc/passwd",
+        "ftp://h/x",
+        "tandem-static:/../../etc/passwd",
+        "tandem-static:/static/../../settings.py",
+        f"{settings.SITE_URL}/private/",
+        "http://evil.example/static/tandem/tandem.css",
+    ):
         with pytest.raises(pdf.RefusedURL):
             fetcher(url)
     assert fetcher("data:text/plain,hello").read() == b"hello"

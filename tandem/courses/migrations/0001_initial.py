@@ -5,101 +5,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('tutors', '0001_initial'),
+        ("core", "0001_initial"),
+        ("tutors", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('topic', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('number_of_sessions', models.PositiveSmallIntegerField()),
-                ('hours_per_session', models.DecimalField(decimal_places=2, max_digits=4)),
-                ('status', models.CharField(choices=[('in_development', 'In development'), ('active', 'Active'), ('retired', 'Retired')], default='active', max_length=20)),
-                ('co_producers', models.ManyToManyField(blank=True, related_name='co_produced_courses', to='tutors.tutor')),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='courses', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("topic", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("number_of_sessions", models.PositiveSmallIntegerField()),
+                ("hours_per_session", models.DecimalField(decimal_places=2, max_digits=4)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_development", "In development"), ("active", "Active"), ("retired", "Retired")],
+                        default="active",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "co_producers",
+                    models.ManyToManyField(blank=True, related_name="co_produced_courses", to="tutors.tutor"),
+                ),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="courses", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='CourseRun',
+            name="CourseRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('start_time', models.TimeField()),
-                ('end_time', models.TimeField()),
-                ('start_date', models.DateField()),
-                ('online', models.BooleanField(default=False)),
-                ('capacity', models.PositiveIntegerField(default=15)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('confirmed', 'Confirmed'), ('running', 'Running'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='planned', max_length=10)),
-                ('cancel_reason', models.CharField(blank=True, choices=[('no_staff_tutor', 'No staff tutor'), ('no_peer_tutor', 'No peer tutor'), ('low_enrolment', 'Too few students enrolled'), ('no_room', 'No room'), ('other', 'Other')], max_length=20)),
-                ('cancel_note', models.CharField(blank=True, max_length=200)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='courses.course')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='core.room')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='core.term')),
-                ('tutors', models.ManyToManyField(blank=True, related_name='assigned_runs', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField()),
+                ("start_date", models.DateField()),
+                ("online", models.BooleanField(default=False)),
+                ("capacity", models.PositiveIntegerField(default=15)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("confirmed", "Confirmed"),
+                            ("running", "Running"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_staff_tutor", "No staff tutor"),
+                            ("no_peer_tutor", "No peer tutor"),
+                            ("low_enrolment", "Too few students enrolled"),
+                            ("no_room", "No room"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("cancel_note", models.CharField(blank=True, max_length=200)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="runs", to="courses.course"
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="runs",
+                        to="core.room",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="runs", to="core.term"),
+                ),
+                ("tutors", models.ManyToManyField(blank=True, related_name="assigned_runs", to="tutors.tutor")),
             ],
             options={
-                'ordering': ['start_date', 'start_time'],
+                "ordering": ["start_date", "start_time"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True)),
-                ('start_time', models.TimeField()),
-                ('end_time', models.TimeField()),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('delivered', 'Delivered'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('peer_count', models.PositiveSmallIntegerField(default=0)),
-                ('staff_count', models.PositiveSmallIntegerField(default=0)),
-                ('delivered_by', models.ManyToManyField(blank=True, related_name='delivered_sessions', to='tutors.tutor')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='courses.courserun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(db_index=True)),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("delivered", "Delivered"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("peer_count", models.PositiveSmallIntegerField(default=0)),
+                ("staff_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "delivered_by",
+                    models.ManyToManyField(blank=True, related_name="delivered_sessions", to="tutors.tutor"),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="courses.courserun"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'start_time'],
+                "ordering": ["date", "start_time"],
             },
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.UniqueConstraint(fields=('college', 'title'), name='course_title_unique_per_college'),
+            model_name="course",
+            constraint=models.UniqueConstraint(fields=("college", "title"), name="course_title_unique_per_college"),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('number_of_sessions__gte', 1)), name='course_has_sessions'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number_of_sessions__gte", 1)), name="course_has_sessions"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='course',
-            constraint=models.CheckConstraint(condition=models.Q(('hours_per_session__gt', 0)), name='course_session_hours_positive'),
+            model_name="course",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours_per_session__gt", 0)), name="course_session_hours_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courserun',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='run_ends_after_start'),
+            model_name="courserun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))), name="run_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courserun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), models.Q(('cancel_reason', ''), _negated=True)), models.Q(models.Q(('status', 'cancelled'), _negated=True), ('cancel_reason', '')), _connector='OR'), name='run_cancel_reason_iff_cancelled'),
+            model_name="courserun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cancelled"), models.Q(("cancel_reason", ""), _negated=True)),
+                    models.Q(models.Q(("status", "cancelled"), _negated=True), ("cancel_reason", "")),
+                    _connector="OR",
+                ),
+                name="run_cancel_reason_iff_cancelled",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='courserun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('online', True), ('room__isnull', True)), models.Q(('online', False), ('room__isnull', False)), ('status', 'cancelled'), _connector='OR'), name='run_room_unless_online'),
+            model_name="courserun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("online", True), ("room__isnull", True)),
+                    models.Q(("online", False), ("room__isnull", False)),
+                    ("status", "cancelled"),
+                    _connector="OR",
+                ),
+                name="run_room_unless_online",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'delivered'), _negated=True), models.Q(('peer_count__gte', 1), ('staff_count__gte', 1)), _connector='OR'), name='session_delivered_by_peer_and_staff'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "delivered"), _negated=True),
+                    models.Q(("peer_count__gte", 1), ("staff_count__gte", 1)),
+                    _connector="OR",
+                ),
+                name="session_delivered_by_peer_and_staff",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))), name="session_ends_after_start"
+            ),
         ),
     ]

@@ -15,60 +15,93 @@ def give_cancelled_sessions_a_reason(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0001_initial'),
-        ('tutors', '0002_sensitive_profile'),
+        ("courses", "0001_initial"),
+        ("tutors", "0002_sensitive_profile"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RunTutorChange',
+            name="RunTutorChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('added', 'Put on the run'), ('removed', 'Taken off the run')], max_length=10)),
-                ('asked_by', models.CharField(blank=True, help_text='Who asked for the change', max_length=200)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("added", "Put on the run"), ("removed", "Taken off the run")], max_length=10
+                    ),
+                ),
+                ("asked_by", models.CharField(blank=True, help_text="Who asked for the change", max_length=200)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-changed_at', '-pk'],
+                "ordering": ["-changed_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='session',
-            name='cancel_note',
+            model_name="session",
+            name="cancel_note",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='session',
-            name='cancel_reason',
-            field=models.CharField(blank=True, choices=[('run_cancelled', 'The whole run is cancelled'), ('no_staff_tutor', 'No staff tutor could come'), ('no_peer_tutor', 'No peer tutor could come'), ('tutor_unwell', 'A tutor was unwell'), ('no_students', 'No students came'), ('venue', 'The room or venue was not available'), ('other', 'Other')], max_length=20),
+            model_name="session",
+            name="cancel_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("run_cancelled", "The whole run is cancelled"),
+                    ("no_staff_tutor", "No staff tutor could come"),
+                    ("no_peer_tutor", "No peer tutor could come"),
+                    ("tutor_unwell", "A tutor was unwell"),
+                    ("no_students", "No students came"),
+                    ("venue", "The room or venue was not available"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='head_count',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Students who came (optional)', null=True),
+            model_name="session",
+            name="head_count",
+            field=models.PositiveSmallIntegerField(blank=True, help_text="Students who came (optional)", null=True),
         ),
         migrations.RunPython(give_cancelled_sessions_a_reason, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), models.Q(('cancel_reason', ''), _negated=True), _connector='OR'), name='session_cancel_reason_if_cancelled'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cancelled"), _negated=True),
+                    models.Q(("cancel_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="session_cancel_reason_if_cancelled",
+            ),
         ),
         migrations.AddField(
-            model_name='runtutorchange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="runtutorchange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='runtutorchange',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tutor_changes', to='courses.courserun'),
+            model_name="runtutorchange",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="tutor_changes", to="courses.courserun"
+            ),
         ),
         migrations.AddField(
-            model_name='runtutorchange',
-            name='tutor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='run_changes', to='tutors.tutor'),
+            model_name="runtutorchange",
+            name="tutor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="run_changes", to="tutors.tutor"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_session_register'),
+        ("courses", "0002_session_register"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='courserun',
-            name='reference',
+            model_name="courserun",
+            name="reference",
             field=models.CharField(blank=True, db_index=True, max_length=100),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_run_reference'),
+        ("courses", "0003_run_reference"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='runtutorchange',
-            name='changed_at',
+            model_name="runtutorchange",
+            name="changed_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]

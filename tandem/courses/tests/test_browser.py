@@ -45,8 +45,12 @@ def test_the_admin_runs_a_course_from_catalogue_to_register(page):
     assert college.clock_date == dt.date(2019, 11, 15)
     # A Trust staff tutor who taught nothing in October 2019, so the new delivery shows in the measure.
     taught = Session.objects.filter(status="delivered", date__year=2019, date__month=10).values("delivered_by")
-    staff = (Tutor.objects.filter(college=college, kind="staff", status="active", employer__is_trust=True)
-             .exclude(pk__in=taught).order_by("last_name").first())
+    staff = (
+        Tutor.objects.filter(college=college, kind="staff", status="active", employer__is_trust=True)
+        .exclude(pk__in=taught)
+        .order_by("last_name")
+        .first()
+    )
     peer = Tutor.objects.filter(college=college, kind="peer", status="active").order_by("last_name").first()
     assert staff is not None and peer is not None
     before = staff_tutors_teaching("2019-10")
@@ -123,8 +127,9 @@ def test_the_admin_runs_a_course_from_catalogue_to_register(page):
 
 
 def test_a_tutor_records_a_session_on_a_phone(browser, live_server, world):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 667},
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     try:

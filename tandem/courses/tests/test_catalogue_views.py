@@ -11,9 +11,15 @@ pytestmark = pytest.mark.django_db
 
 
 def course_post(world, **over):
-    data = {"title": "Sleep and wellbeing", "topic": "Living well", "description": "Why sleep matters",
-            "number_of_sessions": "4", "hours_per_session": "2", "status": "active",
-            "co_producers": [world.peer.pk, world.staff.pk]}
+    data = {
+        "title": "Sleep and wellbeing",
+        "topic": "Living well",
+        "description": "Why sleep matters",
+        "number_of_sessions": "4",
+        "hours_per_session": "2",
+        "status": "active",
+        "co_producers": [world.peer.pk, world.staff.pk],
+    }
     data.update(over)
     return data
 
@@ -43,16 +49,24 @@ def test_the_empty_course_form_names_every_missing_field(world, client):
     response = client.post(reverse("courses:create"), {})
     body = response.content.decode()
     assert response.status_code == 200
-    for message in ("Enter the course title", "Enter the topic", "Enter the number of sessions",
-                    "Choose who co-produced the course"):
+    for message in (
+        "Enter the course title",
+        "Enter the topic",
+        "Enter the number of sessions",
+        "Choose who co-produced the course",
+    ):
         assert message in body
     assert "Error" in body.split("<title>")[1].split("</title>")[0]
 
 
 def test_nonsense_is_refused_with_plain_messages(world, client):
     client.force_login(world.admin)
-    response = client.post(reverse("courses:create"), course_post(
-        world, number_of_sessions="-3", hours_per_session="lots", co_producers=["99999", "x"], status="bogus"))
+    response = client.post(
+        reverse("courses:create"),
+        course_post(
+            world, number_of_sessions="-3", hours_per_session="lots", co_producers=["99999", "x"], status="bogus"
+        ),
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Enter the hours per session as a number" in body
@@ -67,8 +81,10 @@ def test_a_duplicate_title_is_refused(world, client):
 
 def test_another_colleges_tutor_cannot_be_a_co_producer(world, client):
     client.force_login(world.admin)
-    response = client.post(reverse("courses:create"), course_post(world, co_producers=[world.peer.pk, world.staff.pk,
-                                                                                      world.other_tutor.pk]))
+    response = client.post(
+        reverse("courses:create"),
+        course_post(world, co_producers=[world.peer.pk, world.staff.pk, world.other_tutor.pk]),
+    )
     assert response.status_code == 200 and not Course.objects.filter(title="Sleep and wellbeing").exists()
 
 
@@ -86,7 +102,9 @@ def test_edit_changes_the_course_and_audits_the_fields(world, client):
 
 def test_edit_keeps_the_rule(world, client):
     client.force_login(world.admin)
-    response = client.post(reverse("courses:edit", args=[world.course.pk]), course_post(world, co_producers=[world.peer.pk]))
+    response = client.post(
+        reverse("courses:edit", args=[world.course.pk]), course_post(world, co_producers=[world.peer.pk])
+    )
     assert "add a staff tutor" in response.content.decode()
     assert set(world.course.co_producers.all()) == {world.peer, world.staff}
 

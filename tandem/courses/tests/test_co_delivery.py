@@ -7,13 +7,15 @@ from django.urls import reverse
 
 from tandem.courses import services
 from tandem.courses.models import Session
-from tandem.courses.selectors import with_gap_flags, visible_runs
+from tandem.courses.selectors import visible_runs, with_gap_flags
 
 pytestmark = pytest.mark.django_db
 
 
 def test_session_delivered_by_a_pair_is_recorded(world):
-    session = services.session_record_delivery(actor=world.admin, session=world.session, tutors=[world.peer, world.staff])
+    session = services.session_record_delivery(
+        actor=world.admin, session=world.session, tutors=[world.peer, world.staff]
+    )
     session.refresh_from_db()
     assert session.status == "delivered" and (session.peer_count, session.staff_count) == (1, 1)
 
@@ -34,11 +36,25 @@ def test_database_refuses_a_delivered_session_without_a_pair(world):
 
 def test_course_needs_peer_and_staff_co_producers(world):
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=world.admin, college=world.college, co_producers=[world.staff],
-                               title="Sleep well", topic="Living well", number_of_sessions=2, hours_per_session=2)
+        services.course_create(
+            actor=world.admin,
+            college=world.college,
+            co_producers=[world.staff],
+            title="Sleep well",
+            topic="Living well",
+            number_of_sessions=2,
+            hours_per_session=2,
+        )
     assert "co_producers" in exc.value.message_dict
-    course = services.course_create(actor=world.admin, college=world.college, co_producers=[world.staff, world.peer],
-                                    title="Sleep well", topic="Living well", number_of_sessions=2, hours_per_session=2)
+    course = services.course_create(
+        actor=world.admin,
+        college=world.college,
+        co_producers=[world.staff, world.peer],
+        title="Sleep well",
+        topic="Living well",
+        number_of_sessions=2,
+        hours_per_session=2,
+    )
     assert set(course.co_producers.all()) == {world.staff, world.peer}
 
 

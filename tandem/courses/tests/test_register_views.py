@@ -23,8 +23,10 @@ def test_admin_records_a_delivered_session_and_the_outcome_measure_counts_it(wor
     page = client.get(record_url(world.session)).content.decode()
     # The run's pair is ticked already.
     assert page.count("checked") >= 3  # "delivered" and both tutors
-    response = client.post(record_url(world.session), {"outcome": "delivered", "delivered_by": [world.peer.pk, world.staff.pk],
-                                                       "head_count": "11"})
+    response = client.post(
+        record_url(world.session),
+        {"outcome": "delivered", "delivered_by": [world.peer.pk, world.staff.pk], "head_count": "11"},
+    )
     assert response.status_code == 302 and response["Location"] == reverse("courses:run", args=[world.run.pk])
     world.session.refresh_from_db()
     assert (world.session.status, world.session.head_count) == ("delivered", 11)
@@ -32,7 +34,9 @@ def test_admin_records_a_delivered_session_and_the_outcome_measure_counts_it(wor
     assert values["2019-09"] == 1  # Sam, Trust staff, delivered in September 2019
     world.run.refresh_from_db()
     assert world.run.status == "completed"  # its only session is recorded
-    assert AuditEvent.objects.filter(object_type="courses.Session", object_id=str(world.session.pk), action="deliver").exists()
+    assert AuditEvent.objects.filter(
+        object_type="courses.Session", object_id=str(world.session.pk), action="deliver"
+    ).exists()
 
 
 def test_a_delivery_with_only_a_peer_is_refused_on_the_page_and_nothing_is_saved(world, client):
@@ -48,8 +52,10 @@ def test_a_delivery_with_only_a_peer_is_refused_on_the_page_and_nothing_is_saved
 
 def test_a_stand_in_counts_as_who_delivered_it(world, client):
     client.force_login(world.admin)
-    response = client.post(record_url(world.session), {"outcome": "delivered", "delivered_by": [world.peer.pk],
-                                                       "stand_in": world.unmanaged.pk})
+    response = client.post(
+        record_url(world.session),
+        {"outcome": "delivered", "delivered_by": [world.peer.pk], "stand_in": world.unmanaged.pk},
+    )
     assert response.status_code == 302
     assert set(world.session.delivered_by.all()) == {world.peer, world.unmanaged}
 
@@ -60,8 +66,10 @@ def test_the_empty_and_nonsense_register_forms_are_refused_plainly(world, client
     assert "Choose whether the session was delivered or cancelled" in body
     body = client.post(record_url(world.session), {"outcome": "cancelled"}).content.decode()
     assert "Choose why the session was cancelled" in body
-    body = client.post(record_url(world.session), {"outcome": "delivered", "delivered_by": ["x", "99999"],
-                                                   "head_count": "-4", "stand_in": "zz"}).content.decode()
+    body = client.post(
+        record_url(world.session),
+        {"outcome": "delivered", "delivered_by": ["x", "99999"], "head_count": "-4", "stand_in": "zz"},
+    ).content.decode()
     assert "There is a problem" in body
     world.session.refresh_from_db()
     assert world.session.status == "scheduled"
@@ -81,8 +89,10 @@ def test_a_correction_is_allowed_and_audited_with_the_fields_that_changed(world,
     services.session_record_delivery(actor=world.admin, session=world.session, tutors=[world.peer, world.staff])
     client.force_login(world.admin)
     assert "Correct the record of" in client.get(record_url(world.session)).content.decode()
-    response = client.post(record_url(world.session), {"outcome": "delivered", "delivered_by": [world.peer.pk, world.staff.pk],
-                                                       "head_count": "9"})
+    response = client.post(
+        record_url(world.session),
+        {"outcome": "delivered", "delivered_by": [world.peer.pk, world.staff.pk], "head_count": "9"},
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.filter(object_type="courses.Session", action="correct").latest("at")
     assert event.fields == ["head_count"] and event.actor == world.admin and "9" not in event.note
@@ -108,14 +118,19 @@ def test_a_correction_withdraws_a_payment_still_waiting_for_approval(world, clie
     response = client.post(record_url(payment.session), {"outcome": "cancelled", "cancel_reason": "tutor_unwell"})
     assert response.status_code == 302
     assert not Payment.objects.filter(pk=payment.pk).exists()
-    assert AuditEvent.objects.filter(object_type="payments.Payment", object_id=str(payment.pk), action="delete").exists()
+    assert AuditEvent.objects.filter(
+        object_type="payments.Payment", object_id=str(payment.pk), action="delete"
+    ).exists()
 
 
 def test_a_future_session_cannot_be_recorded_yet(world, client):
-    future = Session.objects.create(run=world.run, date=dt.date.today() + dt.timedelta(days=3), start_time=dt.time(10),
-                                    end_time=dt.time(12))
+    future = Session.objects.create(
+        run=world.run, date=dt.date.today() + dt.timedelta(days=3), start_time=dt.time(10), end_time=dt.time(12)
+    )
     client.force_login(world.admin)
-    body = client.post(record_url(future), {"outcome": "delivered", "delivered_by": [world.peer.pk, world.staff.pk]}).content.decode()
+    body = client.post(
+        record_url(future), {"outcome": "delivered", "delivered_by": [world.peer.pk, world.staff.pk]}
+    ).content.decode()
     assert "record it on or after that day" in body
     future.refresh_from_db()
     assert future.status == "scheduled"
@@ -135,7 +150,9 @@ def test_a_tutor_records_their_session_in_one_tap_from_my_sessions(world, client
 
 
 def test_one_tap_is_refused_plainly_when_the_run_lacks_a_pair(world, client):
-    session = Session.objects.create(run=world.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16))
+    session = Session.objects.create(
+        run=world.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16)
+    )
     client.force_login(world.peer_user)
     response = client.post(reverse("courses:session_delivered", args=[session.pk]), follow=True)
     assert "add a staff tutor before recording it as delivered" in response.content.decode()
@@ -144,7 +161,9 @@ def test_one_tap_is_refused_plainly_when_the_run_lacks_a_pair(world, client):
 
 
 def test_a_tutor_cannot_record_another_runs_session_or_correct_a_record(world, client):
-    session = Session.objects.create(run=world.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16))
+    session = Session.objects.create(
+        run=world.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16)
+    )
     client.force_login(world.tutor_user)  # Sam is not on the gap run
     assert client.post(reverse("courses:session_delivered", args=[session.pk])).status_code == 404
     assert client.post(record_url(session), {"outcome": "cancelled", "cancel_reason": "venue"}).status_code == 404
@@ -168,9 +187,12 @@ def test_get_on_the_one_tap_record_is_not_allowed(world, client):
 
 
 def test_admin_records_several_unrecorded_sessions_at_once(world, client):
-    second = Session.objects.create(run=world.run, date=dt.date(2019, 9, 10), start_time=dt.time(10), end_time=dt.time(12))
-    gap_session = Session.objects.create(run=world.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14),
-                                         end_time=dt.time(16))
+    second = Session.objects.create(
+        run=world.run, date=dt.date(2019, 9, 10), start_time=dt.time(10), end_time=dt.time(12)
+    )
+    gap_session = Session.objects.create(
+        run=world.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16)
+    )
     client.force_login(world.admin)
     page = client.get(reverse("courses:unrecorded")).content.decode()
     assert "3 past sessions of the College are not yet recorded" in page and "Needs a staff tutor" in page
@@ -181,7 +203,10 @@ def test_admin_records_several_unrecorded_sessions_at_once(world, client):
     response = client.post(reverse("courses:unrecorded"), {"sessions": [world.session.pk, second.pk]})
     assert response.status_code == 302
     assert set(Session.objects.filter(run=world.run).values_list("status", flat=True)) == {"delivered"}
-    assert "1 past session of the College is not yet recorded" in client.get(reverse("courses:unrecorded")).content.decode()
+    assert (
+        "1 past session of the College is not yet recorded"
+        in client.get(reverse("courses:unrecorded")).content.decode()
+    )
 
 
 def test_the_dashboard_counts_unrecorded_past_sessions(world, client):

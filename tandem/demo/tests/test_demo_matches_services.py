@@ -53,17 +53,27 @@ EVERY_NTH_COURSE = 7
 
 def course_snapshot(course):
     return {
-        "title": course.title, "topic": course.topic, "description": course.description,
-        "number_of_sessions": course.number_of_sessions, "hours_per_session": course.hours_per_session,
-        "status": course.status, "co_producers": sorted(t.email for t in course.co_producers.all()),
+        "title": course.title,
+        "topic": course.topic,
+        "description": course.description,
+        "number_of_sessions": course.number_of_sessions,
+        "hours_per_session": course.hours_per_session,
+        "status": course.status,
+        "co_producers": sorted(t.email for t in course.co_producers.all()),
     }
 
 
 def session_snapshot(s):
     return {
-        "date": s.date, "start_time": s.start_time, "end_time": s.end_time, "status": s.status,
-        "peer_count": s.peer_count, "staff_count": s.staff_count, "head_count": s.head_count,
-        "cancel_reason": s.cancel_reason, "cancel_note": s.cancel_note,
+        "date": s.date,
+        "start_time": s.start_time,
+        "end_time": s.end_time,
+        "status": s.status,
+        "peer_count": s.peer_count,
+        "staff_count": s.staff_count,
+        "head_count": s.head_count,
+        "cancel_reason": s.cancel_reason,
+        "cancel_note": s.cancel_note,
         "delivered_by": sorted(t.email for t in s.delivered_by.all()),
     }
 
@@ -71,21 +81,32 @@ def session_snapshot(s):
 def run_snapshot(run):
     sessions = sorted(run.sessions.all(), key=lambda s: (s.date, s.start_time))
     return {
-        "course": run.course.title, "term": (run.term.season, run.term.year), "weekday": run.weekday,
-        "start_time": run.start_time, "end_time": run.end_time, "start_date": run.start_date,
-        "online": run.online, "room": (run.room.site.name, run.room.name) if run.room_id else None,
-        "capacity": run.capacity, "status": run.status, "cancel_reason": run.cancel_reason,
-        "cancel_note": run.cancel_note, "tutors": sorted(t.email for t in run.tutors.all()),
-        "number_of_sessions": len(sessions), "session_dates": [s.date for s in sessions],
+        "course": run.course.title,
+        "term": (run.term.season, run.term.year),
+        "weekday": run.weekday,
+        "start_time": run.start_time,
+        "end_time": run.end_time,
+        "start_date": run.start_date,
+        "online": run.online,
+        "room": (run.room.site.name, run.room.name) if run.room_id else None,
+        "capacity": run.capacity,
+        "status": run.status,
+        "cancel_reason": run.cancel_reason,
+        "cancel_note": run.cancel_note,
+        "tutors": sorted(t.email for t in run.tutors.all()),
+        "number_of_sessions": len(sessions),
+        "session_dates": [s.date for s in sessions],
         "sessions": [session_snapshot(s) for s in sessions],
     }
 
 
 def runs_of(college):
-    return (CourseRun.objects.filter(course__college=college)
-            .select_related("course", "term", "room__site")
-            .prefetch_related("tutors", "sessions__delivered_by")
-            .order_by("start_date", "start_time", "course__title", "weekday", "room__site__name", "room__name"))
+    return (
+        CourseRun.objects.filter(course__college=college)
+        .select_related("course", "term", "room__site")
+        .prefetch_related("tutors", "sessions__delivered_by")
+        .order_by("start_date", "start_time", "course__title", "weekday", "room__site__name", "room__name")
+    )
 
 
 def differences(demo, replayed, prefix=""):
@@ -112,31 +133,55 @@ def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         generate(seed=2019)
         demo = College.objects.get(slug="demo")
-        replica = College.objects.create(name="Replayed Recovery College", slug="replayed", trust=demo.trust,
-                                         clock_date=demo.clock_date)
+        replica = College.objects.create(
+            name="Replayed Recovery College", slug="replayed", trust=demo.trust, clock_date=demo.clock_date
+        )
         for site in Site.objects.filter(college=demo).order_by("name"):
             copy = Site.objects.create(college=replica, name=site.name, kind=site.kind)
-            Room.objects.bulk_create([Room(site=copy, name=r.name, capacity=r.capacity, accessible=r.accessible)
-                                      for r in site.rooms.order_by("name")])
-        Term.objects.bulk_create([
-            Term(college=replica, season=t.season, year=t.year, starts_on=t.starts_on, ends_on=t.ends_on)
-            for t in Term.objects.filter(college=demo)
-        ])
+            Room.objects.bulk_create(
+                [
+                    Room(site=copy, name=r.name, capacity=r.capacity, accessible=r.accessible)
+                    for r in site.rooms.order_by("name")
+                ]
+            )
+        Term.objects.bulk_create(
+            [
+                Term(college=replica, season=t.season, year=t.year, starts_on=t.starts_on, ends_on=t.ends_on)
+                for t in Term.objects.filter(college=demo)
+            ]
+        )
         # The same tutors (their line manager and login are the demo College's users: left out).
-        Tutor.objects.bulk_create([
-            Tutor(college=replica, kind=t.kind, first_name=t.first_name, last_name=t.last_name, email=t.email,
-                  status=t.status, coproduction_trained_on=t.coproduction_trained_on, joined_on=t.joined_on,
-                  left_on=t.left_on, employer=t.employer, profession=t.profession, team=t.team)
-            for t in Tutor.objects.filter(college=demo).order_by("pk")
-        ])
-        actor = User.objects.create_user(username="replay-admin", role=Role.COLLEGE_ADMIN, college=replica,
-                                         first_name="Replay", last_name="Admin")
+        Tutor.objects.bulk_create(
+            [
+                Tutor(
+                    college=replica,
+                    kind=t.kind,
+                    first_name=t.first_name,
+                    last_name=t.last_name,
+                    email=t.email,
+                    status=t.status,
+                    coproduction_trained_on=t.coproduction_trained_on,
+                    joined_on=t.joined_on,
+                    left_on=t.left_on,
+                    employer=t.employer,
+                    profession=t.profession,
+                    team=t.team,
+                )
+                for t in Tutor.objects.filter(college=demo).order_by("pk")
+            ]
+        )
+        actor = User.objects.create_user(
+            username="replay-admin", role=Role.COLLEGE_ADMIN, college=replica, first_name="Replay", last_name="Admin"
+        )
         runs = [run_snapshot(r) for r in runs_of(demo)]
-        courses = {c.title: course_snapshot(c) for c in
-                   Course.objects.filter(college=demo).prefetch_related("co_producers").order_by("title")}
+        courses = {
+            c.title: course_snapshot(c)
+            for c in Course.objects.filter(college=demo).prefetch_related("co_producers").order_by("title")
+        }
         kinds = dict(Tutor.objects.filter(college=demo).values_list("email", "kind"))
-        yield SimpleNamespace(demo=demo, replica=replica, actor=actor, runs=runs, courses=courses, kinds=kinds,
-                              today=demo.clock_date)
+        yield SimpleNamespace(
+            demo=demo, replica=replica, actor=actor, runs=runs, courses=courses, kinds=kinds, today=demo.clock_date
+        )
         transaction.set_rollback(True)
 
 
@@ -149,17 +194,23 @@ class Replay:
         self.college = College.objects.get(pk=built.replica.pk)
         self.tutors = {t.email: t for t in Tutor.objects.filter(college=self.college)}
         self.terms = {(t.season, t.year): t for t in Term.objects.filter(college=self.college)}
-        self.rooms = {(r.site.name, r.name): r for r in Room.objects.filter(site__college=self.college)
-                      .select_related("site")}
+        self.rooms = {
+            (r.site.name, r.name): r for r in Room.objects.filter(site__college=self.college).select_related("site")
+        }
         self.courses = {}
 
     def course(self, title):
         if title not in self.courses:
             c = self.b.courses[title]
             course = services.course_create(
-                actor=self.b.actor, college=self.college, co_producers=[self.tutors[e] for e in c["co_producers"]],
-                title=c["title"], topic=c["topic"], description=c["description"],
-                number_of_sessions=c["number_of_sessions"], hours_per_session=c["hours_per_session"],
+                actor=self.b.actor,
+                college=self.college,
+                co_producers=[self.tutors[e] for e in c["co_producers"]],
+                title=c["title"],
+                topic=c["topic"],
+                description=c["description"],
+                number_of_sessions=c["number_of_sessions"],
+                hours_per_session=c["hours_per_session"],
                 status=Course.Status.ACTIVE if c["status"] == Course.Status.RETIRED else c["status"],
             )
             self.courses[title] = course
@@ -177,9 +228,16 @@ class Replay:
         staffed = {t.kind for t in tutors} >= {Tutor.Kind.PEER, Tutor.Kind.STAFF}
         started = r["start_date"] <= self.b.today
         run = services.run_create(
-            actor=actor, course=self.course(r["course"]), term=self.terms[r["term"]], weekday=r["weekday"],
-            start_time=r["start_time"], end_time=r["end_time"], start_date=r["start_date"], online=r["online"],
-            room=self.rooms[r["room"]] if r["room"] else None, capacity=r["capacity"],
+            actor=actor,
+            course=self.course(r["course"]),
+            term=self.terms[r["term"]],
+            weekday=r["weekday"],
+            start_time=r["start_time"],
+            end_time=r["end_time"],
+            start_date=r["start_date"],
+            online=r["online"],
+            room=self.rooms[r["room"]] if r["room"] else None,
+            capacity=r["capacity"],
             tutors=tutors if started else (),
         )
         if not started:
@@ -192,12 +250,16 @@ class Replay:
             if s["date"] not in sessions:
                 continue  # a date the services did not make: the comparison shows it
             if s["status"] == Session.Status.DELIVERED:
-                services.session_record_delivery(actor=actor, session=sessions[s["date"]],
-                                                 tutors=[self.tutors[e] for e in s["delivered_by"]],
-                                                 head_count=s["head_count"])
+                services.session_record_delivery(
+                    actor=actor,
+                    session=sessions[s["date"]],
+                    tutors=[self.tutors[e] for e in s["delivered_by"]],
+                    head_count=s["head_count"],
+                )
             elif s["status"] == Session.Status.CANCELLED and s["cancel_reason"] != Session.CancelReason.RUN_CANCELLED:
-                services.session_cancel(actor=actor, session=sessions[s["date"]], reason=s["cancel_reason"],
-                                        note=s["cancel_note"])
+                services.session_cancel(
+                    actor=actor, session=sessions[s["date"]], reason=s["cancel_reason"], note=s["cancel_note"]
+                )
         if r["status"] == CourseRun.Status.CANCELLED:
             services.run_cancel(actor=actor, run=run, reason=r["cancel_reason"], note=r["cancel_note"])
         return run
@@ -220,27 +282,41 @@ def _kinds(b, r):
 
 PICKS = {
     "completed, a session cancelled one by one": lambda b, r: (
-        r["status"] == "completed" and len(r["sessions"]) > 1 and _recorded(r, "delivered")
-        and any(s["cancel_reason"] not in ("", "run_cancelled") for s in r["sessions"])),
+        r["status"] == "completed"
+        and len(r["sessions"]) > 1
+        and _recorded(r, "delivered")
+        and any(s["cancel_reason"] not in ("", "run_cancelled") for s in r["sessions"])
+    ),
     "completed, three tutors, one missing from a session": lambda b, r: (
-        r["status"] == "completed" and len(r["tutors"]) == 3
-        and any(len(s["delivered_by"]) < 3 for s in _recorded(r, "delivered"))),
+        r["status"] == "completed"
+        and len(r["tutors"]) == 3
+        and any(len(s["delivered_by"]) < 3 for s in _recorded(r, "delivered"))
+    ),
     "completed, online": lambda b, r: r["status"] == "completed" and r["online"],
     "cancelled: no staff tutor (release declined), with its peer": lambda b, r: (
-        r["status"] == "cancelled" and r["cancel_reason"] == "no_staff_tutor" and "declined" in r["cancel_note"]
-        and "peer" in _kinds(b, r)),
+        r["status"] == "cancelled"
+        and r["cancel_reason"] == "no_staff_tutor"
+        and "declined" in r["cancel_note"]
+        and "peer" in _kinds(b, r)
+    ),
     "cancelled: no staff tutor free": lambda b, r: (
-        r["status"] == "cancelled" and r["cancel_reason"] == "no_staff_tutor"
-        and r["cancel_note"].startswith("No trained staff tutor")),
+        r["status"] == "cancelled"
+        and r["cancel_reason"] == "no_staff_tutor"
+        and r["cancel_note"].startswith("No trained staff tutor")
+    ),
     "cancelled: too few students": lambda b, r: r["status"] == "cancelled" and r["cancel_reason"] == "low_enrolment",
     "gap: only a peer, to come": lambda b, r: (
-        r["status"] == "planned" and _kinds(b, r) == {"peer"} and r["start_date"] > b.today),
+        r["status"] == "planned" and _kinds(b, r) == {"peer"} and r["start_date"] > b.today
+    ),
     "staffed, to come, every session scheduled": lambda b, r: (
-        r["status"] == "confirmed" and r["start_date"] > b.today
-        and all(s["status"] == "scheduled" for s in r["sessions"])),
+        r["status"] == "confirmed"
+        and r["start_date"] > b.today
+        and all(s["status"] == "scheduled" for s in r["sessions"])
+    ),
     "running: delivered, then scheduled": lambda b, r: r["status"] == "running",
     "past, its only session cancelled one by one": lambda b, r: (
-        r["status"] != "cancelled" and r["session_dates"][-1] < b.today and not _recorded(r, "delivered")),
+        r["status"] != "cancelled" and r["session_dates"][-1] < b.today and not _recorded(r, "delivered")
+    ),
     "a retired course's run": lambda b, r: b.courses[r["course"]]["status"] == "retired",
     "a shorter format's run": lambda b, r: "A shorter format of" in b.courses[r["course"]]["description"],
 }
@@ -304,9 +380,15 @@ def test_a_staffed_run_made_through_the_pages_matches_the_demo(built):
     demo = picked(built, "staffed, to come, every session scheduled")
     replay = Replay(built)
     run = services.run_create(
-        actor=built.actor, course=replay.course(demo["course"]), term=replay.terms[demo["term"]],
-        weekday=demo["weekday"], start_time=demo["start_time"], end_time=demo["end_time"],
-        start_date=demo["start_date"], online=demo["online"], room=replay.rooms.get(demo["room"]),
+        actor=built.actor,
+        course=replay.course(demo["course"]),
+        term=replay.terms[demo["term"]],
+        weekday=demo["weekday"],
+        start_time=demo["start_time"],
+        end_time=demo["end_time"],
+        start_date=demo["start_date"],
+        online=demo["online"],
+        room=replay.rooms.get(demo["room"]),
         capacity=demo["capacity"],
     )
     for email in demo["tutors"]:
@@ -381,7 +463,8 @@ def test_every_demo_run_is_as_the_services_leave_it(built):
             expected = {"planned", "confirmed"}
         recorded = [(s["date"], s["status"], s["cancel_reason"]) for s in r["sessions"]]
         assert r["status"] in expected, (
-            f"{where}: status {r['status']!r}, the services give {sorted(expected)} for sessions {recorded}")
+            f"{where}: status {r['status']!r}, the services give {sorted(expected)} for sessions {recorded}"
+        )
         # Before any session is recorded: confirmed when staffed (as "Confirm the run"), else planned.
         staffed = {built.kinds[e] for e in r["tutors"]} >= {"peer", "staff"}
         if expected == {"planned", "confirmed"}:

@@ -7,224 +7,490 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('courses', '0001_initial'),
-        ('tutors', '0001_initial'),
+        ("core", "0001_initial"),
+        ("courses", "0001_initial"),
+        ("tutors", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PayYear',
+            name="PayYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(help_text='For example 2019/20', max_length=7)),
-                ('starts_on', models.DateField()),
-                ('hcas_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('hcas_min', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
-                ('hcas_max', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
-                ('illustrative', models.BooleanField(default=False, help_text='Figures are illustrative, not the official Agenda for Change table')),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pay_years', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(help_text="For example 2019/20", max_length=7)),
+                ("starts_on", models.DateField()),
+                ("hcas_percent", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ("hcas_min", models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
+                ("hcas_max", models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
+                (
+                    "illustrative",
+                    models.BooleanField(
+                        default=False, help_text="Figures are illustrative, not the official Agenda for Change table"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pay_years", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on'],
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='PayPoint',
+            name="PayPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('band', models.CharField(max_length=3)),
-                ('point', models.PositiveSmallIntegerField()),
-                ('annual_salary', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('pay_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='points', to='payments.payyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("band", models.CharField(max_length=3)),
+                ("point", models.PositiveSmallIntegerField()),
+                ("annual_salary", models.DecimalField(decimal_places=2, max_digits=9)),
+                (
+                    "pay_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="points", to="payments.payyear"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pay_year', 'band', 'point'],
+                "ordering": ["pay_year", "band", "point"],
             },
         ),
         migrations.CreateModel(
-            name='RateCard',
+            name="RateCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField()),
-                ('delivery_basis', models.CharField(choices=[('hour', 'Per hour'), ('session', 'Per session')], default='hour', max_length=7)),
-                ('delivery_rate', models.DecimalField(decimal_places=2, help_text='£ per hour or per session delivered', max_digits=9)),
-                ('hourly_rate', models.DecimalField(decimal_places=2, help_text='£ per hour of logged work that this card pays', max_digits=9)),
-                ('pays_delivery', models.BooleanField(default=True)),
-                ('pays_preparation', models.BooleanField(default=False)),
-                ('pays_coproduction', models.BooleanField(default=False)),
-                ('pays_supervision', models.BooleanField(default=False)),
-                ('pays_training', models.BooleanField(default=False)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rate_cards', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("effective_from", models.DateField()),
+                (
+                    "delivery_basis",
+                    models.CharField(
+                        choices=[("hour", "Per hour"), ("session", "Per session")], default="hour", max_length=7
+                    ),
+                ),
+                (
+                    "delivery_rate",
+                    models.DecimalField(
+                        decimal_places=2, help_text="£ per hour or per session delivered", max_digits=9
+                    ),
+                ),
+                (
+                    "hourly_rate",
+                    models.DecimalField(
+                        decimal_places=2, help_text="£ per hour of logged work that this card pays", max_digits=9
+                    ),
+                ),
+                ("pays_delivery", models.BooleanField(default=True)),
+                ("pays_preparation", models.BooleanField(default=False)),
+                ("pays_coproduction", models.BooleanField(default=False)),
+                ("pays_supervision", models.BooleanField(default=False)),
+                ("pays_training", models.BooleanField(default=False)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rate_cards", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-effective_from'],
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='StaffPayGrade',
+            name="StaffPayGrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('band', models.CharField(max_length=3)),
-                ('point', models.PositiveSmallIntegerField()),
-                ('from_date', models.DateField()),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pay_grades', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("band", models.CharField(max_length=3)),
+                ("point", models.PositiveSmallIntegerField()),
+                ("from_date", models.DateField()),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pay_grades", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tutor', '-from_date'],
+                "ordering": ["tutor", "-from_date"],
             },
         ),
         migrations.CreateModel(
-            name='WorkLog',
+            name="WorkLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('activity', models.CharField(choices=[('preparation', 'Preparation'), ('coproduction', 'Co-production'), ('supervision', 'Supervision'), ('training', 'Training')], max_length=12)),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='work_logs', to='courses.courserun')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_logs', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "Preparation"),
+                            ("coproduction", "Co-production"),
+                            ("supervision", "Supervision"),
+                            ("training", "Training"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_logs",
+                        to="courses.courserun",
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="work_logs", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity', models.CharField(choices=[('delivery', 'Delivery'), ('preparation', 'Preparation'), ('coproduction', 'Co-production'), ('supervision', 'Supervision'), ('training', 'Training')], max_length=12)),
-                ('date', models.DateField(db_index=True)),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('basis', models.CharField(choices=[('hour', 'Per hour'), ('session', 'Per session')], max_length=7)),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('paid', 'Paid')], db_index=True, default='pending', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('paid_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='courses.courserun')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='courses.session')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='tutors.tutor')),
-                ('rate_card', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='payments.ratecard')),
-                ('work_log', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payment', to='payments.worklog')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[
+                            ("delivery", "Delivery"),
+                            ("preparation", "Preparation"),
+                            ("coproduction", "Co-production"),
+                            ("supervision", "Supervision"),
+                            ("training", "Training"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("date", models.DateField(db_index=True)),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("basis", models.CharField(choices=[("hour", "Per hour"), ("session", "Per session")], max_length=7)),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=9)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=9)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting for approval"), ("approved", "Approved"), ("paid", "Paid")],
+                        db_index=True,
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "paid_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="courses.courserun",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="courses.session",
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payments", to="tutors.tutor"
+                    ),
+                ),
+                (
+                    "rate_card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payments", to="payments.ratecard"
+                    ),
+                ),
+                (
+                    "work_log",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment",
+                        to="payments.worklog",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', 'tutor__last_name', 'id'],
+                "ordering": ["-date", "tutor__last_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Expense',
+            name="Expense",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('description', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expenses', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=9)),
+                ("description", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="expenses", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='expense_amount_positive')],
+                "ordering": ["-date", "-id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="expense_amount_positive")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PaymentChoice',
+            name="PaymentChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('all', 'Take all of it'), ('part', 'Take part of it'), ('none', 'Decline it')], max_length=4)),
-                ('amount_taken', models.DecimalField(decimal_places=2, max_digits=9)),
-                ('reason', models.CharField(blank=True, choices=[('benefits', 'To stay within benefit rules'), ('volunteer', 'I would rather give this time as a volunteer'), ('other', 'Another reason')], max_length=10)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('on_behalf', models.BooleanField(default=False, help_text="Recorded by an admin with the tutor's stated choice")),
-                ('stated_how', models.CharField(blank=True, help_text='How the tutor told the admin', max_length=200)),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('payment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='choice', to='payments.payment')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("all", "Take all of it"), ("part", "Take part of it"), ("none", "Decline it")],
+                        max_length=4,
+                    ),
+                ),
+                ("amount_taken", models.DecimalField(decimal_places=2, max_digits=9)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("benefits", "To stay within benefit rules"),
+                            ("volunteer", "I would rather give this time as a volunteer"),
+                            ("other", "Another reason"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "on_behalf",
+                    models.BooleanField(default=False, help_text="Recorded by an admin with the tutor's stated choice"),
+                ),
+                ("stated_how", models.CharField(blank=True, help_text="How the tutor told the admin", max_length=200)),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "payment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="choice", to="payments.payment"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_taken__gte', 0)), name='choice_amount_not_negative'), models.CheckConstraint(condition=models.Q(('decision', 'all'), models.Q(('reason', ''), _negated=True), _connector='OR'), name='choice_reason_unless_all'), models.CheckConstraint(condition=models.Q(('on_behalf', False), models.Q(('stated_how', ''), _negated=True), _connector='OR'), name='choice_on_behalf_says_how')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_taken__gte", 0)), name="choice_amount_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decision", "all"), models.Q(("reason", ""), _negated=True), _connector="OR"
+                        ),
+                        name="choice_reason_unless_all",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("on_behalf", False), models.Q(("stated_how", ""), _negated=True), _connector="OR"
+                        ),
+                        name="choice_on_behalf_says_how",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PayPolicy',
+            name="PayPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('comparator', models.CharField(choices=[('paired', "The paired staff tutor's band"), ('lowest', 'The lowest staff band on the course run'), ('floor', "The College's floor band")], default='paired', max_length=6)),
-                ('floor_band', models.CharField(blank=True, help_text='For example 5 or 8a', max_length=3)),
-                ('floor_point', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('prep_hours_per_session', models.DecimalField(decimal_places=2, default=Decimal('1.00'), help_text='Preparation each delivered session needs, counted when less is logged', max_digits=4)),
-                ('college', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pay_policy', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[
+                            ("paired", "The paired staff tutor's band"),
+                            ("lowest", "The lowest staff band on the course run"),
+                            ("floor", "The College's floor band"),
+                        ],
+                        default="paired",
+                        max_length=6,
+                    ),
+                ),
+                ("floor_band", models.CharField(blank=True, help_text="For example 5 or 8a", max_length=3)),
+                ("floor_point", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "prep_hours_per_session",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1.00"),
+                        help_text="Preparation each delivered session needs, counted when less is logged",
+                        max_digits=4,
+                    ),
+                ),
+                (
+                    "college",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pay_policy", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'pay policies',
-                'constraints': [models.CheckConstraint(condition=models.Q(('prep_hours_per_session__gte', 0)), name='policy_prep_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('comparator', 'floor'), _negated=True), models.Q(('floor_band', ''), _negated=True), _connector='OR'), name='policy_floor_needs_band')],
+                "verbose_name_plural": "pay policies",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("prep_hours_per_session__gte", 0)), name="policy_prep_not_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("comparator", "floor"), _negated=True),
+                            models.Q(("floor_band", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="policy_floor_needs_band",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='payyear',
-            constraint=models.UniqueConstraint(fields=('college', 'label'), name='pay_year_label_unique'),
+            model_name="payyear",
+            constraint=models.UniqueConstraint(fields=("college", "label"), name="pay_year_label_unique"),
         ),
         migrations.AddConstraint(
-            model_name='payyear',
-            constraint=models.UniqueConstraint(fields=('college', 'starts_on'), name='pay_year_start_unique'),
+            model_name="payyear",
+            constraint=models.UniqueConstraint(fields=("college", "starts_on"), name="pay_year_start_unique"),
         ),
         migrations.AddConstraint(
-            model_name='paypoint',
-            constraint=models.UniqueConstraint(fields=('pay_year', 'band', 'point'), name='pay_point_unique'),
+            model_name="paypoint",
+            constraint=models.UniqueConstraint(fields=("pay_year", "band", "point"), name="pay_point_unique"),
         ),
         migrations.AddConstraint(
-            model_name='paypoint',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_salary__gt', 0)), name='pay_point_salary_positive'),
+            model_name="paypoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annual_salary__gt", 0)), name="pay_point_salary_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ratecard',
-            constraint=models.UniqueConstraint(fields=('college', 'effective_from'), name='rate_card_one_per_date'),
+            model_name="ratecard",
+            constraint=models.UniqueConstraint(fields=("college", "effective_from"), name="rate_card_one_per_date"),
         ),
         migrations.AddConstraint(
-            model_name='ratecard',
-            constraint=models.CheckConstraint(condition=models.Q(('delivery_rate__gte', 0), ('hourly_rate__gte', 0)), name='rate_card_rates_not_negative'),
+            model_name="ratecard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delivery_rate__gte", 0), ("hourly_rate__gte", 0)),
+                name="rate_card_rates_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffpaygrade',
-            constraint=models.UniqueConstraint(fields=('tutor', 'from_date'), name='staff_grade_one_per_date'),
+            model_name="staffpaygrade",
+            constraint=models.UniqueConstraint(fields=("tutor", "from_date"), name="staff_grade_one_per_date"),
         ),
         migrations.AddConstraint(
-            model_name='worklog',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', 24)), name='work_log_hours_in_a_day'),
+            model_name="worklog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0), ("hours__lte", 24)), name="work_log_hours_in_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worklog',
-            constraint=models.CheckConstraint(condition=models.Q(('activity', 'delivery'), _negated=True), name='work_log_not_delivery'),
+            model_name="worklog",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("activity", "delivery"), _negated=True), name="work_log_not_delivery"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('session__isnull', False)), fields=('tutor', 'session'), name='payment_one_per_tutor_per_session'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("session__isnull", False)),
+                fields=("tutor", "session"),
+                name="payment_one_per_tutor_per_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('activity', 'delivery'), ('session__isnull', False), ('work_log__isnull', True)), models.Q(models.Q(('activity', 'delivery'), _negated=True), ('session__isnull', True), ('work_log__isnull', False)), _connector='OR'), name='payment_has_one_source'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("activity", "delivery"), ("session__isnull", False), ("work_log__isnull", True)),
+                    models.Q(
+                        models.Q(("activity", "delivery"), _negated=True),
+                        ("session__isnull", True),
+                        ("work_log__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="payment_has_one_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0), ('rate__gte', 0), ('hours__gte', 0)), name='payment_not_negative'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0), ("rate__gte", 0), ("hours__gte", 0)), name="payment_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'pending'), ('approved_at__isnull', False), _connector='OR'), name='payment_approved_has_time'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "pending"), ("approved_at__isnull", False), _connector="OR"),
+                name="payment_approved_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'paid'), _negated=True), ('paid_at__isnull', False), _connector='OR'), name='payment_paid_has_time'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "paid"), _negated=True), ("paid_at__isnull", False), _connector="OR"
+                ),
+                name="payment_paid_has_time",
+            ),
         ),
     ]

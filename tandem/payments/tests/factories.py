@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from tandem.courses.models import Session
 
-from ..models import PayPoint, PayPolicy, PayYear, Payment, RateCard, StaffPayGrade
+from ..models import Payment, PayPoint, PayPolicy, PayYear, RateCard, StaffPayGrade
 
 
 def deliver(run, day, tutors, start=dt.time(10), end=dt.time(12)):
@@ -20,9 +20,12 @@ def deliver(run, day, tutors, start=dt.time(10), end=dt.time(12)):
 
 def rate_card(college, effective_from, *, basis="hour", rate="14.00", hourly="14.00", pays=("delivery",)):
     return RateCard.objects.create(
-        college=college, effective_from=effective_from, delivery_basis=basis, delivery_rate=Decimal(rate),
-        hourly_rate=Decimal(hourly), **{f"pays_{a}": a in pays for a in
-                                        ("delivery", "preparation", "coproduction", "supervision", "training")},
+        college=college,
+        effective_from=effective_from,
+        delivery_basis=basis,
+        delivery_rate=Decimal(rate),
+        hourly_rate=Decimal(hourly),
+        **{f"pays_{a}": a in pays for a in ("delivery", "preparation", "coproduction", "supervision", "training")},
     )
 
 
@@ -51,19 +54,44 @@ def payment_for_peer(w, status="pending"):
     session = deliver(w.run, dt.date(2019, 9, 17), [w.peer, w.staff])
     now = timezone.now()
     return Payment.objects.create(
-        tutor=w.peer, activity="delivery", session=session, run=w.run, date=session.date, hours=Decimal("2.00"),
-        basis="hour", rate=card.delivery_rate, amount=card.delivery_rate * 2, rate_card=card, status=status,
-        approved_at=now if status != "pending" else None, paid_at=now if status == "paid" else None,
+        tutor=w.peer,
+        activity="delivery",
+        session=session,
+        run=w.run,
+        date=session.date,
+        hours=Decimal("2.00"),
+        basis="hour",
+        rate=card.delivery_rate,
+        amount=card.delivery_rate * 2,
+        rate_card=card,
+        status=status,
+        approved_at=now if status != "pending" else None,
+        paid_at=now if status == "paid" else None,
     )
 
 
 def other_college_payment(w):
     """A payment of the other College's peer tutor (nobody in the first College may see it)."""
     card = rate_card(w.other_college, dt.date(2019, 1, 1))
-    session = Session.objects.create(run=w.other_run, date=dt.date(2019, 9, 3), start_time=dt.time(10),
-                                     end_time=dt.time(12), status="delivered", peer_count=1, staff_count=1)
+    session = Session.objects.create(
+        run=w.other_run,
+        date=dt.date(2019, 9, 3),
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        status="delivered",
+        peer_count=1,
+        staff_count=1,
+    )
     session.delivered_by.set([w.other_tutor])
     return Payment.objects.create(
-        tutor=w.other_tutor, activity="delivery", session=session, run=w.other_run, date=session.date,
-        hours=Decimal("2.00"), basis="hour", rate=card.delivery_rate, amount=card.delivery_rate * 2, rate_card=card,
+        tutor=w.other_tutor,
+        activity="delivery",
+        session=session,
+        run=w.other_run,
+        date=session.date,
+        hours=Decimal("2.00"),
+        basis="hour",
+        rate=card.delivery_rate,
+        amount=card.delivery_rate * 2,
+        rate_card=card,
     )

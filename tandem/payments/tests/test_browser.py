@@ -18,8 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def pay_world(world):
     w = world
-    w.peer2 = Tutor.objects.create(college=w.college, kind="peer", first_name="Robin", last_name="Second",
-                                   email="robin@example.org", status="active")
+    w.peer2 = Tutor.objects.create(
+        college=w.college,
+        kind="peer",
+        first_name="Robin",
+        last_name="Second",
+        email="robin@example.org",
+        status="active",
+    )
     rate_card(w.college, dt.date(2019, 4, 1), rate="14.00", hourly="14.00", pays=("delivery", "preparation"))
     pay_year(w.college, hcas_percent=5, hcas_min=1000, hcas_max=1500, illustrative=True)
     grade(w.staff, "5", 1)
@@ -53,7 +59,10 @@ def test_admin_generates_approves_and_exports_payments(page, pay_world):
         page.get_by_label(f"Select {p.reference}").check()
     page.get_by_role("button", name="Approve selected").click()
     assert "2 payments approved" in page.locator(".nhsuk-notification-banner").inner_text()
-    assert set(Payment.objects.values_list("tutor__first_name", "status")) == {("Pat", "approved"), ("Robin", "pending")}
+    assert set(Payment.objects.values_list("tutor__first_name", "status")) == {
+        ("Pat", "approved"),
+        ("Robin", "pending"),
+    }
     with page.expect_download() as download:
         page.get_by_role("link", name="Export approved payments (CSV)").click()
     csv_text = open(download.value.path(), encoding="utf-8").read()
@@ -71,11 +80,17 @@ def test_admin_generates_approves_and_exports_payments(page, pay_world):
     page.get_by_role("button", name="Save the choice").click()
     assert page.locator(".nhsuk-error-summary").is_visible() and "Error" in page.title()
     check(page)
-    for name, h1 in (("payments:rate_cards", "Rate cards"), ("payments:rate_card_new", "Add a rate card"),
-                     ("payments:pay_table", "Staff pay table"), ("payments:pay_year_new", "Add a pay year"),
-                     ("payments:grades", "Staff tutors' pay bands"), ("payments:policy", "Pay parity policy"),
-                     ("payments:work", "Logged work"), ("payments:expenses", "Expenses"),
-                     ("payments:parity", "Pay parity check")):
+    for name, h1 in (
+        ("payments:rate_cards", "Rate cards"),
+        ("payments:rate_card_new", "Add a rate card"),
+        ("payments:pay_table", "Staff pay table"),
+        ("payments:pay_year_new", "Add a pay year"),
+        ("payments:grades", "Staff tutors' pay bands"),
+        ("payments:policy", "Pay parity policy"),
+        ("payments:work", "Logged work"),
+        ("payments:expenses", "Expenses"),
+        ("payments:parity", "Pay parity check"),
+    ):
         check(page, reverse(name), h1)
     year = w.college.pay_years.get()
     check(page, reverse("payments:pay_year", args=[year.pk]), "Pay year 2019/20")

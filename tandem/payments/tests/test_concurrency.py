@@ -69,9 +69,12 @@ def in_threads(target, n=N):
 
 def outcome(payment_id):
     """(status, mark_paid audit rows) read from a fresh connection, as the racers wrote them."""
+
     def read():
-        return (Payment.objects.get(pk=payment_id).status,
-                AuditEvent.objects.filter(action="mark_paid", object_id=str(payment_id)).count())
+        return (
+            Payment.objects.get(pk=payment_id).status,
+            AuditEvent.objects.filter(action="mark_paid", object_id=str(payment_id)).count(),
+        )
 
     return in_threads(read, n=1)[0]
 
@@ -115,9 +118,11 @@ def test_parallel_generations_report_and_audit_only_what_each_created(world, tmp
         results = in_threads(lambda: services.generate_payments(actor=world.admin, college=world.college), n=4)
 
         def read():
-            return (Payment.objects.count(),
-                    AuditEvent.objects.filter(action="create", object_type="payments.Payment").count(),
-                    AuditEvent.objects.filter(action="generate").count())
+            return (
+                Payment.objects.count(),
+                AuditEvent.objects.filter(action="create", object_type="payments.Payment").count(),
+                AuditEvent.objects.filter(action="generate").count(),
+            )
 
         total, create_rows, generate_rows = in_threads(read, n=1)[0]
     assert total > 0

@@ -10,8 +10,7 @@ from django.db import transaction
 from tandem.core.models import College
 from tandem.demo.generate import generate
 from tandem.payments.demo import RATE_CHANGE, populate
-from tandem.payments.models import (Expense, PayPolicy, PayYear, Payment, PaymentChoice, RateCard, StaffPayGrade,
-                                    WorkLog)
+from tandem.payments.models import Expense, Payment, PaymentChoice, PayPolicy, PayYear, RateCard, StaffPayGrade, WorkLog
 from tandem.payments.parity import breaches_by_month
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # generates the whole demo College
@@ -32,13 +31,20 @@ def clear(college):
 def fingerprint(college):
     h = hashlib.sha256()
     for qs, fields in (
-        (Payment.objects.filter(tutor__college=college),
-         ("tutor__email", "date", "activity", "hours", "rate", "amount", "status", "session__run__start_date")),
-        (WorkLog.objects.filter(tutor__college=college), ("tutor__email", "date", "activity", "hours", "run__start_date")),
+        (
+            Payment.objects.filter(tutor__college=college),
+            ("tutor__email", "date", "activity", "hours", "rate", "amount", "status", "session__run__start_date"),
+        ),
+        (
+            WorkLog.objects.filter(tutor__college=college),
+            ("tutor__email", "date", "activity", "hours", "run__start_date"),
+        ),
         (Expense.objects.filter(tutor__college=college), ("tutor__email", "date", "amount")),
         (StaffPayGrade.objects.filter(tutor__college=college), ("tutor__email", "band", "point", "from_date")),
-        (PaymentChoice.objects.filter(payment__tutor__college=college),
-         ("payment__tutor__email", "payment__date", "decision", "amount_taken", "reason")),
+        (
+            PaymentChoice.objects.filter(payment__tutor__college=college),
+            ("payment__tutor__email", "payment__date", "decision", "amount_taken", "reason"),
+        ),
     ):
         for row in sorted(repr(r) for r in qs.values_list(*fields)):
             h.update(row.encode())

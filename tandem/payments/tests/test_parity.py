@@ -29,8 +29,9 @@ def run_2019(world):
     grade(world.staff, "5", 1)
     deliver(world.run, dt.date(2019, 9, 10), [world.peer, world.staff])
     deliver(world.run, dt.date(2019, 10, 1), [world.peer, world.staff])
-    WorkLog.objects.create(tutor=world.peer, date=dt.date(2019, 9, 9), activity="preparation", hours=Decimal("3"),
-                           run=world.run)
+    WorkLog.objects.create(
+        tutor=world.peer, date=dt.date(2019, 9, 9), activity="preparation", hours=Decimal("3"), run=world.run
+    )
     return world
 
 
@@ -67,14 +68,20 @@ def test_paying_preparation_at_the_comparator_or_above_is_no_breach(run_2019):
 def test_implied_preparation_counts_when_less_is_logged(run_2019):
     w = run_2019
     WorkLog.objects.all().delete()
-    WorkLog.objects.create(tutor=w.peer, date=dt.date(2019, 9, 9), activity="preparation", hours=Decimal("0.5"),
-                           run=w.run)
+    WorkLog.objects.create(
+        tutor=w.peer, date=dt.date(2019, 9, 9), activity="preparation", hours=Decimal("0.5"), run=w.run
+    )
     policy(w.college, prep_hours_per_session=Decimal("1.5"))
     rate_card(w.college, dt.date(2019, 4, 1), rate="14.00", hourly="14.00", pays=("delivery", "preparation"))
     services.generate_payments(actor=w.admin, college=w.college)
     row = only_row(w.college)
     # Paid £14 × (4 + 0.5) = £63. Hours 4 + max(0.5, 2 × 1.5 = 3) = 7 → £9.00 an hour: a £3.38 gap.
-    assert (row.money, row.prep_logged, row.prep_implied, row.hours) == (Decimal("63.00"), Decimal("0.5"), Decimal("3.00"), 7)
+    assert (row.money, row.prep_logged, row.prep_implied, row.hours) == (
+        Decimal("63.00"),
+        Decimal("0.5"),
+        Decimal("3.00"),
+        7,
+    )
     assert row.effective == Decimal("9") and row.gap == Decimal("3.38") and row.breach
 
 
@@ -90,8 +97,15 @@ def test_hcas_raises_the_comparator(run_2019):
 
 def test_comparator_policies(run_2019):
     w = run_2019
-    second = Tutor.objects.create(college=w.college, kind="staff", first_name="Ada", last_name="Band",
-                                  email="ada@example.nhs.uk", status="active", employer=w.trust)
+    second = Tutor.objects.create(
+        college=w.college,
+        kind="staff",
+        first_name="Ada",
+        last_name="Band",
+        email="ada@example.nhs.uk",
+        status="active",
+        employer=w.trust,
+    )
     grade(second, "6", 1)
     # Ada delivers one more session with Pat than Sam does: she is the paired staff tutor.
     for day in (dt.date(2019, 10, 8), dt.date(2019, 10, 15), dt.date(2019, 10, 22)):
@@ -130,8 +144,9 @@ def test_choices_and_expenses_do_not_change_the_check(run_2019):
     w = run_2019
     rate_card(w.college, dt.date(2019, 4, 1), rate="14.00", hourly="14.00", pays=("delivery", "preparation"))
     services.generate_payments(actor=w.admin, college=w.college)
-    services.expense_create(actor=w.admin, tutor=w.peer, date=dt.date(2019, 9, 10), amount=Decimal("50"),
-                            description="Travel")
+    services.expense_create(
+        actor=w.admin, tutor=w.peer, date=dt.date(2019, 9, 10), amount=Decimal("50"), description="Travel"
+    )
     for p in w.peer.payments.all():
         services.choice_record(actor=w.peer_user, payment=p, decision="none", reason="benefits")
     row = only_row(w.college)
@@ -176,6 +191,7 @@ def pay_round(value):
 
 # --- computed once per version of the College's records ----------------------------------------
 
+
 def test_parity_is_cached_and_a_payment_shows_at_once(run_2019, monkeypatch):
     from tandem.payments import parity
 
@@ -189,8 +205,9 @@ def test_parity_is_cached_and_a_payment_shows_at_once(run_2019, monkeypatch):
     rate_card(w.college, dt.date(2019, 4, 1), basis="session", rate="20.00")
     services.generate_payments(actor=w.admin, college=w.college)
     assert only_row(w.college).money == Decimal("40.00")  # the payments' writes changed the version
-    WorkLog.objects.create(tutor=w.peer, date=dt.date(2019, 10, 2), activity="coproduction", hours=Decimal("2"),
-                           run=w.run)
+    WorkLog.objects.create(
+        tutor=w.peer, date=dt.date(2019, 10, 2), activity="coproduction", hours=Decimal("2"), run=w.run
+    )
     assert only_row(w.college).other_hours == 2
     assert len(calls) == 3
 
@@ -199,8 +216,15 @@ def test_the_parity_page_lists_newest_first_and_loads_only_what_it_shows(run_201
     from tandem.courses.models import CourseRun
 
     w = run_2019
-    later = CourseRun.objects.create(course=w.run.course, term=w.term, weekday=1, start_time=dt.time(14),
-                                     end_time=dt.time(16), start_date=dt.date(2019, 11, 5), online=True)
+    later = CourseRun.objects.create(
+        course=w.run.course,
+        term=w.term,
+        weekday=1,
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+        start_date=dt.date(2019, 11, 5),
+        online=True,
+    )
     deliver(later, dt.date(2019, 11, 5), [w.peer, w.staff])
     client.force_login(w.admin)
     page = client.get(reverse("payments:parity"), {"show": "all"}).content.decode()

@@ -14,19 +14,28 @@ def test_hourly_equivalent_is_salary_over_52_143_weeks_of_37_5_hours():
 
 
 def test_hcas_is_a_percentage_raised_to_its_minimum_and_capped_at_its_maximum():
-    assert pay.hcas(Decimal("24214"), percent=Decimal("5"), minimum=Decimal("1000"), maximum=Decimal("1500")) == Decimal("1210.70")
-    assert pay.hcas(Decimal("18000"), percent=Decimal("5"), minimum=Decimal("1000"), maximum=Decimal("1500")) == Decimal("1000")
-    assert pay.hcas(Decimal("40000"), percent=Decimal("5"), minimum=Decimal("1000"), maximum=Decimal("1500")) == Decimal("1500")
+    assert pay.hcas(
+        Decimal("24214"), percent=Decimal("5"), minimum=Decimal("1000"), maximum=Decimal("1500")
+    ) == Decimal("1210.70")
+    assert pay.hcas(
+        Decimal("18000"), percent=Decimal("5"), minimum=Decimal("1000"), maximum=Decimal("1500")
+    ) == Decimal("1000")
+    assert pay.hcas(
+        Decimal("40000"), percent=Decimal("5"), minimum=Decimal("1000"), maximum=Decimal("1500")
+    ) == Decimal("1500")
     assert pay.hcas(Decimal("40000"), percent=Decimal("20")) == Decimal("8000")
     assert pay.hcas(Decimal("40000")) == 0
     # (24,214 + 1,210.70) / 1,955.3625 = 13.00255...
-    hourly = pay.hourly_equivalent(Decimal("24214"), hcas_percent=Decimal("5"), hcas_min=Decimal("1000"),
-                                   hcas_max=Decimal("1500"))
+    hourly = pay.hourly_equivalent(
+        Decimal("24214"), hcas_percent=Decimal("5"), hcas_min=Decimal("1000"), hcas_max=Decimal("1500")
+    )
     assert pay.pence(hourly) == Decimal("13.00")
 
 
 def test_amounts_per_hour_and_per_session():
-    assert pay.amount_for(basis="hour", rate=Decimal("14.25"), hours=Decimal("2.5")) == Decimal("35.63")  # 35.625 half up
+    assert pay.amount_for(basis="hour", rate=Decimal("14.25"), hours=Decimal("2.5")) == Decimal(
+        "35.63"
+    )  # 35.625 half up
     assert pay.amount_for(basis="session", rate=Decimal("30"), hours=Decimal("2.5")) == Decimal("30.00")
 
 

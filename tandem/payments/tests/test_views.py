@@ -8,7 +8,17 @@ import pytest
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
-from tandem.payments.models import Expense, PayPoint, PayPolicy, PayYear, Payment, PaymentChoice, RateCard, StaffPayGrade, WorkLog
+from tandem.payments.models import (
+    Expense,
+    Payment,
+    PaymentChoice,
+    PayPoint,
+    PayPolicy,
+    PayYear,
+    RateCard,
+    StaffPayGrade,
+    WorkLog,
+)
 from tandem.tutors.models import Tutor
 
 from .factories import deliver, grade, pay_year, payment_for_peer, rate_card
@@ -20,8 +30,14 @@ pytestmark = pytest.mark.django_db
 def paid_world(world):
     """Two peer tutors with delivered sessions, a rate card, generated payments."""
     w = world
-    w.peer2 = Tutor.objects.create(college=w.college, kind="peer", first_name="Robin", last_name="Second",
-                                   email="robin@example.org", status="active")
+    w.peer2 = Tutor.objects.create(
+        college=w.college,
+        kind="peer",
+        first_name="Robin",
+        last_name="Second",
+        email="robin@example.org",
+        status="active",
+    )
     rate_card(w.college, dt.date(2019, 4, 1), rate="14.00", hourly="14.00", pays=("delivery", "preparation"))
     deliver(w.run, dt.date(2019, 9, 10), [w.peer, w.peer2, w.staff])
     deliver(w.run, dt.date(2019, 9, 17), [w.peer, w.staff])
@@ -57,8 +73,12 @@ def test_leader_cannot_change_the_pay_table_or_rate_cards(paid_world, client):
     w = paid_world
     year = pay_year(w.college)
     client.force_login(w.leader)
-    assert client.post(reverse("payments:pay_year", args=[year.pk]),
-                       {"band": "7", "point": 1, "annual_salary": "38000"}).status_code == 403
+    assert (
+        client.post(
+            reverse("payments:pay_year", args=[year.pk]), {"band": "7", "point": 1, "annual_salary": "38000"}
+        ).status_code
+        == 403
+    )
     assert client.post(reverse("payments:rate_card_new"), {}).status_code == 403
     assert client.post(reverse("payments:policy"), {"comparator": "floor"}).status_code == 403
     assert not PayPoint.objects.filter(band="7").exists()
@@ -73,7 +93,10 @@ def test_admin_generates_approves_marks_paid_and_exports(paid_world, client):
     assert "Pat Peer" in page and "Robin Second" in page
     ids = list(Payment.objects.filter(tutor=w.peer).values_list("pk", flat=True))
     assert client.post(reverse("payments:approve"), {"ids": ids}).status_code == 302
-    assert set(Payment.objects.values_list("tutor__first_name", "status")) == {("Pat", "approved"), ("Robin", "pending")}
+    assert set(Payment.objects.values_list("tutor__first_name", "status")) == {
+        ("Pat", "approved"),
+        ("Robin", "pending"),
+    }
     # Mark one paid; only approved payments are ever marked.
     client.post(reverse("payments:mark_paid"), {"ids": [ids[0], Payment.objects.get(tutor=w.peer2).pk]})
     assert Payment.objects.get(pk=ids[0]).status == "paid"
@@ -93,7 +116,10 @@ def test_approve_everything_the_filter_shows(paid_world, client):
     query = f"tutor={w.peer2.pk}"
     response = client.post(reverse("payments:approve"), {"scope": "all", "query": query})
     assert response["Location"] == reverse("payments:list") + "?" + query
-    assert set(Payment.objects.values_list("tutor__first_name", "status")) == {("Pat", "pending"), ("Robin", "approved")}
+    assert set(Payment.objects.values_list("tutor__first_name", "status")) == {
+        ("Pat", "pending"),
+        ("Robin", "approved"),
+    }
 
 
 def test_list_filters(paid_world, client):
@@ -107,8 +133,9 @@ def test_list_filters(paid_world, client):
 
 def test_export_neutralises_formula_cells(paid_world, client):
     w = paid_world
-    Tutor.objects.filter(pk=w.peer.pk).update(first_name="=HYPERLINK(\"http://x\")", last_name="-Peer",
-                                              email="@evil@example.org")
+    Tutor.objects.filter(pk=w.peer.pk).update(
+        first_name='=HYPERLINK("http://x")', last_name="-Peer", email="@evil@example.org"
+    )
     generate(client, w)
     client.post(reverse("payments:approve"), {"scope": "all", "query": ""})
     rows = list(csv.reader(io.StringIO(client.get(reverse("payments:export")).content.decode())))
@@ -121,7 +148,7 @@ def test_export_neutralises_formula_cells(paid_world, client):
 
 def test_export_quotes_every_cell_for_semicolon_locales(paid_world, client):
     w = paid_world
-    Tutor.objects.filter(pk=w.peer.pk).update(last_name="Peer;=HYPERLINK(\"http://x\")")
+    Tutor.objects.filter(pk=w.peer.pk).update(last_name='Peer;=HYPERLINK("http://x")')
     generate(client, w)
     client.post(reverse("payments:approve"), {"scope": "all", "query": ""})
     text = client.get(reverse("payments:export")).content.decode()
@@ -152,7 +179,12 @@ def test_tutor_sees_only_their_own_payments(paid_world, client):
     assert "2 payments" in page and "£56.00" in page
     robin = Payment.objects.get(tutor=w.peer2)
     assert client.get(reverse("payments:my_choice", args=[robin.pk])).status_code == 404  # wrong owner
-    assert client.post(reverse("payments:my_choice", args=[robin.pk]), {"decision": "none", "reason": "benefits"}).status_code == 404
+    assert (
+        client.post(
+            reverse("payments:my_choice", args=[robin.pk]), {"decision": "none", "reason": "benefits"}
+        ).status_code
+        == 404
+    )
     assert not PaymentChoice.objects.exists()
     client.force_login(w.tutor_user)  # Sam, a staff tutor: salaried, no payments
     page = client.get(reverse("payments:mine")).content.decode()
@@ -174,14 +206,19 @@ def test_tutor_records_a_partial_take(paid_world, client):
     url = reverse("payments:my_choice", args=[payment.pk])
     client.force_login(w.peer_user)
     page = client.get(url).content.decode()
-    assert 'checked' not in page  # nothing pre-selected: a choice is never a default
+    assert "checked" not in page  # nothing pre-selected: a choice is never a default
     response = client.post(url, {"decision": "part", "amount_taken": "40", "reason": "benefits"})
     assert response.status_code == 200
     assert "Enter an amount more than £0 and less than £28.00" in unescape(response.content.decode())
     response = client.post(url, {"decision": "part", "amount_taken": "10.50", "reason": "benefits"})
     assert response.status_code == 302 and response["Location"] == reverse("payments:mine")
     choice = PaymentChoice.objects.get(payment=payment)
-    assert (choice.amount_taken, choice.reason, choice.recorded_by, choice.on_behalf) == (Decimal("10.50"), "benefits", w.peer_user, False)
+    assert (choice.amount_taken, choice.reason, choice.recorded_by, choice.on_behalf) == (
+        Decimal("10.50"),
+        "benefits",
+        w.peer_user,
+        False,
+    )
     event = AuditEvent.objects.get(object_type="payments.PaymentChoice")
     assert event.actor == w.peer_user and "reason" in event.fields
 
@@ -202,7 +239,9 @@ def test_admin_records_a_choice_on_behalf_only_with_how_it_was_stated(paid_world
     url = reverse("payments:choice", args=[payment.pk])
     client.force_login(w.admin)
     response = client.post(url, {"decision": "none", "reason": "benefits"})
-    assert response.status_code == 200 and "Say how the tutor told you their choice" in unescape(response.content.decode())
+    assert response.status_code == 200 and "Say how the tutor told you their choice" in unescape(
+        response.content.decode()
+    )
     response = client.post(url, {"decision": "none", "reason": "benefits", "stated_how": "By phone on 20 Sept 2019"})
     assert response.status_code == 302
     choice = PaymentChoice.objects.get(payment=payment)
@@ -211,8 +250,14 @@ def test_admin_records_a_choice_on_behalf_only_with_how_it_was_stated(paid_world
 
 def test_rate_card_pages(world, client):
     client.force_login(world.admin)
-    data = {"effective_from": "2018-04-01", "delivery_basis": "hour", "delivery_rate": "14.00", "hourly_rate": "14.00",
-            "activities": ["delivery", "preparation"], "note": "Parity"}
+    data = {
+        "effective_from": "2018-04-01",
+        "delivery_basis": "hour",
+        "delivery_rate": "14.00",
+        "hourly_rate": "14.00",
+        "activities": ["delivery", "preparation"],
+        "note": "Parity",
+    }
     assert client.post(reverse("payments:rate_card_new"), data).status_code == 302
     card = RateCard.objects.get()
     assert card.pays_preparation and not card.pays_training and card.college == world.college
@@ -229,13 +274,19 @@ def test_rate_card_pages(world, client):
 
 def test_pay_table_pages(world, client):
     client.force_login(world.admin)
-    response = client.post(reverse("payments:pay_year_new"), {"label": "2019/20", "hcas_percent": "5", "hcas_min": "1000",
-                                                              "hcas_max": "1500", "illustrative": "on"})
+    response = client.post(
+        reverse("payments:pay_year_new"),
+        {"label": "2019/20", "hcas_percent": "5", "hcas_min": "1000", "hcas_max": "1500", "illustrative": "on"},
+    )
     year = PayYear.objects.get()
     assert response["Location"] == reverse("payments:pay_year", args=[year.pk])
     assert year.starts_on == dt.date(2019, 4, 1) and year.illustrative
-    assert client.post(reverse("payments:pay_year", args=[year.pk]),
-                       {"band": "5", "point": "1", "annual_salary": "24214"}).status_code == 302
+    assert (
+        client.post(
+            reverse("payments:pay_year", args=[year.pk]), {"band": "5", "point": "1", "annual_salary": "24214"}
+        ).status_code
+        == 302
+    )
     page = client.get(reverse("payments:pay_year", args=[year.pk])).content.decode()
     assert "£13.00" in page and "Illustrative" in page  # (24,214 + 1,210.70) / 52.143 / 37.5
     bad = client.post(reverse("payments:pay_year_new"), {"label": "2019-2020"})
@@ -249,28 +300,46 @@ def test_policy_and_grades(world, client):
     client.force_login(world.admin)
     response = client.post(reverse("payments:policy"), {"comparator": "floor", "prep_hours_per_session": "1"})
     assert "Enter the floor band" in unescape(response.content.decode())
-    assert client.post(reverse("payments:policy"), {"comparator": "floor", "floor_band": "5",
-                                                    "prep_hours_per_session": "1.5"}).status_code == 302
+    assert (
+        client.post(
+            reverse("payments:policy"), {"comparator": "floor", "floor_band": "5", "prep_hours_per_session": "1.5"}
+        ).status_code
+        == 302
+    )
     assert PayPolicy.objects.get(college=world.college).prep_hours_per_session == Decimal("1.5")
-    response = client.post(reverse("payments:grades"), {"tutor": world.staff.pk, "band": "6", "point": "2",
-                                                        "from_date": "2019-04-01"})
+    response = client.post(
+        reverse("payments:grades"), {"tutor": world.staff.pk, "band": "6", "point": "2", "from_date": "2019-04-01"}
+    )
     assert response.status_code == 302
     assert StaffPayGrade.objects.get(tutor=world.staff).band == "6"
-    response = client.post(reverse("payments:grades"), {"tutor": world.peer.pk, "band": "6", "point": "2",
-                                                        "from_date": "2019-04-01"})
+    response = client.post(
+        reverse("payments:grades"), {"tutor": world.peer.pk, "band": "6", "point": "2", "from_date": "2019-04-01"}
+    )
     assert response.status_code == 200 and not StaffPayGrade.objects.filter(tutor=world.peer).exists()
 
 
 def test_work_and_expenses_pages(world, client):
     client.force_login(world.admin)
-    response = client.post(reverse("payments:work"), {"tutor": world.peer.pk, "date": "2019-09-09",
-                                                      "activity": "preparation", "hours": "1.5", "run": world.run.pk})
+    response = client.post(
+        reverse("payments:work"),
+        {"tutor": world.peer.pk, "date": "2019-09-09", "activity": "preparation", "hours": "1.5", "run": world.run.pk},
+    )
     assert response.status_code == 302 and WorkLog.objects.get().run == world.run
-    response = client.post(reverse("payments:work"), {"tutor": world.peer.pk, "date": "2019-09-09",
-                                                      "activity": "preparation", "hours": "1", "run": world.other_run.pk})
+    response = client.post(
+        reverse("payments:work"),
+        {
+            "tutor": world.peer.pk,
+            "date": "2019-09-09",
+            "activity": "preparation",
+            "hours": "1",
+            "run": world.other_run.pk,
+        },
+    )
     assert response.status_code == 200 and WorkLog.objects.count() == 1  # another College's run
-    response = client.post(reverse("payments:expenses"), {"tutor": world.peer.pk, "date": "2019-09-09",
-                                                          "amount": "4.60", "description": "Bus fare"})
+    response = client.post(
+        reverse("payments:expenses"),
+        {"tutor": world.peer.pk, "date": "2019-09-09", "amount": "4.60", "description": "Bus fare"},
+    )
     assert response.status_code == 302 and Expense.objects.get().amount == Decimal("4.60")
     client.force_login(world.peer_user)
     assert "Bus fare" in client.get(reverse("payments:mine")).content.decode()

@@ -6,126 +6,296 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('courses', '0001_initial'),
-        ('tutors', '0001_initial'),
+        ("core", "0001_initial"),
+        ("courses", "0001_initial"),
+        ("tutors", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WishList',
+            name="WishList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wish_lists', to='core.college')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wish_lists', to='core.term')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="wish_lists", to="core.college"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="wish_lists", to="core.term"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-term__starts_on'],
+                "ordering": ["-term__starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='WishedRun',
+            name="WishedRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.PositiveSmallIntegerField(default=1, help_text='Priority: 1 is nice to have, 5 is most wanted. The planner maximises the total.')),
-                ('allowed', models.JSONField(default=list, help_text='Allowed day-slots: [[weekday 0-4, slot 0-2], ...]')),
-                ('start_week_min', models.PositiveSmallIntegerField(default=1)),
-                ('start_week_max', models.PositiveSmallIntegerField(default=1)),
-                ('online', models.BooleanField(default=False)),
-                ('cohort', models.PositiveSmallIntegerField(default=12, help_text='Places: the room must hold this many')),
-                ('needs_accessible', models.BooleanField(default=False)),
-                ('split_allowed', models.BooleanField(default=False, help_text='The first and second half of the sessions may have different tutor pairs')),
-                ('mandatory', models.BooleanField(default=False, help_text='The plan must offer this run')),
-                ('accepted_run', models.OneToOneField(blank=True, help_text='The run an accepted plan created for this wish', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='wished_run', to='courses.courserun')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wished_runs', to='courses.course')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.site')),
-                ('wish_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='planning.wishlist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="Priority: 1 is nice to have, 5 is most wanted. The planner maximises the total.",
+                    ),
+                ),
+                (
+                    "allowed",
+                    models.JSONField(default=list, help_text="Allowed day-slots: [[weekday 0-4, slot 0-2], ...]"),
+                ),
+                ("start_week_min", models.PositiveSmallIntegerField(default=1)),
+                ("start_week_max", models.PositiveSmallIntegerField(default=1)),
+                ("online", models.BooleanField(default=False)),
+                (
+                    "cohort",
+                    models.PositiveSmallIntegerField(default=12, help_text="Places: the room must hold this many"),
+                ),
+                ("needs_accessible", models.BooleanField(default=False)),
+                (
+                    "split_allowed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The first and second half of the sessions may have different tutor pairs",
+                    ),
+                ),
+                ("mandatory", models.BooleanField(default=False, help_text="The plan must offer this run")),
+                (
+                    "accepted_run",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The run an accepted plan created for this wish",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="wished_run",
+                        to="courses.courserun",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="wished_runs", to="courses.course"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.site",
+                    ),
+                ),
+                (
+                    "wish_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="runs", to="planning.wishlist"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanJob',
+            name="PlanJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Planning'), ('finished', 'Finished'), ('failed', 'Failed')], db_index=True, default='queued', max_length=10)),
-                ('time_limit', models.PositiveSmallIntegerField(default=30, help_text='Seconds for the plan (and as much for the what-if)')),
-                ('instance', models.JSONField()),
-                ('labels', models.JSONField(default=dict)),
-                ('candidates', models.JSONField(blank=True, default=list)),
-                ('progress', models.JSONField(blank=True, default=list)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('stop_requested', models.BooleanField(default=False)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('wish_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='planning.wishlist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Planning"),
+                            ("finished", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "time_limit",
+                    models.PositiveSmallIntegerField(
+                        default=30, help_text="Seconds for the plan (and as much for the what-if)"
+                    ),
+                ),
+                ("instance", models.JSONField()),
+                ("labels", models.JSONField(default=dict)),
+                ("candidates", models.JSONField(blank=True, default=list)),
+                ("progress", models.JSONField(blank=True, default=list)),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("stop_requested", models.BooleanField(default=False)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "wish_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="jobs", to="planning.wishlist"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanWhatIf',
+            name="PlanWhatIf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Planning'), ('finished', 'Finished'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='what_ifs', to='planning.planjob')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=6)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Planning"),
+                            ("finished", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("result", models.JSONField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="what_ifs", to="planning.planjob"
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tutors.tutor"),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='what_if_hours_positive')],
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("hours__gt", 0)), name="what_if_hours_positive")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TutorAvailability',
+            name="TutorAvailability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday')])),
-                ('slot', models.CharField(choices=[('morning', 'Morning (10:00)'), ('afternoon', 'Afternoon (13:30)'), ('evening', 'Evening (18:00)')], max_length=10)),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+                    ),
+                ),
+                (
+                    "slot",
+                    models.CharField(
+                        choices=[
+                            ("morning", "Morning (10:00)"),
+                            ("afternoon", "Afternoon (13:30)"),
+                            ("evening", "Evening (18:00)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="availability", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'tutor availability',
-                'ordering': ['tutor', 'weekday', 'slot'],
-                'constraints': [models.UniqueConstraint(fields=('tutor', 'weekday', 'slot'), name='availability_unique_dayslot'), models.CheckConstraint(condition=models.Q(('weekday__lte', 4)), name='availability_weekday_mon_fri')],
+                "verbose_name_plural": "tutor availability",
+                "ordering": ["tutor", "weekday", "slot"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("tutor", "weekday", "slot"), name="availability_unique_dayslot"),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__lte", 4)), name="availability_weekday_mon_fri"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='wishlist',
-            constraint=models.UniqueConstraint(fields=('term',), name='wish_list_one_per_term'),
+            model_name="wishlist",
+            constraint=models.UniqueConstraint(fields=("term",), name="wish_list_one_per_term"),
         ),
         migrations.AddConstraint(
-            model_name='wishedrun',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1)), name='wished_run_weight_positive'),
+            model_name="wishedrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 1)), name="wished_run_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wishedrun',
-            constraint=models.CheckConstraint(condition=models.Q(('start_week_min__gte', 1), ('start_week_max__gte', models.F('start_week_min'))), name='wished_run_start_window'),
+            model_name="wishedrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_week_min__gte", 1), ("start_week_max__gte", models.F("start_week_min"))),
+                name="wished_run_start_window",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='wishedrun',
-            constraint=models.CheckConstraint(condition=models.Q(('online', True), ('site__isnull', False), _connector='OR'), name='wished_run_site_unless_online'),
+            model_name="wishedrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("online", True), ("site__isnull", False), _connector="OR"),
+                name="wished_run_site_unless_online",
+            ),
         ),
     ]

@@ -19,8 +19,9 @@ SPRING_2020 = (dt.date(2020, 1, 6), dt.date(2020, 3, 27))
 
 
 def spring_term(college):
-    term, _ = Term.objects.get_or_create(college=college, season="spring", year=2020,
-                                         defaults={"starts_on": SPRING_2020[0], "ends_on": SPRING_2020[1]})
+    term, _ = Term.objects.get_or_create(
+        college=college, season="spring", year=2020, defaults={"starts_on": SPRING_2020[0], "ends_on": SPRING_2020[1]}
+    )
     return term
 
 
@@ -34,8 +35,16 @@ def make_wish_list(w, *, college=None, runs=2):
         course = Course.objects.filter(college=college).order_by("pk").first()
         site = college.sites.order_by("pk").first()
         for i in range(runs):
-            WishedRun.objects.create(wish_list=wl, course=course, weight=1 + i, allowed=[list(x) for x in DAYTIME_DAYSLOTS],
-                                     start_week_min=1, start_week_max=8, site=site, cohort=10)
+            WishedRun.objects.create(
+                wish_list=wl,
+                course=course,
+                weight=1 + i,
+                allowed=[list(x) for x in DAYTIME_DAYSLOTS],
+                start_week_min=1,
+                start_week_max=8,
+                site=site,
+                cohort=10,
+            )
     return wl
 
 
@@ -49,20 +58,51 @@ def make_job(w, *, college=None, finished=True):
     if finished:
         result = planner.greedy_plan(built.instance)
         job.result, job.status = result, PlanJob.Status.FINISHED
-        job.progress = [[result["objective"], result["objective"] + 1, 0.01], [result["objective"], result["objective"], 0.2]]
+        job.progress = [
+            [result["objective"], result["objective"] + 1, 0.01],
+            [result["objective"], result["objective"], 0.2],
+        ]
         job.save()
     return job
 
 
 TOPICS = ("Understanding mental health", "Recovery and wellbeing", "Living well")
 COURSES = (
-    ("Understanding anxiety", 0, 4), ("Understanding depression", 0, 6), ("Understanding psychosis", 0, 8),
-    ("Hearing voices", 0, 2), ("Hope and recovery", 1, 1), ("Recovery planning", 1, 6),
-    ("Managing stress", 1, 4), ("Sleep well", 2, 1), ("Mindfulness", 2, 6), ("Cooking on a budget", 2, 2),
-    ("Physical health", 2, 4), ("Creative writing", 2, 8),
+    ("Understanding anxiety", 0, 4),
+    ("Understanding depression", 0, 6),
+    ("Understanding psychosis", 0, 8),
+    ("Hearing voices", 0, 2),
+    ("Hope and recovery", 1, 1),
+    ("Recovery planning", 1, 6),
+    ("Managing stress", 1, 4),
+    ("Sleep well", 2, 1),
+    ("Mindfulness", 2, 6),
+    ("Cooking on a budget", 2, 2),
+    ("Physical health", 2, 4),
+    ("Creative writing", 2, 8),
 )
-FIRST = ("Ash", "Bea", "Cal", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kit", "Lou", "Max", "Ned", "Oli", "Pam",
-         "Raj", "Sue", "Tam", "Uma")
+FIRST = (
+    "Ash",
+    "Bea",
+    "Cal",
+    "Dee",
+    "Eli",
+    "Fay",
+    "Gus",
+    "Hal",
+    "Ivy",
+    "Jo",
+    "Kit",
+    "Lou",
+    "Max",
+    "Ned",
+    "Oli",
+    "Pam",
+    "Raj",
+    "Sue",
+    "Tam",
+    "Uma",
+)
 
 
 def small_college(rng, *, slug="small", password="pw-small-admin-1"):
@@ -74,27 +114,64 @@ def small_college(rng, *, slug="small", password="pw-small-admin-1"):
     college = College.objects.create(name="Small Recovery College", slug=slug, trust=trust)
     hub = Site.objects.create(college=college, name="Small Hub", kind="hub")
     library = Site.objects.create(college=college, name="Town Library", kind="community")
-    rooms = [Room.objects.create(site=hub, name="Room A", capacity=16, accessible=True),
-             Room.objects.create(site=hub, name="Room B", capacity=12, accessible=False),
-             Room.objects.create(site=library, name="Study Room", capacity=14, accessible=True)]
-    last = Term.objects.create(college=college, season="spring", year=2019, starts_on=dt.date(2019, 1, 7),
-                               ends_on=dt.date(2019, 3, 29))
-    admin = User.objects.create_user(username=f"{slug}-admin", password=password, role=Role.COLLEGE_ADMIN,
-                                     college=college, first_name="Ada", last_name="Admin")
-    manager = User.objects.create_user(username=f"{slug}-manager", password=password, role=Role.LINE_MANAGER,
-                                       college=college, first_name="Mo", last_name="Manager",
-                                       email=f"mo@{slug}.example.nhs.uk")
+    rooms = [
+        Room.objects.create(site=hub, name="Room A", capacity=16, accessible=True),
+        Room.objects.create(site=hub, name="Room B", capacity=12, accessible=False),
+        Room.objects.create(site=library, name="Study Room", capacity=14, accessible=True),
+    ]
+    last = Term.objects.create(
+        college=college, season="spring", year=2019, starts_on=dt.date(2019, 1, 7), ends_on=dt.date(2019, 3, 29)
+    )
+    admin = User.objects.create_user(
+        username=f"{slug}-admin",
+        password=password,
+        role=Role.COLLEGE_ADMIN,
+        college=college,
+        first_name="Ada",
+        last_name="Admin",
+    )
+    manager = User.objects.create_user(
+        username=f"{slug}-manager",
+        password=password,
+        role=Role.LINE_MANAGER,
+        college=college,
+        first_name="Mo",
+        last_name="Manager",
+        email=f"mo@{slug}.example.nhs.uk",
+    )
     names = list(FIRST)
     rng.shuffle(names)
-    peers = [Tutor.objects.create(college=college, kind="peer", first_name=names[i], last_name="Peerson",
-                                  email=f"peer{i}@{slug}.example.org", status="active") for i in range(10)]
-    staff = [Tutor.objects.create(college=college, kind="staff", first_name=names[10 + i], last_name="Staffer",
-                                  email=f"staff{i}@{slug}.example.nhs.uk", status="active", employer=trust,
-                                  profession="Nurse", team="Community", line_manager=manager) for i in range(8)]
+    peers = [
+        Tutor.objects.create(
+            college=college,
+            kind="peer",
+            first_name=names[i],
+            last_name="Peerson",
+            email=f"peer{i}@{slug}.example.org",
+            status="active",
+        )
+        for i in range(10)
+    ]
+    staff = [
+        Tutor.objects.create(
+            college=college,
+            kind="staff",
+            first_name=names[10 + i],
+            last_name="Staffer",
+            email=f"staff{i}@{slug}.example.nhs.uk",
+            status="active",
+            employer=trust,
+            profession="Nurse",
+            team="Community",
+            line_manager=manager,
+        )
+        for i in range(8)
+    ]
     courses = []
     for title, topic, n in COURSES:
-        c = Course.objects.create(college=college, title=title, topic=TOPICS[topic], number_of_sessions=n,
-                                  hours_per_session=Decimal("2"))
+        c = Course.objects.create(
+            college=college, title=title, topic=TOPICS[topic], number_of_sessions=n, hours_per_session=Decimal("2")
+        )
         c.co_producers.set(rng.sample(peers, 3) + rng.sample(staff, rng.choice((1, 1, 2))))
         courses.append(c)
     # Last spring: one run of each course; a third of them cancelled for want of a staff tutor.
@@ -103,16 +180,31 @@ def small_college(rng, *, slug="small", password="pw-small-admin-1"):
         start = last.starts_on + dt.timedelta(days=day + 7 * (i % 3))
         cancelled = i % 3 == 2
         run = CourseRun.objects.create(
-            course=c, term=last, weekday=day, start_time=dt.time(hour, 30 if hour == 13 else 0),
-            end_time=dt.time(hour + 2, 30 if hour == 13 else 0), start_date=start, room=rooms[i % 3],
+            course=c,
+            term=last,
+            weekday=day,
+            start_time=dt.time(hour, 30 if hour == 13 else 0),
+            end_time=dt.time(hour + 2, 30 if hour == 13 else 0),
+            start_date=start,
+            room=rooms[i % 3],
             status="cancelled" if cancelled else "completed",
-            cancel_reason="no_staff_tutor" if cancelled else "")
+            cancel_reason="no_staff_tutor" if cancelled else "",
+        )
         if not cancelled:
-            pair = [p for p in c.co_producers.all() if p.kind == "peer"][:1] + [s for s in c.co_producers.all() if s.kind == "staff"][:1]
+            pair = [p for p in c.co_producers.all() if p.kind == "peer"][:1] + [
+                s for s in c.co_producers.all() if s.kind == "staff"
+            ][:1]
             run.tutors.set(pair)
             for k in range(c.number_of_sessions):
-                s = Session.objects.create(run=run, date=start + dt.timedelta(days=7 * k), start_time=run.start_time,
-                                           end_time=run.end_time, status="delivered", peer_count=1, staff_count=1)
+                s = Session.objects.create(
+                    run=run,
+                    date=start + dt.timedelta(days=7 * k),
+                    start_time=run.start_time,
+                    end_time=run.end_time,
+                    status="delivered",
+                    peer_count=1,
+                    staff_count=1,
+                )
                 s.delivered_by.set(pair)
     demo.populate(college, rng)
     return college, admin

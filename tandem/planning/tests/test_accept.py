@@ -41,7 +41,9 @@ def test_accept_puts_the_plan_on_the_timetable(planned, django_capture_on_commit
         sessions = list(run.sessions.order_by("date"))
         assert len(sessions) == w.course.number_of_sessions
         assert all(s.status == Session.Status.SCHEDULED and s.date.weekday() == p["day"] for s in sessions)
-        assert [(b - a).days for a, b in zip([s.date for s in sessions], [s.date for s in sessions][1:])] == [7] * (len(sessions) - 1)
+        assert [(b - a).days for a, b in zip([s.date for s in sessions], [s.date for s in sessions][1:])] == [7] * (
+            len(sessions) - 1
+        )
         pair_ids = {pk_of(b[role]) for b in p["blocks"] for role in ("peer", "staff")}
         assert set(run.tutors.values_list("pk", flat=True)) == pair_ids
         staff = {pk_of(b["staff"]) for b in p["blocks"]}
@@ -73,8 +75,9 @@ def test_accepting_twice_is_refused(planned):
         accept.plan_accept(actor=admin, job=job)
     assert CourseRun.objects.filter(term=wl.term).count() == n
     # Another plan of the same wish list, made before, is overtaken.
-    other = PlanJob.objects.create(wish_list=wl, instance=job.instance, labels=job.labels, result=job.result,
-                                   status=PlanJob.Status.FINISHED)
+    other = PlanJob.objects.create(
+        wish_list=wl, instance=job.instance, labels=job.labels, result=job.result, status=PlanJob.Status.FINISHED
+    )
     with pytest.raises(accept.PlanConflict, match="Another plan"):
         accept.plan_accept(actor=admin, job=other)
 
@@ -125,7 +128,10 @@ def test_an_unfinished_or_infeasible_plan_cannot_be_accepted(world):
     job = make_job(world, finished=False)
     with pytest.raises(accept.PlanConflict, match="not finished"):
         accept.plan_accept(actor=world.admin, job=job)
-    job.status, job.result = PlanJob.Status.FINISHED, {"status": "infeasible", "runs": [], "unoffered": [], "conflicts": []}
+    job.status, job.result = (
+        PlanJob.Status.FINISHED,
+        {"status": "infeasible", "runs": [], "unoffered": [], "conflicts": []},
+    )
     job.save()
     with pytest.raises(accept.PlanConflict, match="no plan"):
         accept.plan_accept(actor=world.admin, job=job)

@@ -104,15 +104,21 @@ def test_the_status_tag_follows_the_jobs_real_state(page, college):
 
 def test_a_running_job_page_updates_itself(page, college):
     """The page polls the status URL every second and reloads once the job has finished."""
-    import planner
     from playwright.sync_api import expect
 
+    import planner
     from tandem.planning.instance import build
 
     wl = WishList.objects.get(college=college)
     built = build(wl)
-    job = PlanJob.objects.create(wish_list=wl, instance=built.instance, labels=built.labels, time_limit=5,
-                                 status=PlanJob.Status.RUNNING, progress=[[10, 20, 0.05]])
+    job = PlanJob.objects.create(
+        wish_list=wl,
+        instance=built.instance,
+        labels=built.labels,
+        time_limit=5,
+        status=PlanJob.Status.RUNNING,
+        progress=[[10, 20, 0.05]],
+    )
     sign_in(page, "small-admin", PASSWORD)
     page.goto(reverse("planning:job", args=[job.pk]))
     check(page, "Plan for Spring 2020")

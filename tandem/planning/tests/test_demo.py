@@ -2,9 +2,9 @@
 
 import random
 
-import planner
 import pytest
 
+import planner
 from tandem.core.models import Term
 from tandem.planning import demo
 from tandem.planning.instance import build
@@ -18,11 +18,26 @@ pytestmark = pytest.mark.django_db
 
 def _snapshot(college):
     wl = WishList.objects.get(college=college)
-    wishes = [(w.course.title, w.weight, w.allowed, w.start_week_min, w.start_week_max, w.online,
-               w.site.name if w.site else None, w.cohort, w.needs_accessible, w.split_allowed)
-              for w in wl.runs.select_related("course", "site").order_by("pk")]
-    avail = sorted(TutorAvailability.objects.filter(tutor__college=college)
-                   .values_list("tutor__first_name", "tutor__kind", "weekday", "slot"))
+    wishes = [
+        (
+            w.course.title,
+            w.weight,
+            w.allowed,
+            w.start_week_min,
+            w.start_week_max,
+            w.online,
+            w.site.name if w.site else None,
+            w.cohort,
+            w.needs_accessible,
+            w.split_allowed,
+        )
+        for w in wl.runs.select_related("course", "site").order_by("pk")
+    ]
+    avail = sorted(
+        TutorAvailability.objects.filter(tutor__college=college).values_list(
+            "tutor__first_name", "tutor__kind", "weekday", "slot"
+        )
+    )
     budgets = sorted(ReleaseBudget.objects.filter(tutor__college=college).values_list("tutor__first_name", "hours"))
     return wishes, avail, budgets
 

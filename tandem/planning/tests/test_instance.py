@@ -24,20 +24,42 @@ def tutor(inst, t):
 
 def test_instance_of_the_world_is_valid_with_qualifications_and_release(world):
     # A second course: Una taught a session of it (delivered); Pat is assigned to a run of it.
-    taught = Course.objects.create(college=world.college, title="Sleep well", topic="Living well",
-                                   number_of_sessions=2, hours_per_session=Decimal("1.5"))
-    run = CourseRun.objects.create(course=taught, term=world.term, weekday=4, start_time=dt.time(18),
-                                   end_time=dt.time(19, 30), start_date=dt.date(2019, 9, 6), online=True)
+    taught = Course.objects.create(
+        college=world.college,
+        title="Sleep well",
+        topic="Living well",
+        number_of_sessions=2,
+        hours_per_session=Decimal("1.5"),
+    )
+    run = CourseRun.objects.create(
+        course=taught,
+        term=world.term,
+        weekday=4,
+        start_time=dt.time(18),
+        end_time=dt.time(19, 30),
+        start_date=dt.date(2019, 9, 6),
+        online=True,
+    )
     run.tutors.set([world.peer])
     s = Session.objects.create(run=run, date=dt.date(2019, 9, 6), start_time=dt.time(18), end_time=dt.time(19, 30))
     s.delivered_by.set([world.unmanaged])
     wl = make_wish_list(world)
-    WishedRun.objects.create(wish_list=wl, course=taught, allowed=[[4, 2]], start_week_min=1, start_week_max=11, online=True)
+    WishedRun.objects.create(
+        wish_list=wl, course=taught, allowed=[[4, 2]], start_week_min=1, start_week_max=11, online=True
+    )
     term = wl.term
     ReleaseBudget.objects.create(tutor=world.staff, term=term, hours=Decimal("30"))
-    rr = ReleaseRequest.objects.create(college=world.college, tutor=world.staff, manager=world.manager, kind="coproduction",
-                                       term=term, hours=Decimal("6"), purpose="Co-produce", status="approved",
-                                       approved_hours=Decimal("6"))
+    rr = ReleaseRequest.objects.create(
+        college=world.college,
+        tutor=world.staff,
+        manager=world.manager,
+        kind="coproduction",
+        term=term,
+        hours=Decimal("6"),
+        purpose="Co-produce",
+        status="approved",
+        approved_hours=Decimal("6"),
+    )
     assert rr.pk
     TutorAvailability.objects.create(tutor=world.peer, weekday=1, slot="morning")
     TutorAvailability.objects.create(tutor=world.peer, weekday=3, slot="evening")
@@ -79,8 +101,14 @@ def test_runs_already_in_the_term_keep_their_times(world):
     from tandem.planning.models import WishList
 
     wl = WishList.objects.create(college=world.college, term=world.term)
-    WishedRun.objects.create(wish_list=wl, course=world.course, allowed=[[1, 0], [2, 0]], start_week_min=1,
-                             start_week_max=5, site=world.room.site)
+    WishedRun.objects.create(
+        wish_list=wl,
+        course=world.course,
+        allowed=[[1, 0], [2, 0]],
+        start_week_min=1,
+        start_week_max=5,
+        site=world.room.site,
+    )
     inst = build_instance(wl)
     planner.validate_instance(inst)
     assert [1, 0] not in inst["rooms"][0]["available"] and [2, 0] in inst["rooms"][0]["available"]

@@ -35,9 +35,13 @@ def test_post_only_views_answer_405_to_a_get(world, client):
     job = make_job(world)
     wl = job.wish_list
     client.force_login(world.admin)
-    for url in (reverse("planning:plan", args=[wl.pk]), reverse("planning:wishlist_copy", args=[wl.pk]),
-                reverse("planning:wished_run_delete", args=[wl.pk, wl.runs.first().pk]),
-                reverse("planning:job_stop", args=[job.pk]), reverse("planning:job_what_if", args=[job.pk])):
+    for url in (
+        reverse("planning:plan", args=[wl.pk]),
+        reverse("planning:wishlist_copy", args=[wl.pk]),
+        reverse("planning:wished_run_delete", args=[wl.pk, wl.runs.first().pk]),
+        reverse("planning:job_stop", args=[job.pk]),
+        reverse("planning:job_what_if", args=[job.pk]),
+    ):
         assert client.get(url).status_code == 405, url
 
 
@@ -46,27 +50,49 @@ def test_admin_builds_a_wish_list_and_plans_it(world, client):
 
     client.force_login(world.admin)
     term = spring_term(world.college)
-    Term.objects.create(college=world.college, season="spring", year=2019, starts_on=term.starts_on.replace(year=2019),
-                        ends_on=term.ends_on.replace(year=2019))
+    Term.objects.create(
+        college=world.college,
+        season="spring",
+        year=2019,
+        starts_on=term.starts_on.replace(year=2019),
+        ends_on=term.ends_on.replace(year=2019),
+    )
     last = Term.objects.get(college=world.college, year=2019, season="spring")
-    CourseRun.objects.create(course=world.course, term=last, weekday=2, start_time=world.run.start_time,
-                             end_time=world.run.end_time, start_date=last.starts_on, room=world.room)
+    CourseRun.objects.create(
+        course=world.course,
+        term=last,
+        weekday=2,
+        start_time=world.run.start_time,
+        end_time=world.run.end_time,
+        start_date=last.starts_on,
+        room=world.room,
+    )
     response = client.post(reverse("planning:wishlist_new"), {"term": term.pk})
     wl = WishList.objects.get(term=term)
     assert response.status_code == 302 and response["Location"] == reverse("planning:wishlist", args=[wl.pk])
     # From the catalogue: 2 runs of the course, priority 3, Tuesdays and Wednesdays, mornings.
     page = client.get(reverse("planning:wishlist_add", args=[wl.pk]))
     assert page.status_code == 200 and "Runs of Understanding anxiety" in page.content.decode()
-    response = client.post(reverse("planning:wishlist_add", args=[wl.pk]), {
-        "days": ["1", "2"], "slots": ["0"], "venue": str(world.room.site_id), "cohort": "10",
-        f"runs_{world.course.pk}": "2", f"weight_{world.course.pk}": "3"})
+    response = client.post(
+        reverse("planning:wishlist_add", args=[wl.pk]),
+        {
+            "days": ["1", "2"],
+            "slots": ["0"],
+            "venue": str(world.room.site_id),
+            "cohort": "10",
+            f"runs_{world.course.pk}": "2",
+            f"weight_{world.course.pk}": "3",
+        },
+    )
     assert response.status_code == 302
     runs = list(wl.runs.all())
     assert len(runs) == 2 and all(r.weight == 3 and r.allowed == [[1, 0], [2, 0]] for r in runs)
     assert runs[0].start_week_max == 12 - world.course.number_of_sessions + 1
     # Nothing picked: an error, not a crash.
-    response = client.post(reverse("planning:wishlist_add", args=[wl.pk]), {
-        "days": ["1"], "slots": ["0"], "venue": "online", "cohort": "10"})
+    response = client.post(
+        reverse("planning:wishlist_add", args=[wl.pk]),
+        {"days": ["1"], "slots": ["0"], "venue": "online", "cohort": "10"},
+    )
     assert response.status_code == 200 and "at least one course" in response.content.decode()
     # From last year's same term.
     response = client.post(reverse("planning:wishlist_copy", args=[wl.pk]))
@@ -75,14 +101,32 @@ def test_admin_builds_a_wish_list_and_plans_it(world, client):
     assert [2, 0] in copied.allowed and copied.site_id == world.room.site_id
     # Change one wished run, remove another.
     w = runs[0]
-    response = client.post(reverse("planning:wished_run", args=[wl.pk, w.pk]), {
-        "weight": "5", "allowed": ["1-0", "3-1"], "start_week_min": "2", "start_week_max": "4", "venue": "online",
-        "cohort": "8", "mandatory": "on"})
+    response = client.post(
+        reverse("planning:wished_run", args=[wl.pk, w.pk]),
+        {
+            "weight": "5",
+            "allowed": ["1-0", "3-1"],
+            "start_week_min": "2",
+            "start_week_max": "4",
+            "venue": "online",
+            "cohort": "8",
+            "mandatory": "on",
+        },
+    )
     assert response.status_code == 302
     w.refresh_from_db()
     assert (w.weight, w.allowed, w.online, w.site_id, w.mandatory) == (5, [[1, 0], [3, 1]], True, None, True)
-    bad = client.post(reverse("planning:wished_run", args=[wl.pk, w.pk]), {
-        "weight": "5", "allowed": ["1-0"], "start_week_min": "9", "start_week_max": "40", "venue": "online", "cohort": "8"})
+    bad = client.post(
+        reverse("planning:wished_run", args=[wl.pk, w.pk]),
+        {
+            "weight": "5",
+            "allowed": ["1-0"],
+            "start_week_min": "9",
+            "start_week_max": "40",
+            "venue": "online",
+            "cohort": "8",
+        },
+    )
     assert bad.status_code == 200 and "12 weeks" in bad.content.decode()
     client.post(reverse("planning:wished_run_delete", args=[wl.pk, runs[1].pk]))
     assert not WishedRun.objects.filter(pk=runs[1].pk).exists()
@@ -97,10 +141,15 @@ def test_admin_builds_a_wish_list_and_plans_it(world, client):
     page = client.get(reverse("planning:job", args=[job.pk])).content.decode()
     assert "Week by week" in page and "Runs offered" in page
     status = client.get(reverse("planning:job_status", args=[job.pk])).json()
-    assert status["status"] == "finished" and status["active"] is False and status["objective"] == job.result["objective"]
+    assert (
+        status["status"] == "finished" and status["active"] is False and status["objective"] == job.result["objective"]
+    )
     assert client.get(reverse("planning:job_instance", args=[job.pk])).json() == job.instance
     # Accept: a confirmation page, then the POST; a second POST is refused with a clear page.
-    assert "Accept the plan into the timetable" in client.get(reverse("planning:job_accept", args=[job.pk])).content.decode()
+    assert (
+        "Accept the plan into the timetable"
+        in client.get(reverse("planning:job_accept", args=[job.pk])).content.decode()
+    )
     response = client.post(reverse("planning:job_accept", args=[job.pk]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("courses:timetable"))
     assert CourseRun.objects.filter(term=term).count() == len(job.result["runs"])
@@ -114,7 +163,7 @@ def test_running_job_page_polls_and_offers_refresh(world, client):
     PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.RUNNING, progress=[[3, 5, 0.02], [4, 5, 1.1]])
     client.force_login(world.admin)
     page = client.get(reverse("planning:job", args=[job.pk])).content.decode()
-    assert 'data-status-url="/planning/jobs/%d/status.json"' % job.pk in page
+    assert f'data-status-url="/planning/jobs/{job.pk}/status.json"' in page
     assert "planning/job.js" in page and ">Refresh</a>" in page
     assert "http-equiv" not in page
     assert "Best plan so far offers priority 4 of at most 5 (gap 20.0%)" in page
@@ -125,15 +174,24 @@ def test_running_job_page_polls_and_offers_refresh(world, client):
 def test_availability_is_recorded(world, client):
     client.force_login(world.admin)
     assert "Not recorded" in client.get(reverse("planning:availability")).content.decode()
-    response = client.post(reverse("planning:availability_edit", args=[world.staff.pk]), {"dayslots": ["0-0", "0-1", "3-2"]})
+    response = client.post(
+        reverse("planning:availability_edit", args=[world.staff.pk]), {"dayslots": ["0-0", "0-1", "3-2"]}
+    )
     assert response.status_code == 302
     assert sorted(TutorAvailability.objects.filter(tutor=world.staff).values_list("weekday", "slot")) == [
-        (0, "afternoon"), (0, "morning"), (3, "evening")]
+        (0, "afternoon"),
+        (0, "morning"),
+        (3, "evening"),
+    ]
     wl = make_wish_list(world)
     from tandem.planning.instance import build_instance, tutor_id
 
     inst = build_instance(wl)
-    assert next(t for t in inst["tutors"] if t["id"] == tutor_id(world.staff.pk))["available"] == [[0, 0], [0, 1], [3, 2]]
+    assert next(t for t in inst["tutors"] if t["id"] == tutor_id(world.staff.pk))["available"] == [
+        [0, 0],
+        [0, 1],
+        [3, 2],
+    ]
 
 
 def test_admin_adds_the_next_term_with_its_wish_list(world, client):
@@ -142,15 +200,21 @@ def test_admin_adds_the_next_term_with_its_wish_list(world, client):
     client.force_login(world.admin)
     page = client.get(reverse("planning:wishlist_new")).content.decode()
     assert 'value="spring"' in page and "2020" in page  # the term after Autumn 2019 is offered
-    bad = client.post(reverse("planning:wishlist_new"), {"action": "new_term", "season": "spring", "year": "2020",
-                                                         "starts_on": "2020-03-27", "ends_on": "2020-01-06"})
+    bad = client.post(
+        reverse("planning:wishlist_new"),
+        {"action": "new_term", "season": "spring", "year": "2020", "starts_on": "2020-03-27", "ends_on": "2020-01-06"},
+    )
     assert bad.status_code == 200 and "The last day must be after the first day" in bad.content.decode()
     assert "Error" in bad.content.decode().split("</title>")[0]
-    response = client.post(reverse("planning:wishlist_new"), {"action": "new_term", "season": "spring", "year": "2020",
-                                                              "starts_on": "2020-01-06", "ends_on": "2020-03-27"})
+    response = client.post(
+        reverse("planning:wishlist_new"),
+        {"action": "new_term", "season": "spring", "year": "2020", "starts_on": "2020-01-06", "ends_on": "2020-03-27"},
+    )
     term = Term.objects.get(college=world.college, season="spring", year=2020)
     wl = WishList.objects.get(term=term)
     assert response["Location"] == reverse("planning:wishlist", args=[wl.pk])
-    again = client.post(reverse("planning:wishlist_new"), {"action": "new_term", "season": "spring", "year": "2020",
-                                                           "starts_on": "2020-01-06", "ends_on": "2020-03-27"})
+    again = client.post(
+        reverse("planning:wishlist_new"),
+        {"action": "new_term", "season": "spring", "year": "2020", "starts_on": "2020-01-06", "ends_on": "2020-03-27"},
+    )
     assert again.status_code == 200 and "already has this term" in again.content.decode()

@@ -20,8 +20,9 @@ FIRST, LAST, EMAIL = "Zebedee", "Quillfeather", "zq.unique@example.nhs.uk"
 
 
 def text_columns(model):
-    return [f for f in model._meta.concrete_fields
-            if isinstance(f, (models.CharField, models.TextField, models.JSONField))]
+    return [
+        f for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+    ]
 
 
 def sweep(*needles):
@@ -56,11 +57,28 @@ def zebedee(world):
     from tandem.planning.tests.factories import make_job
     from tandem.tutors.models import Tutor
 
-    user = User.objects.create_user(username="zquill", password="pw-zquill-123", role=Role.TUTOR, college=world.college,
-                                    first_name=FIRST, last_name=LAST, email=EMAIL)
-    tutor = Tutor.objects.create(college=world.college, kind="staff", first_name=FIRST, last_name=LAST, email=EMAIL,
-                                 status="active", employer=world.trust, profession="Nurse", team="Community",
-                                 line_manager=world.manager, user=user)
+    user = User.objects.create_user(
+        username="zquill",
+        password="pw-zquill-123",
+        role=Role.TUTOR,
+        college=world.college,
+        first_name=FIRST,
+        last_name=LAST,
+        email=EMAIL,
+    )
+    tutor = Tutor.objects.create(
+        college=world.college,
+        kind="staff",
+        first_name=FIRST,
+        last_name=LAST,
+        email=EMAIL,
+        status="active",
+        employer=world.trust,
+        profession="Nurse",
+        team="Community",
+        line_manager=world.manager,
+        user=user,
+    )
     world.course.co_producers.add(tutor)
     job = make_job(world)
     assert f"{FIRST} {LAST}" in job.labels.values(), "the plan names the tutor"
@@ -68,15 +86,24 @@ def zebedee(world):
     job.result["notes"] = [f"{FIRST} {LAST} has no release budget", f"Ask {EMAIL}"]
     job.error = f"Could not place {LAST}, {FIRST}"
     job.save()
-    PlanWhatIf.objects.create(job=job, tutor=tutor, hours=Decimal(6), status="finished",
-                              result={"message": f"Raising {FIRST} {LAST}'s release adds one run", "gain": 1})
+    PlanWhatIf.objects.create(
+        job=job,
+        tutor=tutor,
+        hours=Decimal(6),
+        status="finished",
+        result={"message": f"Raising {FIRST} {LAST}'s release adds one run", "gain": 1},
+    )
     assert PlanJob.objects.filter(pk=job.pk).exists()
     # The Django admin's log of a change to the tutor and to their account.
     for obj in (tutor, user):
-        LogEntry.objects.create(user=world.admin, content_type=ContentType.objects.get_for_model(type(obj)),
-                                object_id=str(obj.pk), object_repr=str(obj), action_flag=CHANGE,
-                                change_message=json.dumps([{"changed": {"fields": ["Email"]}},
-                                                           f"was {EMAIL} ({FIRST} {LAST})"]))
+        LogEntry.objects.create(
+            user=world.admin,
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+            change_message=json.dumps([{"changed": {"fields": ["Email"]}}, f"was {EMAIL} ({FIRST} {LAST})"]),
+        )
     return tutor
 
 
@@ -105,10 +132,22 @@ def test_erasing_a_user_scrubs_the_admin_log(world):
 
     from tandem.accounts.models import Role, User
 
-    user = User.objects.create_user(username="zquill", password="pw-zquill-123", role=Role.LEADER,
-                                    college=world.college, first_name=FIRST, last_name=LAST, email=EMAIL)
-    LogEntry.objects.create(user=world.admin, content_type=ContentType.objects.get_for_model(User),
-                            object_id=str(user.pk), object_repr=str(user), action_flag=ADDITION,
-                            change_message=f"Added {FIRST} {LAST} <{EMAIL}>")
+    user = User.objects.create_user(
+        username="zquill",
+        password="pw-zquill-123",
+        role=Role.LEADER,
+        college=world.college,
+        first_name=FIRST,
+        last_name=LAST,
+        email=EMAIL,
+    )
+    LogEntry.objects.create(
+        user=world.admin,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr=str(user),
+        action_flag=ADDITION,
+        change_message=f"Added {FIRST} {LAST} <{EMAIL}>",
+    )
     erasure.erase_user(actor=world.admin, user=user, reason="Asked to be forgotten")
     assert sweep(FIRST, LAST, EMAIL, "zquill") == []

@@ -59,13 +59,15 @@ def peer_story(world):
 
     sensitive_profile_save(actor=world.admin, tutor=world.peer, lived_experience=SECRET, support_needs="Breaks")
     payment = pay.payment_for_peer(world)
-    TutorAvailability.objects.create(tutor=world.peer, weekday=1, slot=TutorAvailability._meta.get_field("slot").choices[0][0])
+    TutorAvailability.objects.create(
+        tutor=world.peer, weekday=1, slot=TutorAvailability._meta.get_field("slot").choices[0][0]
+    )
     return payment
 
 
 def test_the_export_has_a_section_for_every_exported_relation(world, peer_story):
     data = export.SubjectAccess(tutor=world.peer).collect().as_dict()
-    for kind, subject in (("tutor", world.peer), ("user", world.peer_user)):
+    for kind, _subject in (("tutor", world.peer), ("user", world.peer_user)):
         for label, name, spec in export.relations_to(kind):
             if isinstance(spec, Export):
                 assert f"{label} ({name})" in data["sections"], f"{label}.{name} is not in the export"
@@ -85,10 +87,16 @@ def test_a_tutors_export_holds_their_records_and_audit_entries(world, peer_story
     assert sections["courses.CourseRun (tutors)"]["records"][0]["id"] == world.run.pk
     assert any(e["object_type"] == "tutors.SensitiveProfile" for e in data["audit_entries"])
     assert "password" not in content.decode() and "pbkdf2" not in content.decode().lower()
-    assert "key" not in sections["otp_totp.TOTPDevice (user)"]["records"][0] if sections["otp_totp.TOTPDevice (user)"]["records"] else True
+    assert (
+        "key" not in sections["otp_totp.TOTPDevice (user)"]["records"][0]
+        if sections["otp_totp.TOTPDevice (user)"]["records"]
+        else True
+    )
     # Producing the export was audited, and so was its reading of the sensitive profile.
     assert AuditEvent.objects.filter(action="export", object_id=str(world.peer.pk), object_type="tutors.Tutor").exists()
-    assert AuditEvent.objects.filter(action="read", object_type="tutors.SensitiveProfile", note="subject access export").exists()
+    assert AuditEvent.objects.filter(
+        action="read", object_type="tutors.SensitiveProfile", note="subject access export"
+    ).exists()
 
 
 def test_a_users_export_never_includes_secrets(world):
@@ -192,14 +200,30 @@ def test_retention_anonymises_and_deletes_what_passed_its_period(world):
 
     today = dt.date(2026, 6, 1)
     Tutor.objects.filter(pk=world.unmanaged.pk).update(status="left", left_on=dt.date(2023, 1, 31))
-    recent_leaver = Tutor.objects.create(college=world.college, kind="peer", first_name="Rae", last_name="Recent",
-                                         email="rae@example.org", status="left", left_on=dt.date(2025, 9, 1))
+    recent_leaver = Tutor.objects.create(
+        college=world.college,
+        kind="peer",
+        first_name="Rae",
+        last_name="Recent",
+        email="rae@example.org",
+        status="left",
+        left_on=dt.date(2025, 9, 1),
+    )
     old_payment = pay.payment_for_peer(world)
     Payment.objects.filter(pk=old_payment.pk).update(date=dt.date(2019, 3, 31))  # FY 2018/19
     kept_payment_session = pay.deliver(world.run, dt.date(2020, 4, 7), [world.peer, world.staff])
-    kept = Payment.objects.create(tutor=world.peer, activity="delivery", session=kept_payment_session, run=world.run,
-                                  date=dt.date(2020, 4, 7), hours=Decimal("2"), basis="hour", rate=Decimal("14"),
-                                  amount=Decimal("28"), rate_card=old_payment.rate_card)
+    kept = Payment.objects.create(
+        tutor=world.peer,
+        activity="delivery",
+        session=kept_payment_session,
+        run=world.run,
+        date=dt.date(2020, 4, 7),
+        hours=Decimal("2"),
+        basis="hour",
+        rate=Decimal("14"),
+        amount=Decimal("28"),
+        rate_card=old_payment.rate_card,
+    )
     stale = make_entry(world, on=dt.date(2023, 5, 1))
     fresh = make_entry(world, email="new@example.nhs.uk", on=dt.date(2025, 11, 1))
     withdrawn = make_story(world, withdrawn=True)  # withdrawn on 2019-06-01
@@ -222,11 +246,14 @@ def test_retention_anonymises_and_deletes_what_passed_its_period(world):
     assert not Story.objects.filter(pk=withdrawn.pk).exists() and Story.objects.filter(pk=live.pk).exists()
     rr.refresh_from_db()
     assert rr.purpose == retention.CLEARED
-    assert AuditEvent.objects.filter(action="delete", object_type="payments.Payment",
-                                     object_id=str(old_payment.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="delete", object_type="payments.Payment", object_id=str(old_payment.pk)
+    ).exists()
     again = {o.rule: o.count for o in retention.run(dry_run=True, today=today)}
-    assert not any(again[k] for k in ("left_tutor_years", "payments_years", "pipeline_years",
-                                      "withdrawn_story_days", "release_text_years"))
+    assert not any(
+        again[k]
+        for k in ("left_tutor_years", "payments_years", "pipeline_years", "withdrawn_story_days", "release_text_years")
+    )
 
 
 def test_retention_command(world, capsys):

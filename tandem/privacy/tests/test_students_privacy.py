@@ -24,10 +24,25 @@ def _records(w):
     Booking.objects.create(student=s, run=w.run, status=Booking.Status.BOOKED)
     outcomes.goal_add(actor=w.student_user, student=s, text="Go back to college", courses=[w.course])
     outcomes.review_add(actor=w.admin, student=s, reviewed_on=dt.date(2019, 9, 1), note="Good start")
-    outcomes.questionnaire_save(actor=w.admin, student=s, run=w.run, kind="swemwbs", timing="start", items=[3] * 7,
-                                source="paper", completed_on=dt.date(2019, 9, 3))
-    outcomes.feedback_save(actor=w.admin, student=s, run=w.run, answer="good", comment="Robin made me welcome",
-                           source="paper", given_on=dt.date(2019, 9, 3))
+    outcomes.questionnaire_save(
+        actor=w.admin,
+        student=s,
+        run=w.run,
+        kind="swemwbs",
+        timing="start",
+        items=[3] * 7,
+        source="paper",
+        completed_on=dt.date(2019, 9, 3),
+    )
+    outcomes.feedback_save(
+        actor=w.admin,
+        student=s,
+        run=w.run,
+        answer="good",
+        comment="Robin made me welcome",
+        source="paper",
+        given_on=dt.date(2019, 9, 3),
+    )
     outcomes.equality_save(actor=w.student_user, student=s, ethnicity="mixed")
     return s
 
@@ -58,13 +73,26 @@ def test_erasing_a_student_anonymises_them_and_keeps_scores_without_a_name(world
 
 
 def test_retention_anonymises_students_with_nothing_at_the_college_for_six_years(world):
-    old = Student.objects.create(college=world.college, first_name="Old", last_name="Timer", email="old@example.org",
-                                 created_at=timezone.make_aware(dt.datetime(2012, 1, 10)))
-    recent = Student.objects.create(college=world.college, first_name="New", last_name="Comer",
-                                    email="new@example.org",
-                                    created_at=timezone.make_aware(dt.datetime(2012, 1, 10)))
-    Booking.objects.create(student=recent, run=world.run, status=Booking.Status.BOOKED,
-                           created_at=timezone.make_aware(dt.datetime(2019, 9, 1)))
+    old = Student.objects.create(
+        college=world.college,
+        first_name="Old",
+        last_name="Timer",
+        email="old@example.org",
+        created_at=timezone.make_aware(dt.datetime(2012, 1, 10)),
+    )
+    recent = Student.objects.create(
+        college=world.college,
+        first_name="New",
+        last_name="Comer",
+        email="new@example.org",
+        created_at=timezone.make_aware(dt.datetime(2012, 1, 10)),
+    )
+    Booking.objects.create(
+        student=recent,
+        run=world.run,
+        status=Booking.Status.BOOKED,
+        created_at=timezone.make_aware(dt.datetime(2019, 9, 1)),
+    )
     outcomes_ = {o.rule: o for o in retention.run(dry_run=True, today=dt.date(2019, 10, 1))}
     assert outcomes_["student_years"].count >= 1
     retention.run(today=dt.date(2019, 10, 1))

@@ -6,29 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QIProject',
+            name="QIProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('problem', models.TextField(blank=True)),
-                ('starts_on', models.DateField(help_text='When the QI project started; the baseline is the 12 months before')),
-                ('goal_measure', models.CharField(default='staff_tutors_teaching', max_length=60)),
-                ('target_change_percent', models.DecimalField(decimal_places=2, default=Decimal('20'), max_digits=6)),
-                ('deadline', models.DateField()),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qi_projects', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("problem", models.TextField(blank=True)),
+                (
+                    "starts_on",
+                    models.DateField(help_text="When the QI project started; the baseline is the 12 months before"),
+                ),
+                ("goal_measure", models.CharField(default="staff_tutors_teaching", max_length=60)),
+                ("target_change_percent", models.DecimalField(decimal_places=2, default=Decimal("20"), max_digits=6)),
+                ("deadline", models.DateField()),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="qi_projects", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'QI project',
-                'ordering': ['-starts_on'],
+                "verbose_name": "QI project",
+                "ordering": ["-starts_on"],
             },
         ),
     ]

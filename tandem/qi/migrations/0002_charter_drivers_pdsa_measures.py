@@ -7,211 +7,392 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('qi', '0001_initial'),
+        ("core", "0001_initial"),
+        ("qi", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Aim',
+            name="Aim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aims', to='qi.qiproject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aims", to="qi.qiproject"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Annotation',
+            name="Annotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('text', models.CharField(max_length=120)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annotations', to='qi.qiproject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                ("text", models.CharField(max_length=120)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="annotations", to="qi.qiproject"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'id'],
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Driver',
+            name="Driver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='qi.driver')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drivers', to='qi.qiproject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.CharField(max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="qi.driver",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="drivers", to="qi.qiproject"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeIdea',
+            name="ChangeIdea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_ideas', to='qi.qiproject')),
-                ('driver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_ideas', to='qi.driver')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="change_ideas", to="qi.qiproject"
+                    ),
+                ),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="change_ideas", to="qi.driver"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ManualMeasure',
+            name="ManualMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('outcome', 'Outcome'), ('process', 'Process'), ('balancing', 'Balancing')], max_length=9)),
-                ('unit', models.CharField(default='count', max_length=40)),
-                ('improvement', models.CharField(choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better'), ('neutral', 'Neither')], default='neutral', max_length=8)),
-                ('definition', models.TextField()),
-                ('population', models.CharField(blank=True, max_length=300)),
-                ('numerator', models.CharField(blank=True, max_length=300)),
-                ('denominator', models.CharField(blank=True, max_length=300)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('frequency', models.CharField(default='Monthly', max_length=100)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='manual_measures', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("outcome", "Outcome"), ("process", "Process"), ("balancing", "Balancing")],
+                        max_length=9,
+                    ),
+                ),
+                ("unit", models.CharField(default="count", max_length=40)),
+                (
+                    "improvement",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Higher is better"),
+                            ("decrease", "Lower is better"),
+                            ("neutral", "Neither"),
+                        ],
+                        default="neutral",
+                        max_length=8,
+                    ),
+                ),
+                ("definition", models.TextField()),
+                ("population", models.CharField(blank=True, max_length=300)),
+                ("numerator", models.CharField(blank=True, max_length=300)),
+                ("denominator", models.CharField(blank=True, max_length=300)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("frequency", models.CharField(default="Monthly", max_length=100)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="manual_measures", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ManualValue',
+            name="ManualValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField()),
-                ('value', models.FloatField()),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='qi.manualmeasure')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.DateField()),
+                ("value", models.FloatField()),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="values", to="qi.manualmeasure"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period'],
+                "ordering": ["period"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureChart',
+            name="MeasureChart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure_key', models.CharField(max_length=60)),
-                ('chart', models.CharField(choices=[('xmr', 'XmR chart (centre and process limits)'), ('run', 'Run chart (median)')], default='xmr', max_length=3)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measure_charts', to='qi.qiproject')),
-                ('rebase_at', models.ManyToManyField(blank=True, related_name='+', to='qi.annotation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("measure_key", models.CharField(max_length=60)),
+                (
+                    "chart",
+                    models.CharField(
+                        choices=[("xmr", "XmR chart (centre and process limits)"), ("run", "Run chart (median)")],
+                        default="xmr",
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="measure_charts", to="qi.qiproject"
+                    ),
+                ),
+                ("rebase_at", models.ManyToManyField(blank=True, related_name="+", to="qi.annotation")),
             ],
         ),
         migrations.CreateModel(
-            name='PDSACycle',
+            name="PDSACycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('objective', models.TextField()),
-                ('questions', models.TextField(blank=True)),
-                ('plan_who', models.TextField(blank=True)),
-                ('plan_what', models.TextField(blank=True)),
-                ('plan_when', models.TextField(blank=True)),
-                ('plan_where', models.TextField(blank=True)),
-                ('prediction', models.TextField(blank=True)),
-                ('do_notes', models.TextField(blank=True)),
-                ('study_notes', models.TextField(blank=True)),
-                ('act', models.CharField(blank=True, choices=[('adopt', 'Adopt'), ('adapt', 'Adapt'), ('abandon', 'Abandon')], max_length=7)),
-                ('act_notes', models.TextField(blank=True)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('measures', models.JSONField(blank=True, default=list)),
-                ('change_idea', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cycles', to='qi.changeidea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("objective", models.TextField()),
+                ("questions", models.TextField(blank=True)),
+                ("plan_who", models.TextField(blank=True)),
+                ("plan_what", models.TextField(blank=True)),
+                ("plan_when", models.TextField(blank=True)),
+                ("plan_where", models.TextField(blank=True)),
+                ("prediction", models.TextField(blank=True)),
+                ("do_notes", models.TextField(blank=True)),
+                ("study_notes", models.TextField(blank=True)),
+                (
+                    "act",
+                    models.CharField(
+                        blank=True,
+                        choices=[("adopt", "Adopt"), ("adapt", "Adapt"), ("abandon", "Abandon")],
+                        max_length=7,
+                    ),
+                ),
+                ("act_notes", models.TextField(blank=True)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("measures", models.JSONField(blank=True, default=list)),
+                (
+                    "change_idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cycles", to="qi.changeidea"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_on', 'number', 'id'],
+                "ordering": ["starts_on", "number", "id"],
             },
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='cycle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='annotations', to='qi.pdsacycle'),
+            model_name="annotation",
+            name="cycle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="annotations",
+                to="qi.pdsacycle",
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressScore',
+            name="ProgressScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(choices=[(Decimal('0.5'), '0.5 – Intent to participate'), (Decimal('1.0'), '1.0 – Charter and team established'), (Decimal('1.5'), '1.5 – Planning for the project has begun'), (Decimal('2.0'), '2.0 – Activity, but no changes'), (Decimal('2.5'), '2.5 – Changes tested, but no improvement'), (Decimal('3.0'), '3.0 – Modest improvement'), (Decimal('3.5'), '3.5 – Improvement'), (Decimal('4.0'), '4.0 – Significant improvement'), (Decimal('4.5'), '4.5 – Sustainable improvement'), (Decimal('5.0'), '5.0 – Outstanding sustainable results')], decimal_places=1, max_digits=2)),
-                ('recorded_on', models.DateField()),
-                ('recorded_by_label', models.CharField(blank=True, max_length=150)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_scores', to='qi.qiproject')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "score",
+                    models.DecimalField(
+                        choices=[
+                            (Decimal("0.5"), "0.5 – Intent to participate"),
+                            (Decimal("1.0"), "1.0 – Charter and team established"),
+                            (Decimal("1.5"), "1.5 – Planning for the project has begun"),
+                            (Decimal("2.0"), "2.0 – Activity, but no changes"),
+                            (Decimal("2.5"), "2.5 – Changes tested, but no improvement"),
+                            (Decimal("3.0"), "3.0 – Modest improvement"),
+                            (Decimal("3.5"), "3.5 – Improvement"),
+                            (Decimal("4.0"), "4.0 – Significant improvement"),
+                            (Decimal("4.5"), "4.5 – Sustainable improvement"),
+                            (Decimal("5.0"), "5.0 – Outstanding sustainable results"),
+                        ],
+                        decimal_places=1,
+                        max_digits=2,
+                    ),
+                ),
+                ("recorded_on", models.DateField()),
+                ("recorded_by_label", models.CharField(blank=True, max_length=150)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="progress_scores", to="qi.qiproject"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-recorded_on', '-id'],
+                "ordering": ["-recorded_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StakeholderEntry',
+            name="StakeholderEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('kind', models.CharField(choices=[('presentation', 'Presentation'), ('meeting', 'Meeting')], max_length=12)),
-                ('title', models.CharField(max_length=200)),
-                ('audience', models.CharField(max_length=300)),
-                ('response', models.TextField(blank=True)),
-                ('follow_ups', models.TextField(blank=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stakeholder_log', to='qi.qiproject')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(choices=[("presentation", "Presentation"), ("meeting", "Meeting")], max_length=12),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("audience", models.CharField(max_length=300)),
+                ("response", models.TextField(blank=True)),
+                ("follow_ups", models.TextField(blank=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stakeholder_log", to="qi.qiproject"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'stakeholder entries',
-                'ordering': ['-date', '-id'],
+                "verbose_name_plural": "stakeholder entries",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TeamMember',
+            name="TeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=150)),
-                ('role', models.CharField(choices=[('lead', 'QI lead'), ('sponsor', 'Sponsor'), ('coach', 'QI coach'), ('member', 'Team member')], default='member', max_length=10)),
-                ('role_text', models.CharField(blank=True, max_length=200)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team', to='qi.qiproject')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=150)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "QI lead"),
+                            ("sponsor", "Sponsor"),
+                            ("coach", "QI coach"),
+                            ("member", "Team member"),
+                        ],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("role_text", models.CharField(blank=True, max_length=200)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="team", to="qi.qiproject"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='manualmeasure',
-            constraint=models.UniqueConstraint(fields=('college', 'key'), name='qi_manual_measure_key_unique'),
+            model_name="manualmeasure",
+            constraint=models.UniqueConstraint(fields=("college", "key"), name="qi_manual_measure_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='manualvalue',
-            constraint=models.UniqueConstraint(fields=('measure', 'period'), name='qi_manual_value_unique_per_month'),
+            model_name="manualvalue",
+            constraint=models.UniqueConstraint(fields=("measure", "period"), name="qi_manual_value_unique_per_month"),
         ),
         migrations.AddConstraint(
-            model_name='measurechart',
-            constraint=models.UniqueConstraint(fields=('project', 'measure_key'), name='qi_chart_unique_per_measure'),
+            model_name="measurechart",
+            constraint=models.UniqueConstraint(fields=("project", "measure_key"), name="qi_chart_unique_per_measure"),
         ),
         migrations.AddConstraint(
-            model_name='pdsacycle',
-            constraint=models.UniqueConstraint(fields=('change_idea', 'number'), name='qi_pdsa_number_unique_per_idea'),
+            model_name="pdsacycle",
+            constraint=models.UniqueConstraint(fields=("change_idea", "number"), name="qi_pdsa_number_unique_per_idea"),
         ),
         migrations.AddConstraint(
-            model_name='pdsacycle',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='qi_pdsa_ends_after_start'),
+            model_name="pdsacycle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"),
+                name="qi_pdsa_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__in', [Decimal('0.5'), Decimal('1.0'), Decimal('1.5'), Decimal('2.0'), Decimal('2.5'), Decimal('3.0'), Decimal('3.5'), Decimal('4.0'), Decimal('4.5'), Decimal('5.0')])), name='qi_progress_score_allowed'),
+            model_name="progressscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "score__in",
+                        [
+                            Decimal("0.5"),
+                            Decimal("1.0"),
+                            Decimal("1.5"),
+                            Decimal("2.0"),
+                            Decimal("2.5"),
+                            Decimal("3.0"),
+                            Decimal("3.5"),
+                            Decimal("4.0"),
+                            Decimal("4.5"),
+                            Decimal("5.0"),
+                        ],
+                    )
+                ),
+                name="qi_progress_score_allowed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('user__isnull', False), models.Q(('name', ''), _negated=True), _connector='OR'), name='qi_member_user_or_name'),
+            model_name="teammember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("user__isnull", False), models.Q(("name", ""), _negated=True), _connector="OR"),
+                name="qi_member_user_or_name",
+            ),
         ),
     ]

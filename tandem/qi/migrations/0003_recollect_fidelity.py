@@ -5,47 +5,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_clock_date'),
-        ('qi', '0002_charter_drivers_pdsa_measures'),
+        ("core", "0002_clock_date"),
+        ("qi", "0002_charter_drivers_pdsa_measures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='qiproject',
-            name='report_fidelity',
-            field=models.BooleanField(default=False, help_text="Show the College's RECOLLECT fidelity self-assessments in the leader report"),
+            model_name="qiproject",
+            name="report_fidelity",
+            field=models.BooleanField(
+                default=False, help_text="Show the College's RECOLLECT fidelity self-assessments in the leader report"
+            ),
         ),
         migrations.CreateModel(
-            name='FidelityAssessment',
+            name="FidelityAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('assessed_on', models.DateField()),
-                ('valuing_equality', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='1 Valuing equality')),
-                ('learning', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='2 Learning')),
-                ('tailored_to_the_student', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='3 Tailored to the student')),
-                ('coproduction', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='4 Co-production')),
-                ('social_connectedness', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='5 Social connectedness')),
-                ('community_focus', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='6 Community focus')),
-                ('commitment_to_recovery', models.PositiveSmallIntegerField(choices=[(0, '0'), (1, '1'), (2, '2')], verbose_name='7 Commitment to recovery')),
-                ('available_to_all', models.PositiveSmallIntegerField(blank=True, choices=[(0, '0'), (1, '1'), (2, '2')], null=True, verbose_name='8 Available to all')),
-                ('location', models.PositiveSmallIntegerField(blank=True, choices=[(0, '0'), (1, '1'), (2, '2')], null=True, verbose_name='9 Location')),
-                ('distinctiveness_of_course_content', models.PositiveSmallIntegerField(blank=True, choices=[(0, '0'), (1, '1'), (2, '2')], null=True, verbose_name='10 Distinctiveness of course content')),
-                ('strengths_based', models.PositiveSmallIntegerField(blank=True, choices=[(0, '0'), (1, '1'), (2, '2')], null=True, verbose_name='11 Strengths based')),
-                ('progressive', models.PositiveSmallIntegerField(blank=True, choices=[(0, '0'), (1, '1'), (2, '2')], null=True, verbose_name='12 Progressive')),
-                ('manager_took_part', models.BooleanField(default=False)),
-                ('peer_tutors', models.PositiveSmallIntegerField(default=0)),
-                ('staff_tutors', models.PositiveSmallIntegerField(default=0)),
-                ('students', models.PositiveSmallIntegerField(default=0)),
-                ('others', models.CharField(blank=True, help_text='Other roles that took part, if any', max_length=200)),
-                ('notes', models.TextField(blank=True)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fidelity_assessments', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("assessed_on", models.DateField()),
+                (
+                    "valuing_equality",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="1 Valuing equality"
+                    ),
+                ),
+                (
+                    "learning",
+                    models.PositiveSmallIntegerField(choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="2 Learning"),
+                ),
+                (
+                    "tailored_to_the_student",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="3 Tailored to the student"
+                    ),
+                ),
+                (
+                    "coproduction",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="4 Co-production"
+                    ),
+                ),
+                (
+                    "social_connectedness",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="5 Social connectedness"
+                    ),
+                ),
+                (
+                    "community_focus",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="6 Community focus"
+                    ),
+                ),
+                (
+                    "commitment_to_recovery",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "0"), (1, "1"), (2, "2")], verbose_name="7 Commitment to recovery"
+                    ),
+                ),
+                (
+                    "available_to_all",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(0, "0"), (1, "1"), (2, "2")], null=True, verbose_name="8 Available to all"
+                    ),
+                ),
+                (
+                    "location",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(0, "0"), (1, "1"), (2, "2")], null=True, verbose_name="9 Location"
+                    ),
+                ),
+                (
+                    "distinctiveness_of_course_content",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(0, "0"), (1, "1"), (2, "2")],
+                        null=True,
+                        verbose_name="10 Distinctiveness of course content",
+                    ),
+                ),
+                (
+                    "strengths_based",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(0, "0"), (1, "1"), (2, "2")], null=True, verbose_name="11 Strengths based"
+                    ),
+                ),
+                (
+                    "progressive",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(0, "0"), (1, "1"), (2, "2")], null=True, verbose_name="12 Progressive"
+                    ),
+                ),
+                ("manager_took_part", models.BooleanField(default=False)),
+                ("peer_tutors", models.PositiveSmallIntegerField(default=0)),
+                ("staff_tutors", models.PositiveSmallIntegerField(default=0)),
+                ("students", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "others",
+                    models.CharField(blank=True, help_text="Other roles that took part, if any", max_length=200),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fidelity_assessments",
+                        to="core.college",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['year'],
-                'constraints': [models.UniqueConstraint(fields=('college', 'year'), name='qi_fidelity_one_per_college_year'), models.CheckConstraint(condition=models.Q(('valuing_equality__in', [0, 1, 2])), name='qi_fidelity_valuing_equality_0_to_2'), models.CheckConstraint(condition=models.Q(('learning__in', [0, 1, 2])), name='qi_fidelity_learning_0_to_2'), models.CheckConstraint(condition=models.Q(('tailored_to_the_student__in', [0, 1, 2])), name='qi_fidelity_tailored_to_the_student_0_to_2'), models.CheckConstraint(condition=models.Q(('coproduction__in', [0, 1, 2])), name='qi_fidelity_coproduction_0_to_2'), models.CheckConstraint(condition=models.Q(('social_connectedness__in', [0, 1, 2])), name='qi_fidelity_social_connectedness_0_to_2'), models.CheckConstraint(condition=models.Q(('community_focus__in', [0, 1, 2])), name='qi_fidelity_community_focus_0_to_2'), models.CheckConstraint(condition=models.Q(('commitment_to_recovery__in', [0, 1, 2])), name='qi_fidelity_commitment_to_recovery_0_to_2'), models.CheckConstraint(condition=models.Q(('available_to_all__isnull', True), ('available_to_all__in', [0, 1, 2]), _connector='OR'), name='qi_fidelity_available_to_all_0_to_2'), models.CheckConstraint(condition=models.Q(('location__isnull', True), ('location__in', [0, 1, 2]), _connector='OR'), name='qi_fidelity_location_0_to_2'), models.CheckConstraint(condition=models.Q(('distinctiveness_of_course_content__isnull', True), ('distinctiveness_of_course_content__in', [0, 1, 2]), _connector='OR'), name='qi_fidelity_distinctiveness_of_course_cont_0_to_2'), models.CheckConstraint(condition=models.Q(('strengths_based__isnull', True), ('strengths_based__in', [0, 1, 2]), _connector='OR'), name='qi_fidelity_strengths_based_0_to_2'), models.CheckConstraint(condition=models.Q(('progressive__isnull', True), ('progressive__in', [0, 1, 2]), _connector='OR'), name='qi_fidelity_progressive_0_to_2')],
+                "ordering": ["year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("college", "year"), name="qi_fidelity_one_per_college_year"),
+                    models.CheckConstraint(
+                        condition=models.Q(("valuing_equality__in", [0, 1, 2])),
+                        name="qi_fidelity_valuing_equality_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("learning__in", [0, 1, 2])), name="qi_fidelity_learning_0_to_2"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("tailored_to_the_student__in", [0, 1, 2])),
+                        name="qi_fidelity_tailored_to_the_student_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("coproduction__in", [0, 1, 2])), name="qi_fidelity_coproduction_0_to_2"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("social_connectedness__in", [0, 1, 2])),
+                        name="qi_fidelity_social_connectedness_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("community_focus__in", [0, 1, 2])),
+                        name="qi_fidelity_community_focus_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("commitment_to_recovery__in", [0, 1, 2])),
+                        name="qi_fidelity_commitment_to_recovery_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("available_to_all__isnull", True), ("available_to_all__in", [0, 1, 2]), _connector="OR"
+                        ),
+                        name="qi_fidelity_available_to_all_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("location__isnull", True), ("location__in", [0, 1, 2]), _connector="OR"),
+                        name="qi_fidelity_location_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("distinctiveness_of_course_content__isnull", True),
+                            ("distinctiveness_of_course_content__in", [0, 1, 2]),
+                            _connector="OR",
+                        ),
+                        name="qi_fidelity_distinctiveness_of_course_cont_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("strengths_based__isnull", True), ("strengths_based__in", [0, 1, 2]), _connector="OR"
+                        ),
+                        name="qi_fidelity_strengths_based_0_to_2",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("progressive__isnull", True), ("progressive__in", [0, 1, 2]), _connector="OR"
+                        ),
+                        name="qi_fidelity_progressive_0_to_2",
+                    ),
+                ],
             },
         ),
     ]

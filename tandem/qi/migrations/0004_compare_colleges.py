@@ -5,34 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_clock_date'),
-        ('qi', '0003_recollect_fidelity'),
+        ("core", "0002_clock_date"),
+        ("qi", "0003_recollect_fidelity"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='qiproject',
-            name='report_compare',
-            field=models.BooleanField(default=False, help_text='Show Compare Colleges (the funnel plot) in the leader report'),
+            model_name="qiproject",
+            name="report_compare",
+            field=models.BooleanField(
+                default=False, help_text="Show Compare Colleges (the funnel plot) in the leader report"
+            ),
         ),
         migrations.CreateModel(
-            name='Benchmark',
+            name="Benchmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The College the counts describe', max_length=120)),
-                ('period_start', models.DateField(help_text="First day of the period's first month")),
-                ('period_end', models.DateField(help_text="Last day of the period's last month")),
-                ('numerator', models.PositiveIntegerField()),
-                ('denominator', models.PositiveIntegerField()),
-                ('source', models.CharField(max_length=300)),
-                ('imported_on', models.DateField()),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qi_benchmarks', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="The College the counts describe", max_length=120)),
+                ("period_start", models.DateField(help_text="First day of the period's first month")),
+                ("period_end", models.DateField(help_text="Last day of the period's last month")),
+                ("numerator", models.PositiveIntegerField()),
+                ("denominator", models.PositiveIntegerField()),
+                ("source", models.CharField(max_length=300)),
+                ("imported_on", models.DateField()),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="qi_benchmarks", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_end', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('college', 'name', 'period_start', 'period_end'), name='qi_benchmark_one_per_name_period'), models.CheckConstraint(condition=models.Q(('denominator__gte', 1), ('numerator__lte', models.F('denominator'))), name='qi_benchmark_numerator_within_denominator')],
+                "ordering": ["-period_end", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("college", "name", "period_start", "period_end"),
+                        name="qi_benchmark_one_per_name_period",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("denominator__gte", 1), ("numerator__lte", models.F("denominator"))),
+                        name="qi_benchmark_numerator_within_denominator",
+                    ),
+                ],
             },
         ),
     ]

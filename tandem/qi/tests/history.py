@@ -18,8 +18,15 @@ def build(world, values=None):
     values = values or (BEFORE + AFTER)
     assert len(values) == len(MONTHS)
     staff = [
-        Tutor(college=world.college, kind="staff", first_name=f"Staff{k}", last_name="Tutor",
-              email=f"staff{k}@example.nhs.uk", status="active", employer=world.trust)
+        Tutor(
+            college=world.college,
+            kind="staff",
+            first_name=f"Staff{k}",
+            last_name="Tutor",
+            email=f"staff{k}@example.nhs.uk",
+            status="active",
+            employer=world.trust,
+        )
         for k in range(max(v or 0 for v in values))
     ]
     staff = Tutor.objects.bulk_create(staff)
@@ -29,8 +36,17 @@ def build(world, values=None):
             continue
         y, m = map(int, month.split("-"))
         for k in range(value):
-            sessions.append(Session(run=world.run, date=dt.date(y, m, 1 + k), start_time=dt.time(10),
-                                    end_time=dt.time(12), status="delivered", peer_count=1, staff_count=1))
+            sessions.append(
+                Session(
+                    run=world.run,
+                    date=dt.date(y, m, 1 + k),
+                    start_time=dt.time(10),
+                    end_time=dt.time(12),
+                    status="delivered",
+                    peer_count=1,
+                    staff_count=1,
+                )
+            )
             who.append(staff[k])
     sessions = Session.objects.bulk_create(sessions)
     through = Session.delivered_by.through

@@ -31,29 +31,50 @@ def walk(page, paths):
 def project_pages(q):
     pk = q.project.pk
     return [
-        reverse("qi:home"), reverse("qi:project", args=[pk]), reverse("qi:drivers", args=[pk]),
-        reverse("qi:cycles", args=[pk]), reverse("qi:cycle", args=[pk, q.cycle.pk]),
-        reverse("qi:project_measures", args=[pk]), reverse("qi:measure", args=[pk, "staff_tutors_teaching"]),
-        reverse("qi:measure", args=[pk, "student_satisfaction"]), reverse("qi:annotations", args=[pk]),
-        reverse("qi:stakeholders", args=[pk]), reverse("qi:report", args=[pk]), reverse("qi:measures"),
+        reverse("qi:home"),
+        reverse("qi:project", args=[pk]),
+        reverse("qi:drivers", args=[pk]),
+        reverse("qi:cycles", args=[pk]),
+        reverse("qi:cycle", args=[pk, q.cycle.pk]),
+        reverse("qi:project_measures", args=[pk]),
+        reverse("qi:measure", args=[pk, "staff_tutors_teaching"]),
+        reverse("qi:measure", args=[pk, "student_satisfaction"]),
+        reverse("qi:annotations", args=[pk]),
+        reverse("qi:stakeholders", args=[pk]),
+        reverse("qi:report", args=[pk]),
+        reverse("qi:measures"),
     ]
 
 
 def test_qi_team_walks_every_qi_page(page, world, q):
     sign_in(page, "qi", "pw-qi")
     pk = q.project.pk
-    walk(page, project_pages(q) + [
-        reverse("qi:project_create"), reverse("qi:charter_edit", args=[pk]), reverse("qi:score_add", args=[pk]),
-        reverse("qi:aim_add", args=[pk]), reverse("qi:aim_edit", args=[pk, q.aim.pk]),
-        reverse("qi:member_add", args=[pk]), reverse("qi:member_edit", args=[pk, q.member.pk]),
-        reverse("qi:driver_add", args=[pk]), reverse("qi:driver_edit", args=[pk, q.driver.pk]),
-        reverse("qi:idea_add", args=[pk]), reverse("qi:idea_edit", args=[pk, q.idea.pk]),
-        reverse("qi:cycle_add", args=[pk]), reverse("qi:cycle_edit", args=[pk, q.cycle.pk]),
-        reverse("qi:annotation_add", args=[pk]), reverse("qi:annotation_edit", args=[pk, q.annotation.pk]),
-        reverse("qi:stakeholder_add", args=[pk]), reverse("qi:stakeholder_edit", args=[pk, q.stakeholder.pk]),
-        reverse("qi:manual_add", args=[pk]), reverse("qi:manual_edit", args=[pk, "student_satisfaction"]),
-        reverse("qi:manual_values", args=[pk, "student_satisfaction"]),
-    ])
+    walk(
+        page,
+        project_pages(q)
+        + [
+            reverse("qi:project_create"),
+            reverse("qi:charter_edit", args=[pk]),
+            reverse("qi:score_add", args=[pk]),
+            reverse("qi:aim_add", args=[pk]),
+            reverse("qi:aim_edit", args=[pk, q.aim.pk]),
+            reverse("qi:member_add", args=[pk]),
+            reverse("qi:member_edit", args=[pk, q.member.pk]),
+            reverse("qi:driver_add", args=[pk]),
+            reverse("qi:driver_edit", args=[pk, q.driver.pk]),
+            reverse("qi:idea_add", args=[pk]),
+            reverse("qi:idea_edit", args=[pk, q.idea.pk]),
+            reverse("qi:cycle_add", args=[pk]),
+            reverse("qi:cycle_edit", args=[pk, q.cycle.pk]),
+            reverse("qi:annotation_add", args=[pk]),
+            reverse("qi:annotation_edit", args=[pk, q.annotation.pk]),
+            reverse("qi:stakeholder_add", args=[pk]),
+            reverse("qi:stakeholder_edit", args=[pk, q.stakeholder.pk]),
+            reverse("qi:manual_add", args=[pk]),
+            reverse("qi:manual_edit", args=[pk, "student_satisfaction"]),
+            reverse("qi:manual_values", args=[pk, "student_satisfaction"]),
+        ],
+    )
 
 
 def test_leader_walks_the_qi_pages_read_only(page, world, q):

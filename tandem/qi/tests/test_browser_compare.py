@@ -21,9 +21,12 @@ def test_qi_team_compares_colleges_and_imports_benchmarks(page, two, tmp_path): 
     page.get_by_role("link", name="Compare Colleges (funnel plots)").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Compare Colleges"
     assert page.locator("svg.tandem-funnel").count() == 2
-    assert page.get_by_role("img", name="Teaching tutors who are Trust staff: December 2018 to November 2019").count() == 1
-    table = page.get_by_role("table", name="Teaching tutors who are Trust staff, December 2018 to November 2019: "
-                                           "the chart's data").inner_text()
+    assert (
+        page.get_by_role("img", name="Teaching tutors who are Trust staff: December 2018 to November 2019").count() == 1
+    )
+    table = page.get_by_role(
+        "table", name="Teaching tutors who are Trust staff, December 2018 to November 2019: the chart's data"
+    ).inner_text()
     assert "Riverside Recovery College" in table and "2 of 3" in table and "Within the limits" in table
     text = page.locator("main").inner_text()
     for name in OTHER_NAMES:

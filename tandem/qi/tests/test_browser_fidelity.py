@@ -9,14 +9,31 @@ from tandem.tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCORES = {"valuing_equality": "2", "learning": "1", "tailored_to_the_student": "1", "coproduction": "2",
-          "social_connectedness": "1", "community_focus": "0", "commitment_to_recovery": "2"}
+SCORES = {
+    "valuing_equality": "2",
+    "learning": "1",
+    "tailored_to_the_student": "1",
+    "coproduction": "2",
+    "social_connectedness": "1",
+    "community_focus": "0",
+    "commitment_to_recovery": "2",
+}
 
 
 def test_qi_team_enters_a_recollect_assessment_and_sees_it_charted(page, world):
-    FidelityAssessment.objects.create(college=world.college, year=2018, assessed_on="2018-11-20", manager_took_part=True,
-                                      valuing_equality=1, learning=1, tailored_to_the_student=1, coproduction=1,
-                                      social_connectedness=1, community_focus=1, commitment_to_recovery=1)
+    FidelityAssessment.objects.create(
+        college=world.college,
+        year=2018,
+        assessed_on="2018-11-20",
+        manager_took_part=True,
+        valuing_equality=1,
+        learning=1,
+        tailored_to_the_student=1,
+        coproduction=1,
+        social_connectedness=1,
+        community_focus=1,
+        commitment_to_recovery=1,
+    )
     sign_in(page, "qi", "pw-qi")
     page.goto(reverse("qi:home"))
     page.get_by_role("link", name="College fidelity self-assessment (RECOLLECT)").click()

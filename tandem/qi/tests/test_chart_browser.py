@@ -49,7 +49,7 @@ def test_eight_annotation_labels_never_collide_in_the_browser(page, world, q):
     labels = found["labels"]
     assert len(labels) >= 8
     for i, a in enumerate(labels):
-        for b in labels[i + 1:]:
+        for b in labels[i + 1 :]:
             assert not overlap(a, b), f"{a['text']!r} overlaps {b['text']!r}"
         for other in found["others"]:
             assert not overlap(a, other), f"{a['text']!r} overlaps the chart's text {other['text']!r}"

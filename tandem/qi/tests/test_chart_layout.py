@@ -20,9 +20,16 @@ from . import history
 
 pytestmark = pytest.mark.django_db
 
-EIGHT = ["Stories shared at the staff induction", "Case presented to Trust leaders", "Release letter template agreed",
-         "Managers' briefing on co-production", "Shorter courses offered first", "Budget per term set aside",
-         "Peer and staff tutor pairing day", "Reminder emails to line managers"]
+EIGHT = [
+    "Stories shared at the staff induction",
+    "Case presented to Trust leaders",
+    "Release letter template agreed",
+    "Managers' briefing on co-production",
+    "Shorter courses offered first",
+    "Budget per term set aside",
+    "Peer and staff tutor pairing day",
+    "Reminder emails to line managers",
+]
 
 
 def label_boxes(svg):
@@ -41,8 +48,12 @@ def label_boxes(svg):
 
 
 def leaders(svg):
-    return [(float(x), float(y1), float(y2)) for x, y1, y2 in
-            re.findall(r'<line class="tandem-leader" x1="([-\d.]+)" x2="[-\d.]+" y1="([-\d.]+)" y2="([-\d.]+)"', svg)]
+    return [
+        (float(x), float(y1), float(y2))
+        for x, y1, y2 in re.findall(
+            r'<line class="tandem-leader" x1="([-\d.]+)" x2="[-\d.]+" y1="([-\d.]+)" y2="([-\d.]+)"', svg
+        )
+    ]
 
 
 def assert_clean(svg, expected):
@@ -61,8 +72,15 @@ def assert_clean(svg, expected):
 def test_eight_labels_on_adjacent_months_never_overlap():
     labels = [f"M{i}" for i in range(24)]
     notes = [ChartAnnotation(10 + k, text, k + 1) for k, text in enumerate(EIGHT)]
-    svg = render_svg(Chart(title="T", labels=labels, values=list(range(24)), annotations=notes,
-                           lines=[Line("Mean", [12] * 24, end_label="Mean 12")]))
+    svg = render_svg(
+        Chart(
+            title="T",
+            labels=labels,
+            values=list(range(24)),
+            annotations=notes,
+            lines=[Line("Mean", [12] * 24, end_label="Mean 12")],
+        )
+    )
     boxes = assert_clean(svg, 8)
     # Every label keeps at least its number; the first lanes keep their words.
     assert {b[4].split(" ")[0] for b in boxes} == {str(k) for k in range(1, 9)}
@@ -72,25 +90,33 @@ def test_eight_labels_on_adjacent_months_never_overlap():
     assert all(b[3] < top for b in boxes)
 
 
-@pytest.mark.parametrize("indices", [
-    [3, 3, 3, 3, 3, 3, 3, 3],  # all in one month
-    [0, 1, 2, 3, 4, 5, 22, 23],  # crowded at both edges
-    [2, 5, 8, 11, 14, 17, 20, 23],  # spread out
-])
+@pytest.mark.parametrize(
+    "indices",
+    [
+        [3, 3, 3, 3, 3, 3, 3, 3],  # all in one month
+        [0, 1, 2, 3, 4, 5, 22, 23],  # crowded at both edges
+        [2, 5, 8, 11, 14, 17, 20, 23],  # spread out
+    ],
+)
 def test_labels_never_collide_however_they_fall(indices):
     notes = [ChartAnnotation(i, EIGHT[k], k + 1) for k, i in enumerate(indices)]
     svg = render_svg(Chart(title="T", labels=[str(i) for i in range(24)], values=[1] * 24, annotations=notes))
     assert_clean(svg, 8)
     unnumbered = [ChartAnnotation(i, EIGHT[k]) for k, i in enumerate(indices)]
-    assert_clean(render_svg(Chart(title="T", labels=[str(i) for i in range(24)], values=[1] * 24,
-                                  annotations=unnumbered)), 8)
+    assert_clean(
+        render_svg(Chart(title="T", labels=[str(i) for i in range(24)], values=[1] * 24, annotations=unnumbered)), 8
+    )
 
 
 @pytest.fixture
 def project(world):
     history.build(world)
-    p = QIProject.objects.create(college=world.college, title="More Trust staff teaching", starts_on=dt.date(2019, 2, 1),
-                                 deadline=dt.date(2019, 10, 31))
+    p = QIProject.objects.create(
+        college=world.college,
+        title="More Trust staff teaching",
+        starts_on=dt.date(2019, 2, 1),
+        deadline=dt.date(2019, 10, 31),
+    )
     for k, text in enumerate(EIGHT):
         Annotation.objects.create(project=p, date=dt.date(2019, 3 + k, 5), text=text)
     return p
@@ -105,9 +131,16 @@ def test_a_measure_with_eight_annotations_reads_cleanly(project):
 
 
 def stub(values, unit="count", key="stub_count"):
-    return MeasureDef(key=key, name="Stub count", kind="process", unit=unit, period="month", improvement="decrease",
-                      definition="A test count. Missing in months with nothing to count.",
-                      compute=lambda college: dict(zip(history.MONTHS, values)))
+    return MeasureDef(
+        key=key,
+        name="Stub count",
+        kind="process",
+        unit=unit,
+        period="month",
+        improvement="decrease",
+        definition="A test count. Missing in months with nothing to count.",
+        compute=lambda college: dict(zip(history.MONTHS, values)),
+    )
 
 
 LOW = [0, 3, 0, 4, 1, 0, 5, 0, 2, 0, 4, 1, 0, 3, 0, 1, 0, 2, 0, 0, 1, 0, 0, 1, 0, 0, 0]
@@ -147,25 +180,35 @@ def test_the_funnel_is_readable_however_long_the_history(world, client):
     from tandem.release.models import PipelineEntry, PipelineStageChange
 
     for k in range(40):  # ten years of quarters
-        e = PipelineEntry.objects.create(college=world.college, name=f"P{k}", work_email=f"p{k}@example.nhs.uk",
-                                         profession="Nurse", team="Ward", stage="interested")
+        e = PipelineEntry.objects.create(
+            college=world.college,
+            name=f"P{k}",
+            work_email=f"p{k}@example.nhs.uk",
+            profession="Nurse",
+            team="Ward",
+            stage="interested",
+        )
         PipelineStageChange.objects.create(entry=e, stage="interested", on=dt.date(2010 + k // 4, 3 * (k % 4) + 1, 5))
     client.force_login(world.admin)
     body = client.get(reverse("pipeline:funnel")).content.decode()
     start = body.index('<svg xmlns="http://www.w3.org/2000/svg" class="tandem-chart"')
-    svg = body[start:body.index("</svg>", start)]
+    svg = body[start : body.index("</svg>", start)]
     quarters = re.findall(r">(\d{4} Q\d)</text>", svg)
     assert quarters == [f"{y} Q{q}" for y in (2018, 2019) for q in (1, 2, 3, 4)]
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)[:-4]]
     assert widths and min(widths) >= 14  # wide bars, each with its number above it
-    assert "the last 8 quarters" in body and body.count("<tr class=\"nhsuk-table__row\">") >= 40
+    assert "the last 8 quarters" in body and body.count('<tr class="nhsuk-table__row">') >= 40
     assert 'role="img"' in svg and "<desc" in svg and "2019 Q4: 1 interested" in svg
 
 
 def test_every_chart_has_a_text_alternative_and_a_data_table(client, world, project):
     client.force_login(world.qi)
-    pages = [reverse("core:dashboard"), reverse("qi:measures"), reverse("qi:measure", args=[project.pk, "staff_tutors_teaching"]),
-             reverse("qi:report", args=[project.pk])]
+    pages = [
+        reverse("core:dashboard"),
+        reverse("qi:measures"),
+        reverse("qi:measure", args=[project.pk, "staff_tutors_teaching"]),
+        reverse("qi:report", args=[project.pk]),
+    ]
     for path in pages:
         body = client.get(path).content.decode()
         charts = re.findall(r'<svg [^>]*class="tandem-chart[^"]*"[^>]*>', body)

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def project(world):
     history.build(world)
-    p = QIProject.objects.create(college=world.college, title="More Trust staff teaching", starts_on=dt.date(2019, 2, 1),
-                                 deadline=dt.date(2019, 10, 31))
+    p = QIProject.objects.create(
+        college=world.college,
+        title="More Trust staff teaching",
+        starts_on=dt.date(2019, 2, 1),
+        deadline=dt.date(2019, 10, 31),
+    )
     p.first_change = Annotation.objects.create(project=p, date=dt.date(2019, 3, 1), text="Stories shared")
     Annotation.objects.create(project=p, date=dt.date(2019, 4, 10), text="Case presented to Trust leaders")
     return p
@@ -30,8 +34,13 @@ def outcome(project, **kwargs):
 
 
 def test_rebased_at_the_first_change_the_xmr_chart_shows_the_improvement(project, world):
-    services.chart_update(actor=world.qi, project=project, measure_key="staff_tutors_teaching", chart="xmr",
-                          rebase_at=[project.first_change])
+    services.chart_update(
+        actor=world.qi,
+        project=project,
+        measure_key="staff_tutors_teaching",
+        chart="xmr",
+        rebase_at=[project.first_change],
+    )
     chart = present.chart_for(project, REGISTRY["staff_tutors_teaching"])
     first_after = chart["periods"].index("2019-03")
     assert chart["recalculated_from"] == ["Mar 2019"]
@@ -55,12 +64,14 @@ def test_without_a_chosen_recalculation_point_the_limits_are_never_rebased(proje
 def test_recalculation_points_must_be_the_projects_own_annotations(project, world):
     from django.core.exceptions import ValidationError
 
-    other = QIProject.objects.create(college=world.other_college, title="Other", starts_on=dt.date(2019, 1, 1),
-                                     deadline=dt.date(2019, 12, 31))
+    other = QIProject.objects.create(
+        college=world.other_college, title="Other", starts_on=dt.date(2019, 1, 1), deadline=dt.date(2019, 12, 31)
+    )
     foreign = Annotation.objects.create(project=other, date=dt.date(2019, 3, 1), text="Not ours")
     with pytest.raises(ValidationError):
-        services.chart_update(actor=world.qi, project=project, measure_key="staff_tutors_teaching", chart="xmr",
-                              rebase_at=[foreign])
+        services.chart_update(
+            actor=world.qi, project=project, measure_key="staff_tutors_teaching", chart="xmr", rebase_at=[foreign]
+        )
 
 
 def test_goal_target_is_computed_from_the_baseline(project):
@@ -94,7 +105,8 @@ def test_run_chart_uses_the_median_and_reports_signals(project):
 
 def test_variation_and_assurance_in_words():
     assert variation_text("special_cause_improvement", "increase") == (
-        "Special cause variation of an improving nature: higher values")
+        "Special cause variation of an improving nature: higher values"
+    )
     assert variation_text("special_cause_improvement", "decrease").endswith("lower values")
     assert variation_text("special_cause_concern", "increase").endswith("concerning nature: lower values")
     assert variation_text("common_cause", "increase").startswith("Common cause variation")
@@ -105,9 +117,15 @@ def test_variation_and_assurance_in_words():
 
 
 def test_chart_module_keeps_ids_unique_and_breaks_lines_at_recalculation():
-    chart = Chart(title="T", labels=list("abcdef"), values=[1, 2, 3, 4, 5, 6], id_prefix="one", breaks=[3],
-                  lines=[Line("Mean", [2, 2, 2, 5, 5, 5], end_label="Mean 5")],
-                  annotations=[ChartAnnotation(3, "Change", 1)])
+    chart = Chart(
+        title="T",
+        labels=list("abcdef"),
+        values=[1, 2, 3, 4, 5, 6],
+        id_prefix="one",
+        breaks=[3],
+        lines=[Line("Mean", [2, 2, 2, 5, 5, 5], end_label="Mean 5")],
+        annotations=[ChartAnnotation(3, "Change", 1)],
+    )
     svg = render_svg(chart)
     assert 'id="one-title"' in svg and 'aria-labelledby="one-title" aria-describedby="one-desc"' in svg
     mean_lines = re.findall(r'<polyline fill="none" stroke="#4c6272"[^>]*points="([^"]+)"', svg)

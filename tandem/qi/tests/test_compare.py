@@ -19,9 +19,15 @@ OTHER_NAMES = ("Oli", "Far", "oli@example.org", "Zed", "Secretname", "zed@exampl
 
 
 def deliver(run, day, tutors):
-    s = Session.objects.create(run=run, date=day, start_time=dt.time(10), end_time=dt.time(12),
-                               status="delivered", peer_count=sum(t.kind == "peer" for t in tutors),
-                               staff_count=sum(t.kind == "staff" for t in tutors))
+    s = Session.objects.create(
+        run=run,
+        date=day,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        status="delivered",
+        peer_count=sum(t.kind == "peer" for t in tutors),
+        staff_count=sum(t.kind == "staff" for t in tutors),
+    )
     s.delivered_by.set(tutors)
     return s
 
@@ -35,11 +41,24 @@ def two(world):
     deliver(world.run, dt.date(2019, 9, 10), [world.staff, world.peer])
     deliver(world.run, dt.date(2019, 9, 17), [world.unmanaged, world.peer])
     deliver(world.run, dt.date(2018, 6, 5), [world.staff, world.peer])  # before the period
-    zed = Tutor.objects.create(college=world.other_college, kind="staff", first_name="Zed", last_name="Secretname",
-                               email="zed@example.nhs.uk", status="active", employer=world.trust)
-    quinn = Tutor.objects.create(college=world.other_college, kind="staff", first_name="Quinn",
-                                 last_name="Hiddenname", email="quinn@example.org", status="active",
-                                 employer=world.charity)
+    zed = Tutor.objects.create(
+        college=world.other_college,
+        kind="staff",
+        first_name="Zed",
+        last_name="Secretname",
+        email="zed@example.nhs.uk",
+        status="active",
+        employer=world.trust,
+    )
+    quinn = Tutor.objects.create(
+        college=world.other_college,
+        kind="staff",
+        first_name="Quinn",
+        last_name="Hiddenname",
+        email="quinn@example.org",
+        status="active",
+        employer=world.charity,
+    )
     deliver(world.other_run, dt.date(2019, 9, 10), [world.other_tutor, zed])
     deliver(world.other_run, dt.date(2019, 10, 1), [world.other_tutor, quinn])
     # runs: Riverside's gap run cancelled for want of a staff tutor (1 of 2); Elsewhere 0 of 1
@@ -56,8 +75,9 @@ def page(client, user, **params):
 
 def upload(client, user, text, name="benchmarks.csv"):
     client.force_login(user)
-    return client.post(reverse("qi:compare_benchmarks"),
-                       {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")})
+    return client.post(
+        reverse("qi:compare_benchmarks"), {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")}
+    )
 
 
 def test_counts_of_every_college_for_the_period(two):
@@ -65,7 +85,9 @@ def test_counts_of_every_college_for_the_period(two):
     assert (start, end) == (dt.date(2018, 12, 1), dt.date(2019, 11, 30))
     assert compare.college_counts("staff_share", start, end) == {two.college.pk: (2, 3), two.other_college.pk: (1, 3)}
     assert compare.college_counts("runs_cancelled_no_staff", start, end) == {
-        two.college.pk: (1, 2), two.other_college.pk: (0, 1)}
+        two.college.pk: (1, 2),
+        two.other_college.pk: (0, 1),
+    }
 
 
 def test_page_shows_both_colleges_counts_limits_and_positions_never_names(client, two):
@@ -79,7 +101,7 @@ def test_page_shows_both_colleges_counts_limits_and_positions_never_names(client
         assert "Within the limits" in html
         assert "(this College)" in html
         assert html.count('class="tandem-chart tandem-funnel"') == 2
-        assert "<title id=\"funnel-staff_share-title\">" in html and "<desc id=\"funnel-staff_share-desc\">" in html
+        assert '<title id="funnel-staff_share-title">' in html and '<desc id="funnel-staff_share-desc">' in html
         assert "95% limits" in html and "99.8% limits" in html
         for name in OTHER_NAMES + ("Sam", "Staff", "Una", "Pat"):
             assert name not in html, name
@@ -94,9 +116,11 @@ def test_a_chosen_period_and_a_bad_one(client, two):
     assert "December 2018 to November 2019" in html  # falls back to the default
 
 
-GOOD_CSV = ("college,period,numerator,denominator,source\n"
-            "Westmoor Recovery College,2018-12/2019-11,26,61,Network report 2019\n"
-            "Eastbrook Recovery College,2018-12/2019-11,9,40,Email from Eastbrook's manager\n")
+GOOD_CSV = (
+    "college,period,numerator,denominator,source\n"
+    "Westmoor Recovery College,2018-12/2019-11,26,61,Network report 2019\n"
+    "Eastbrook Recovery College,2018-12/2019-11,9,40,Email from Eastbrook's manager\n"
+)
 
 
 def test_import_benchmarks_then_they_join_the_funnel(client, two):
@@ -106,15 +130,23 @@ def test_import_benchmarks_then_they_join_the_funnel(client, two):
     assert Benchmark.objects.filter(college=two.college).count() == 2
     b = Benchmark.objects.get(name="Westmoor Recovery College")
     assert (b.period_start, b.period_end, b.numerator, b.denominator) == (
-        dt.date(2018, 12, 1), dt.date(2019, 11, 30), 26, 61)
+        dt.date(2018, 12, 1),
+        dt.date(2019, 11, 30),
+        26,
+        61,
+    )
     assert AuditEvent.objects.filter(action="import", object_type="qi.Benchmark").exists()
     html = page(client, two.qi, start="2018-12", end="2019-11")
     assert "Westmoor Recovery College" in html and "26 of 61" in html
     assert "benchmark: Network report 2019" in html
     assert "Email from Eastbrook&#39;s manager" in html or "Email from Eastbrook's manager" in html
     result = compare.comparison(two.college, "staff_share", dt.date(2018, 12, 1), dt.date(2019, 11, 30))
-    assert [r["name"] for r in result["rows"]] == ["Elsewhere Recovery College", "Riverside Recovery College",
-                                                  "Eastbrook Recovery College", "Westmoor Recovery College"]
+    assert [r["name"] for r in result["rows"]] == [
+        "Elsewhere Recovery College",
+        "Riverside Recovery College",
+        "Eastbrook Recovery College",
+        "Westmoor Recovery College",
+    ]
     assert result["target"] == (1 + 2 + 9 + 26) / (3 + 3 + 40 + 61)
     # benchmarks are the importing College's own: the other College does not see them
     other = compare.comparison(two.other_college, "staff_share", dt.date(2018, 12, 1), dt.date(2019, 11, 30))
@@ -122,7 +154,9 @@ def test_import_benchmarks_then_they_join_the_funnel(client, two):
     # the runs comparison takes no benchmarks; another period shows none
     runs = compare.comparison(two.college, "runs_cancelled_no_staff", dt.date(2018, 12, 1), dt.date(2019, 11, 30))
     assert len(runs["rows"]) == 2
-    assert "Westmoor" not in page(client, two.qi, start="2019-01", end="2019-11").split("Imported for:")[1].split("<h2")[1]
+    assert (
+        "Westmoor" not in page(client, two.qi, start="2019-01", end="2019-11").split("Imported for:")[1].split("<h2")[1]
+    )
     # importing the same College and period again replaces the row
     assert upload(client, two.qi, GOOD_CSV.replace("26,61", "30,61")).status_code == 302
     assert Benchmark.objects.get(name="Westmoor Recovery College").numerator == 30
@@ -130,12 +164,14 @@ def test_import_benchmarks_then_they_join_the_funnel(client, two):
 
 
 def test_a_bad_file_is_refused_naming_row_and_column_and_nothing_is_written(client, two):
-    bad = ("college,period,numerator,denominator,source\n"
-           "Westmoor Recovery College,2018-12/2019-11,26,61,Network report\n"
-           "Eastbrook Recovery College,2018-12/2019-11,41,40,Network report\n"
-           "Northfield Recovery College,December 2018,3,10,Network report\n"
-           "Riverside Recovery College,2018-12/2019-11,3,10,Network report\n"
-           "Southgate Recovery College,2018-12/2019-11,=1+2,10,\n")
+    bad = (
+        "college,period,numerator,denominator,source\n"
+        "Westmoor Recovery College,2018-12/2019-11,26,61,Network report\n"
+        "Eastbrook Recovery College,2018-12/2019-11,41,40,Network report\n"
+        "Northfield Recovery College,December 2018,3,10,Network report\n"
+        "Riverside Recovery College,2018-12/2019-11,3,10,Network report\n"
+        "Southgate Recovery College,2018-12/2019-11,=1+2,10,\n"
+    )
     response = upload(client, two.qi, bad)
     assert response.status_code == 200
     html = response.content.decode()
@@ -163,8 +199,12 @@ def test_only_the_qi_managers_import(client, two):
 
 
 def test_positions_in_words():
-    unit = {"proportion": 0.5, "outside": None, "type": "common_cause",
-            "limits": [{"level": 0.95, "lower": 0.2, "upper": 0.45}, {"level": 0.998, "lower": 0.1, "upper": 0.55}]}
+    unit = {
+        "proportion": 0.5,
+        "outside": None,
+        "type": "common_cause",
+        "limits": [{"level": 0.95, "lower": 0.2, "upper": 0.45}, {"level": 0.998, "lower": 0.1, "upper": 0.55}],
+    }
     assert compare.position_text(unit, "increase") == "within the limits"
     unit["outside"] = 0.95
     assert compare.position_text(unit, "increase") == "above the upper 95% limit, within the 99.8% limits"
@@ -180,8 +220,12 @@ def test_nothing_to_compare_says_so(client, world):
 
 
 def test_leader_report_shows_compare_colleges_when_the_project_asks(client, two):
-    project = QIProject.objects.create(college=two.college, title="More Trust staff teaching",
-                                       starts_on=dt.date(2019, 2, 1), deadline=dt.date(2019, 10, 31))
+    project = QIProject.objects.create(
+        college=two.college,
+        title="More Trust staff teaching",
+        starts_on=dt.date(2019, 2, 1),
+        deadline=dt.date(2019, 10, 31),
+    )
     demo.populate(two.college, project, random.Random(2019))
     client.force_login(two.leader)
     url = reverse("qi:report", args=[project.pk])

@@ -15,41 +15,75 @@ from tandem.qi.models import RECOLLECT_MAX, RECOLLECT_MODIFIABLE, RECOLLECT_SCOR
 
 pytestmark = pytest.mark.django_db
 
-SCORES = dict(valuing_equality=2, learning=1, tailored_to_the_student=1, coproduction=2, social_connectedness=0,
-              community_focus=1, commitment_to_recovery=2)
+SCORES = dict(
+    valuing_equality=2,
+    learning=1,
+    tailored_to_the_student=1,
+    coproduction=2,
+    social_connectedness=0,
+    community_focus=1,
+    commitment_to_recovery=2,
+)
 
 
 def fields(**over):
-    return {"year": 2019, "assessed_on": dt.date(2019, 12, 2), "manager_took_part": True, "peer_tutors": 3,
-            "students": 2, **SCORES, **over}
+    return {
+        "year": 2019,
+        "assessed_on": dt.date(2019, 12, 2),
+        "manager_took_part": True,
+        "peer_tutors": 3,
+        "students": 2,
+        **SCORES,
+        **over,
+    }
 
 
 def post_data(**over):
-    data = {"year": "2019", "assessed_on": "2019-12-02", "manager_took_part": "on", "peer_tutors": "3",
-            "staff_tutors": "1", "students": "2", **{k: str(v) for k, v in SCORES.items()}, "location": "1"}
+    data = {
+        "year": "2019",
+        "assessed_on": "2019-12-02",
+        "manager_took_part": "on",
+        "peer_tutors": "3",
+        "staff_tutors": "1",
+        "students": "2",
+        **{k: str(v) for k, v in SCORES.items()},
+        "location": "1",
+    }
     data.update(over)
     return {k: v for k, v in data.items() if v is not None}
 
 
 def test_the_measure_is_used_unchanged():
     assert [(n, name) for _f, n, name in RECOLLECT_SCORED] == [
-        (1, "Valuing equality"), (2, "Learning"), (3, "Tailored to the student"), (4, "Co-production"),
-        (5, "Social connectedness"), (6, "Community focus"), (7, "Commitment to recovery")]
+        (1, "Valuing equality"),
+        (2, "Learning"),
+        (3, "Tailored to the student"),
+        (4, "Co-production"),
+        (5, "Social connectedness"),
+        (6, "Community focus"),
+        (7, "Commitment to recovery"),
+    ]
     assert [(n, name) for _f, n, name in RECOLLECT_MODIFIABLE] == [
-        (8, "Available to all"), (9, "Location"), (10, "Distinctiveness of course content"), (11, "Strengths based"),
-        (12, "Progressive")]
+        (8, "Available to all"),
+        (9, "Location"),
+        (10, "Distinctiveness of course content"),
+        (11, "Strengths based"),
+        (12, "Progressive"),
+    ]
     assert RECOLLECT_MAX == 14
 
 
 def test_total_sums_the_seven_scored_components_only(world):
-    a = fidelity.save(actor=world.admin, college=world.college,
-                      **fields(available_to_all=2, location=2, progressive=2))
+    a = fidelity.save(actor=world.admin, college=world.college, **fields(available_to_all=2, location=2, progressive=2))
     assert a.total == 9
     assert str(a) == "RECOLLECT fidelity 2019: 9 of 14"
     assert a.participants == "the College manager, 3 peer tutors, 2 students"
     assert AuditEvent.objects.filter(object_type="qi.FidelityAssessment", object_id=str(a.pk), action="create").exists()
-    top = fidelity.save(actor=world.admin, college=world.college, **fields(year=2020, assessed_on=dt.date(2020, 12, 1),
-                        **{f: 2 for f, _n, _name in RECOLLECT_SCORED}))
+    top = fidelity.save(
+        actor=world.admin,
+        college=world.college,
+        **fields(year=2020, assessed_on=dt.date(2020, 12, 1), **{f: 2 for f, _n, _name in RECOLLECT_SCORED}),
+    )
     assert top.total == 14
 
 
@@ -65,12 +99,18 @@ def test_one_assessment_per_college_per_year(world):
     fidelity.save(actor=world.other_admin, college=world.other_college, **fields())
 
 
-@pytest.mark.parametrize("bad,field", [
-    ({"learning": 3}, "learning"), ({"coproduction": -1}, "coproduction"), ({"community_focus": None}, "community_focus"),
-    ({"location": 5}, "location"), ({"year": 1900}, "year"),
-    ({"assessed_on": dt.date(2018, 5, 1)}, "assessed_on"),
-    ({"manager_took_part": False, "peer_tutors": 0, "students": 0}, "manager_took_part"),
-])
+@pytest.mark.parametrize(
+    "bad,field",
+    [
+        ({"learning": 3}, "learning"),
+        ({"coproduction": -1}, "coproduction"),
+        ({"community_focus": None}, "community_focus"),
+        ({"location": 5}, "location"),
+        ({"year": 1900}, "year"),
+        ({"assessed_on": dt.date(2018, 5, 1)}, "assessed_on"),
+        ({"manager_took_part": False, "peer_tutors": 0, "students": 0}, "manager_took_part"),
+    ],
+)
 def test_bad_input_is_refused(world, bad, field):
     with pytest.raises(ValidationError) as exc:
         fidelity.save(actor=world.admin, college=world.college, **fields(**bad))
@@ -114,12 +154,15 @@ def test_pages_add_edit_and_chart(world, client):
     assert a.total == 7
 
 
-@pytest.mark.parametrize("data", [
-    {},
-    {"year": "next year", "assessed_on": "soon", "learning": "7", "peer_tutors": "-2", "coproduction": "x"},
-    post_data(year="2019", learning="9"),
-    post_data(manager_took_part=None, peer_tutors="0", staff_tutors="0", students="0"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"year": "next year", "assessed_on": "soon", "learning": "7", "peer_tutors": "-2", "coproduction": "x"},
+        post_data(year="2019", learning="9"),
+        post_data(manager_took_part=None, peer_tutors="0", staff_tutors="0", students="0"),
+    ],
+)
 def test_empty_and_nonsense_posts_show_errors(world, client, data):
     client.force_login(world.admin)
     response = client.post(reverse("qi:fidelity_add"), data)
@@ -175,9 +218,13 @@ def test_demo_project_report_with_fidelity_stays_one_page(world):
     from . import history
 
     history.build(world)
-    p = QIProject.objects.create(college=world.college, title="More Trust staff teaching at the College",
-                                 problem="Too few Trust staff teach.", starts_on=dt.date(2019, 2, 1),
-                                 deadline=dt.date(2019, 10, 31))
+    p = QIProject.objects.create(
+        college=world.college,
+        title="More Trust staff teaching at the College",
+        problem="Too few Trust staff teach.",
+        starts_on=dt.date(2019, 2, 1),
+        deadline=dt.date(2019, 10, 31),
+    )
     demo.populate(world.college, p, random.Random(2019))
     p.refresh_from_db()
     assert p.report_fidelity

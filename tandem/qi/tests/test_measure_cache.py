@@ -26,9 +26,11 @@ def counted(monkeypatch):
     """How many times each computed measure actually ran."""
     calls = {}
     for key, m in list(REGISTRY.items()):
+
         def compute(college, _fn=m.compute, _key=key):
             calls[_key] = calls.get(_key, 0) + 1
             return _fn(college)
+
         monkeypatch.setitem(REGISTRY, key, m.__class__(**{**m.__dict__, "compute": compute}))
     return calls
 
@@ -57,8 +59,14 @@ def test_recording_a_session_through_the_service_shows_at_once(world):
 
 
 def test_deciding_a_release_request_shows_at_once(world):
-    rr = release.release_request_create(actor=world.tutor_user, tutor=world.staff, kind="run", run=world.run,
-                                        sessions=[world.session], purpose="Co-deliver")
+    rr = release.release_request_create(
+        actor=world.tutor_user,
+        tutor=world.staff,
+        kind="run",
+        run=world.run,
+        sessions=[world.session],
+        purpose="Co-deliver",
+    )
     made = values_of(world.college, REGISTRY["release_requests_made"])
     assert sum(v or 0 for v in made.values()) == 1
     assert sum(v or 0 for v in values_of(world.college, REGISTRY["release_requests_approved"]).values()) == 0
@@ -69,8 +77,7 @@ def test_deciding_a_release_request_shows_at_once(world):
 def test_another_colleges_write_leaves_this_colleges_cache_alone(world, counted):
     series(world.college, "staff_tutors_teaching")
     mine = versions.version(world.college.pk)
-    Session.objects.create(run=world.other_run, date=dt.date(2019, 9, 10), start_time=dt.time(10),
-                           end_time=dt.time(12))
+    Session.objects.create(run=world.other_run, date=dt.date(2019, 9, 10), start_time=dt.time(10), end_time=dt.time(12))
     assert versions.version(world.college.pk) == mine
     series(world.college, "staff_tutors_teaching")
     assert counted["staff_tutors_teaching"] == 1
@@ -85,8 +92,9 @@ def test_a_version_that_left_the_cache_restarts_at_a_number_never_used(world):
 def test_manual_values_show_at_once(world):
     from tandem.qi.models import ManualMeasure, ManualValue
 
-    m = ManualMeasure.objects.create(college=world.college, key="wellbeing", name="Wellbeing", kind="process",
-                                     definition="d")
+    m = ManualMeasure.objects.create(
+        college=world.college, key="wellbeing", name="Wellbeing", kind="process", definition="d"
+    )
     ManualValue.objects.create(measure=m, period=dt.date(2019, 9, 1), value=3)
     assert month(series(world.college, "wellbeing"), "2019-09") == 3
     value = ManualValue.objects.get(measure=m)

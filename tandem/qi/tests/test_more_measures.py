@@ -30,16 +30,26 @@ def values(college, key):
 
 
 def deliver(run, day, tutors, hours=2):
-    s = Session.objects.create(run=run, date=day, start_time=dt.time(10), end_time=dt.time(10 + hours),
-                               status="delivered", peer_count=sum(t.kind == "peer" for t in tutors),
-                               staff_count=sum(t.kind == "staff" for t in tutors))
+    s = Session.objects.create(
+        run=run,
+        date=day,
+        start_time=dt.time(10),
+        end_time=dt.time(10 + hours),
+        status="delivered",
+        peer_count=sum(t.kind == "peer" for t in tutors),
+        staff_count=sum(t.kind == "staff" for t in tutors),
+    )
     s.delivered_by.set(tutors)
     return s
 
 
 def test_every_measure_has_an_operational_definition():
-    for key in ("staff_tutors_teaching", "runs_cancelled_no_staff", "staff_tutors_newly_trained",
-                "peer_tutor_delivery_hours"):
+    for key in (
+        "staff_tutors_teaching",
+        "runs_cancelled_no_staff",
+        "staff_tutors_newly_trained",
+        "peer_tutor_delivery_hours",
+    ):
         m = REGISTRY[key]
         assert m.definition and m.population and m.numerator and m.source and m.frequency, key
     assert REGISTRY["runs_cancelled_no_staff"].kind == "process"
@@ -49,16 +59,33 @@ def test_every_measure_has_an_operational_definition():
 
 def test_runs_cancelled_for_want_of_a_staff_tutor_by_start_month(world):
     def run(start, status="planned", reason=""):
-        return CourseRun.objects.create(course=world.course, term=world.term, weekday=1, start_time=dt.time(10),
-                                        end_time=dt.time(12), start_date=start, online=True, status=status,
-                                        cancel_reason=reason)
+        return CourseRun.objects.create(
+            course=world.course,
+            term=world.term,
+            weekday=1,
+            start_time=dt.time(10),
+            end_time=dt.time(12),
+            start_date=start,
+            online=True,
+            status=status,
+            cancel_reason=reason,
+        )
+
     run(dt.date(2019, 9, 10), "cancelled", "no_staff_tutor")
     run(dt.date(2019, 9, 24), "cancelled", "no_staff_tutor")
     run(dt.date(2019, 9, 17), "cancelled", "low_enrolment")  # another reason: not counted
     run(dt.date(2019, 11, 5), "cancelled", "no_staff_tutor")
-    CourseRun.objects.create(course=world.other_course, term=world.other_term, weekday=1, start_time=dt.time(10),
-                             end_time=dt.time(12), start_date=dt.date(2019, 9, 3), online=True, status="cancelled",
-                             cancel_reason="no_staff_tutor")  # another College's run: never counted here
+    CourseRun.objects.create(
+        course=world.other_course,
+        term=world.other_term,
+        weekday=1,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        start_date=dt.date(2019, 9, 3),
+        online=True,
+        status="cancelled",
+        cancel_reason="no_staff_tutor",
+    )  # another College's run: never counted here
     got = values(world.college, "runs_cancelled_no_staff")
     assert got["2019-09"] == 2 and got["2019-11"] == 1 and got["2019-10"] is None
 
@@ -70,8 +97,15 @@ def test_staff_tutors_newly_trained_per_month(world):
     world.unmanaged.save()
     world.peer.coproduction_trained_on = dt.date(2019, 3, 12)  # a peer tutor: not counted
     world.peer.save()
-    Tutor.objects.create(college=world.college, kind="staff", first_name="May", last_name="Trainee",
-                         email="may@example.nhs.uk", employer=world.trust, coproduction_trained_on=dt.date(2019, 5, 14))
+    Tutor.objects.create(
+        college=world.college,
+        kind="staff",
+        first_name="May",
+        last_name="Trainee",
+        email="may@example.nhs.uk",
+        employer=world.trust,
+        coproduction_trained_on=dt.date(2019, 5, 14),
+    )
     # April: no training and no delivered sessions, so missing (the shared active months), not 0.
     assert values(world.college, "staff_tutors_newly_trained") == {"2019-03": 2, "2019-04": None, "2019-05": 1}
     deliver(world.run, dt.date(2019, 4, 9), [world.peer, world.staff])
@@ -79,8 +113,14 @@ def test_staff_tutors_newly_trained_per_month(world):
 
 
 def test_peer_tutor_delivery_hours(world):
-    second_peer = Tutor.objects.create(college=world.college, kind="peer", first_name="Pia", last_name="Second",
-                                       email="pia@example.org", status="active")
+    second_peer = Tutor.objects.create(
+        college=world.college,
+        kind="peer",
+        first_name="Pia",
+        last_name="Second",
+        email="pia@example.org",
+        status="active",
+    )
     deliver(world.run, dt.date(2019, 9, 10), [world.peer, world.staff])  # 2 h × 1 peer
     deliver(world.run, dt.date(2019, 9, 17), [world.peer, second_peer, world.staff], hours=3)  # 3 h × 2 peers
     deliver(world.run, dt.date(2019, 10, 1), [world.peer, world.staff])
@@ -88,32 +128,58 @@ def test_peer_tutor_delivery_hours(world):
 
 
 def test_manual_measures_are_in_tandem_measures(world, capsysbinary):
-    m = ManualMeasure.objects.create(college=world.college, key="student_satisfaction", name="Student satisfaction",
-                                     kind="balancing", unit="per cent", improvement="increase",
-                                     definition="Students rating their course good or very good")
+    m = ManualMeasure.objects.create(
+        college=world.college,
+        key="student_satisfaction",
+        name="Student satisfaction",
+        kind="balancing",
+        unit="per cent",
+        improvement="increase",
+        definition="Students rating their course good or very good",
+    )
     ManualValue.objects.create(measure=m, period=dt.date(2019, 1, 1), value=80)
     ManualValue.objects.create(measure=m, period=dt.date(2019, 3, 1), value=90.5)
-    ManualMeasure.objects.create(college=world.other_college, key="not_ours", name="Not ours", kind="process",
-                                 definition="d")
+    ManualMeasure.objects.create(
+        college=world.other_college, key="not_ours", name="Not ours", kind="process", definition="d"
+    )
     call_command("measures", "--college", "riverside")
     doc = json.loads(capsysbinary.readouterr().out)
     got = {x["key"]: x for x in doc["measures"]}
     assert "not_ours" not in got
     entry = got["student_satisfaction"]
     assert set(entry) == {"key", "name", "kind", "unit", "period", "improvement", "definition", "goal", "series"}
-    assert (entry["kind"], entry["unit"], entry["period"], entry["improvement"]) == ("balancing", "per cent", "month", "increase")
-    assert entry["series"] == [{"period": "2019-01", "value": 80.0}, {"period": "2019-02", "value": None},
-                               {"period": "2019-03", "value": 90.5}]
+    assert (entry["kind"], entry["unit"], entry["period"], entry["improvement"]) == (
+        "balancing",
+        "per cent",
+        "month",
+        "increase",
+    )
+    assert entry["series"] == [
+        {"period": "2019-01", "value": 80.0},
+        {"period": "2019-02", "value": None},
+        {"period": "2019-03", "value": 90.5},
+    ]
     assert measure_for(world.other_college, "student_satisfaction") is None
 
 
 def test_a_manual_measure_can_be_the_goal(world):
-    m = ManualMeasure.objects.create(college=world.college, key="released_hours", name="Released hours",
-                                     kind="outcome", improvement="increase", definition="d")
+    m = ManualMeasure.objects.create(
+        college=world.college,
+        key="released_hours",
+        name="Released hours",
+        kind="outcome",
+        improvement="increase",
+        definition="d",
+    )
     for month in range(1, 13):
         ManualValue.objects.create(measure=m, period=dt.date(2018, month, 1), value=10)
-    project = QIProject.objects.create(college=world.college, title="P", starts_on=dt.date(2019, 1, 1),
-                                       deadline=dt.date(2019, 12, 31), goal_measure="released_hours")
+    project = QIProject.objects.create(
+        college=world.college,
+        title="P",
+        starts_on=dt.date(2019, 1, 1),
+        deadline=dt.date(2019, 12, 31),
+        goal_measure="released_hours",
+    )
     from tandem.qi.measures import goal_of
 
     assert goal_of(project)["target"] == pytest.approx(12)
@@ -121,16 +187,30 @@ def test_a_manual_measure_can_be_the_goal(world):
 
 def test_demo_populate_is_deterministic_and_complete(world):
     for k in range(4):
-        Tutor.objects.create(college=world.college, kind="staff", first_name=f"T{k}", last_name="Staff",
-                             email=f"t{k}@example.nhs.uk", employer=world.trust, coproduction_trained_on=dt.date(2018, 1, 1))
-    project = QIProject.objects.create(college=world.college, title="More Trust staff teaching",
-                                       starts_on=dt.date(2019, 2, 1), deadline=dt.date(2019, 10, 31))
+        Tutor.objects.create(
+            college=world.college,
+            kind="staff",
+            first_name=f"T{k}",
+            last_name="Staff",
+            email=f"t{k}@example.nhs.uk",
+            employer=world.trust,
+            coproduction_trained_on=dt.date(2018, 1, 1),
+        )
+    project = QIProject.objects.create(
+        college=world.college,
+        title="More Trust staff teaching",
+        starts_on=dt.date(2019, 2, 1),
+        deadline=dt.date(2019, 10, 31),
+    )
 
     def snapshot():
         return (
             sorted(TeamMember.objects.filter(project=project).values_list("role", "name", "role_text")),
-            list(PDSACycle.objects.filter(change_idea__project=project).order_by("starts_on", "number")
-                 .values_list("change_idea__title", "number", "title", "starts_on", "act")),
+            list(
+                PDSACycle.objects.filter(change_idea__project=project)
+                .order_by("starts_on", "number")
+                .values_list("change_idea__title", "number", "title", "starts_on", "act")
+            ),
             list(Annotation.objects.filter(project=project).values_list("date", "text", "cycle__title")),
         )
 

@@ -18,14 +18,17 @@ def errors(data):
     return [str(e) for e in parsed.errors]
 
 
-@pytest.mark.parametrize("data", [
-    b"period,value\n2019-01,5\n2019-02,6.5\n",
-    b"\xef\xbb\xbfperiod,value\r\n2019-01,5\r\n2019-02,6.5\r\n",  # UTF-8 with a BOM, CRLF
-    b"Value,Period\r2019-02-01,6.5\r5,Jan 2019\r".replace(b"2019-02-01,6.5", b"6.5,2019-02-01"),  # CR, any order
-    "period;value\n01/2019;5\nFebruary 2019;6,5\n".replace("6,5", "6.5").encode("cp1252"),
-    b"period\tvalue\n2019-01\t5\n2019-02\t6.5\n",  # cells copied from a spreadsheet
-    "2019-01,5\n2019-02,6.5\n",  # pasted text without a header
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"period,value\n2019-01,5\n2019-02,6.5\n",
+        b"\xef\xbb\xbfperiod,value\r\n2019-01,5\r\n2019-02,6.5\r\n",  # UTF-8 with a BOM, CRLF
+        b"Value,Period\r2019-02-01,6.5\r5,Jan 2019\r".replace(b"2019-02-01,6.5", b"6.5,2019-02-01"),  # CR, any order
+        "period;value\n01/2019;5\nFebruary 2019;6,5\n".replace("6,5", "6.5").encode("cp1252"),
+        b"period\tvalue\n2019-01\t5\n2019-02\t6.5\n",  # cells copied from a spreadsheet
+        "2019-01,5\n2019-02,6.5\n",  # pasted text without a header
+    ],
+)
 def test_accepted_forms(data):
     assert values(data) == [(dt.date(2019, 1, 1), 5.0), (dt.date(2019, 2, 1), 6.5)]
 
@@ -48,7 +51,9 @@ def test_every_problem_names_its_row_and_column():
 
 def test_missing_columns_and_bad_files():
     assert errors(b"month,count\n2019-01,5\n") == ["Row 1: the first row must name the columns: period,value"]
-    assert errors(b"period,amount\n2019-01,5\n") == ["Row 1: the column names must include period and value (missing: value)"]
+    assert errors(b"period,amount\n2019-01,5\n") == [
+        "Row 1: the column names must include period and value (missing: value)"
+    ]
     assert errors(b"") == ["The file is empty"]
     assert "Excel workbook" in errors(b"PK\x03\x04rest")[0]
     assert "not CSV text" in errors("period,value\n".encode("utf-16"))[0]

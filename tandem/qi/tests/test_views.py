@@ -34,6 +34,7 @@ def signed_in(client, user):
 
 # --- Access ---------------------------------------------------------------------------------------
 
+
 def test_another_colleges_project_and_objects_are_404(client, world, q):
     signed_in(client, world.qi)
     assert client.get(reverse("qi:project", args=[q.other.project.pk])).status_code == 404
@@ -46,9 +47,14 @@ def test_another_colleges_project_and_objects_are_404(client, world, q):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name,item", [
-    ("qi:aim_delete", "aim"), ("qi:cycle_delete", "cycle"), ("qi:stakeholder_delete", "stakeholder"),
-])
+@pytest.mark.parametrize(
+    "name,item",
+    [
+        ("qi:aim_delete", "aim"),
+        ("qi:cycle_delete", "cycle"),
+        ("qi:stakeholder_delete", "stakeholder"),
+    ],
+)
 def test_get_on_post_only_views_is_405(client, world, q, name, item):
     signed_in(client, world.qi)
     assert client.get(reverse(name, args=[q.project.pk, getattr(q, item).pk])).status_code == 405
@@ -85,6 +91,7 @@ def test_nav_shows_qi_project_link_to_those_who_may_see_it(client, world, q):
 
 # --- Charter, team, progress score ----------------------------------------------------------------
 
+
 def test_project_page_shows_goal_team_and_progress_nudge(client, world, q):
     page = signed_in(client, world.leader).get(reverse("qi:project", args=[q.project.pk])).content.decode()
     assert "Increase Trust staff tutors teaching by 20% by 31 October 2019" in page
@@ -93,8 +100,10 @@ def test_project_page_shows_goal_team_and_progress_nudge(client, world, q):
     assert "Record the progress score" not in page  # leaders are read-only
 
     signed_in(client, world.qi)
-    response = client.post(reverse("qi:score_add", args=[q.project.pk]),
-                           {"score": "2.5", "recorded_on": dt.date.today().isoformat(), "note": "Tested"})
+    response = client.post(
+        reverse("qi:score_add", args=[q.project.pk]),
+        {"score": "2.5", "recorded_on": dt.date.today().isoformat(), "note": "Tested"},
+    )
     assert response.status_code == 302
     entry = ProgressScore.objects.filter(project=q.project).first()
     assert entry.score == Decimal("2.5") and entry.recorded_by == world.qi
@@ -114,7 +123,10 @@ def test_team_member_is_a_user_or_a_named_person(client, world, q):
     url = reverse("qi:member_add", args=[q.project.pk])
     response = client.post(url, {"role": "coach", "name": "", "user": "", "role_text": "QI Hub"})
     assert response.status_code == 200 and "Enter the person" in response.content.decode()
-    assert client.post(url, {"role": "lead", "name": "", "user": world.qi.pk, "role_text": "Senior tutor"}).status_code == 302
+    assert (
+        client.post(url, {"role": "lead", "name": "", "user": world.qi.pk, "role_text": "Senior tutor"}).status_code
+        == 302
+    )
     assert TeamMember.objects.get(project=q.project, role="lead").user == world.qi
     # An account of another College cannot be chosen.
     response = client.post(url, {"role": "member", "user": world.other_admin.pk})
@@ -123,13 +135,29 @@ def test_team_member_is_a_user_or_a_named_person(client, world, q):
 
 def test_charter_edit_recomputes_the_target(client, world, q):
     signed_in(client, world.qi)
-    response = client.post(reverse("qi:charter_edit", args=[q.project.pk]), {
-        "title": "More staff", "problem": "P", "starts_on": "2019-02-01", "goal_measure": "staff_tutors_teaching",
-        "target_change_percent": "30", "deadline": "2019-01-01"})
+    response = client.post(
+        reverse("qi:charter_edit", args=[q.project.pk]),
+        {
+            "title": "More staff",
+            "problem": "P",
+            "starts_on": "2019-02-01",
+            "goal_measure": "staff_tutors_teaching",
+            "target_change_percent": "30",
+            "deadline": "2019-01-01",
+        },
+    )
     assert "The deadline must be after the project starts" in response.content.decode()
-    response = client.post(reverse("qi:charter_edit", args=[q.project.pk]), {
-        "title": "More staff", "problem": "P", "starts_on": "2019-02-01", "goal_measure": "staff_tutors_teaching",
-        "target_change_percent": "30", "deadline": "2019-12-31"})
+    response = client.post(
+        reverse("qi:charter_edit", args=[q.project.pk]),
+        {
+            "title": "More staff",
+            "problem": "P",
+            "starts_on": "2019-02-01",
+            "goal_measure": "staff_tutors_teaching",
+            "target_change_percent": "30",
+            "deadline": "2019-12-31",
+        },
+    )
     assert response.status_code == 302
     q.project.refresh_from_db()
     assert q.project.target_change_percent == Decimal("30") and q.project.title == "More staff"
@@ -137,21 +165,35 @@ def test_charter_edit_recomputes_the_target(client, world, q):
 
 # --- Driver diagram and PDSA -------------------------------------------------------------------------
 
+
 def test_driver_diagram_is_drawn_and_listed_and_editable(client, world, q):
     signed_in(client, world.qi)
     pk = q.project.pk
-    assert client.post(reverse("qi:driver_add", args=[pk]), {"text": "Courses fit clinical work", "order": 2}).status_code == 302
+    assert (
+        client.post(reverse("qi:driver_add", args=[pk]), {"text": "Courses fit clinical work", "order": 2}).status_code
+        == 302
+    )
     primary = Driver.objects.get(text="Courses fit clinical work")
-    assert client.post(reverse("qi:driver_add", args=[pk]), {"text": "Shorter commitments", "parent": primary.pk,
-                                                               "order": 1}).status_code == 302
+    assert (
+        client.post(
+            reverse("qi:driver_add", args=[pk]), {"text": "Shorter commitments", "parent": primary.pk, "order": 1}
+        ).status_code
+        == 302
+    )
     secondary = Driver.objects.get(text="Shorter commitments")
     # A change idea hangs from a secondary driver, never a primary one.
-    response = client.post(reverse("qi:idea_add", args=[pk]), {"title": "Short formats", "driver": primary.pk, "order": 1})
+    response = client.post(
+        reverse("qi:idea_add", args=[pk]), {"title": "Short formats", "driver": primary.pk, "order": 1}
+    )
     assert response.status_code == 200
-    assert client.post(reverse("qi:idea_add", args=[pk]), {"title": "Short formats", "driver": secondary.pk,
-                                                             "order": 1}).status_code == 302
+    assert (
+        client.post(
+            reverse("qi:idea_add", args=[pk]), {"title": "Short formats", "driver": secondary.pk, "order": 1}
+        ).status_code
+        == 302
+    )
     page = client.get(reverse("qi:drivers", args=[pk])).content.decode()
-    assert '<svg' in page and "Driver diagram" in page
+    assert "<svg" in page and "Driver diagram" in page
     assert "Primary driver: Courses fit clinical work" in page and "Change idea: Short formats" in page
     # A driver with secondary drivers or change ideas is not deleted.
     response = client.post(reverse("qi:driver_delete", args=[pk, primary.pk]), follow=True)
@@ -166,9 +208,16 @@ def test_driver_diagram_is_drawn_and_listed_and_editable(client, world, q):
 def test_pdsa_cycles_are_numbered_per_change_idea_and_shown_as_a_chain(client, world, q):
     signed_in(client, world.qi)
     pk = q.project.pk
-    data = {"change_idea": q.idea.pk, "title": "Story booklet", "starts_on": "2019-05-01", "ends_on": "2019-06-28",
-            "objective": "Reach every team", "prediction": "More approvals", "act": "adopt",
-            "measures": ["staff_tutors_teaching", "student_satisfaction"]}
+    data = {
+        "change_idea": q.idea.pk,
+        "title": "Story booklet",
+        "starts_on": "2019-05-01",
+        "ends_on": "2019-06-28",
+        "objective": "Reach every team",
+        "prediction": "More approvals",
+        "act": "adopt",
+        "measures": ["staff_tutors_teaching", "student_satisfaction"],
+    }
     response = client.post(reverse("qi:cycle_add", args=[pk]), data)
     assert response.status_code == 302
     cycle = PDSACycle.objects.get(title="Story booklet")
@@ -178,10 +227,14 @@ def test_pdsa_cycles_are_numbered_per_change_idea_and_shown_as_a_chain(client, w
     detail = client.get(reverse("qi:cycle", args=[pk, cycle.pk])).content.decode()
     assert "Student satisfaction" in detail and "Adopt" in detail
     bad = dict(data, ends_on="2019-04-01")
-    assert "The end date must be on or after the start date" in client.post(reverse("qi:cycle_add", args=[pk]), bad).content.decode()
+    assert (
+        "The end date must be on or after the start date"
+        in client.post(reverse("qi:cycle_add", args=[pk]), bad).content.decode()
+    )
 
 
 # --- Measures ---------------------------------------------------------------------------------------
+
 
 def test_measure_page_shows_definition_chart_and_settings(client, world, q):
     signed_in(client, world.qi)
@@ -189,16 +242,20 @@ def test_measure_page_shows_definition_chart_and_settings(client, world, q):
     page = client.get(url).content.decode()
     assert "Operational definition" in page and "Students rating their course" in page
     assert "<svg" in page and "Show the chart&#39;s data as a table" in page
-    response = client.post(reverse("qi:measure_chart", args=[q.project.pk, "student_satisfaction"]),
-                           {"chart": "run", "rebase_at": [q.annotation.pk]})
+    response = client.post(
+        reverse("qi:measure_chart", args=[q.project.pk, "student_satisfaction"]),
+        {"chart": "run", "rebase_at": [q.annotation.pk]},
+    )
     assert response.status_code == 302
     setting = MeasureChart.objects.get(project=q.project, measure_key="student_satisfaction")
     assert setting.chart == "run" and list(setting.rebase_at.all()) == [q.annotation]
     page = client.get(url).content.decode()
     assert "Run chart" in page
     # A recalculation point must be one of this project's annotations.
-    response = client.post(reverse("qi:measure_chart", args=[q.project.pk, "student_satisfaction"]),
-                           {"chart": "xmr", "rebase_at": [q.other.annotation.pk]})
+    response = client.post(
+        reverse("qi:measure_chart", args=[q.project.pk, "student_satisfaction"]),
+        {"chart": "xmr", "rebase_at": [q.other.annotation.pk]},
+    )
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
 
 
@@ -210,12 +267,21 @@ def test_unknown_measure_is_404(client, world, q):
 def test_manual_values_by_form_paste_and_upload(client, world, q):
     signed_in(client, world.qi)
     pk, key = q.project.pk, "student_satisfaction"
-    assert client.post(reverse("qi:manual_values", args=[pk, key]), {"period": "2019-04", "value": "91"}).status_code == 302
+    assert (
+        client.post(reverse("qi:manual_values", args=[pk, key]), {"period": "2019-04", "value": "91"}).status_code
+        == 302
+    )
     assert ManualValue.objects.get(measure=q.manual, period=dt.date(2019, 4, 1)).value == 91
-    assert client.post(reverse("qi:manual_values", args=[pk, key]), {"period": "2019-04", "value": ""}).status_code == 302
+    assert (
+        client.post(reverse("qi:manual_values", args=[pk, key]), {"period": "2019-04", "value": ""}).status_code == 302
+    )
     assert not ManualValue.objects.filter(measure=q.manual, period=dt.date(2019, 4, 1)).exists()
-    assert client.post(reverse("qi:manual_paste", args=[pk, key]),
-                       {"text": "period\tvalue\n2019-04\t88\n2019-05\t89"}).status_code == 302
+    assert (
+        client.post(
+            reverse("qi:manual_paste", args=[pk, key]), {"text": "period\tvalue\n2019-04\t88\n2019-05\t89"}
+        ).status_code
+        == 302
+    )
     upload = SimpleUploadedFile("values.csv", b"\xef\xbb\xbfperiod,value\r\n2019-01,70\r\n2019-06,93\r\n", "text/csv")
     assert client.post(reverse("qi:manual_upload", args=[pk, key]), {"file": upload}).status_code == 302
     got = dict(ManualValue.objects.filter(measure=q.manual).values_list("period", "value"))
@@ -236,8 +302,15 @@ def test_csv_errors_name_row_and_column_and_write_nothing(client, world, q):
 
 def test_manual_measure_key_cannot_shadow_a_computed_one(client, world, q):
     signed_in(client, world.qi)
-    data = {"name": "Clash", "key": "staff_tutors_teaching", "kind": "process", "improvement": "increase",
-            "unit": "count", "definition": "d", "frequency": "Monthly"}
+    data = {
+        "name": "Clash",
+        "key": "staff_tutors_teaching",
+        "kind": "process",
+        "improvement": "increase",
+        "unit": "count",
+        "definition": "d",
+        "frequency": "Monthly",
+    }
     response = client.post(reverse("qi:manual_add", args=[q.project.pk]), data)
     assert "Another measure already has this key" in response.content.decode()
     response = client.post(reverse("qi:manual_add", args=[q.project.pk]), dict(data, key="peer_feedback"))

@@ -43,9 +43,15 @@ def at(y, m, d):
 
 
 def deliver(run, day, tutors):
-    s = Session.objects.create(run=run, date=day, start_time=dt.time(10), end_time=dt.time(12), status="delivered",
-                               peer_count=sum(t.kind == "peer" for t in tutors),
-                               staff_count=sum(t.kind == "staff" for t in tutors))
+    s = Session.objects.create(
+        run=run,
+        date=day,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        status="delivered",
+        peer_count=sum(t.kind == "peer" for t in tutors),
+        staff_count=sum(t.kind == "staff" for t in tutors),
+    )
     s.delivered_by.set(tutors)
     return s
 
@@ -57,16 +63,39 @@ def college(world):
     deliver(w.run, dt.date(2019, 11, 5), [w.staff, w.peer])
     w.staff.coproduction_trained_on = dt.date(2019, 8, 12)
     w.staff.save()
-    CourseRun.objects.create(course=w.course, term=w.term, weekday=1, start_time=dt.time(10), end_time=dt.time(12),
-                             start_date=dt.date(2019, 12, 2), online=True, status="cancelled",
-                             cancel_reason="no_staff_tutor")
-    make_request(w, sessions=[], requested_at=at(2019, 8, 20), status="declined", decided_at=at(2019, 10, 2),
-                 decided_by=w.manager, decline_reason="service_pressure")
+    CourseRun.objects.create(
+        course=w.course,
+        term=w.term,
+        weekday=1,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        start_date=dt.date(2019, 12, 2),
+        online=True,
+        status="cancelled",
+        cancel_reason="no_staff_tutor",
+    )
+    make_request(
+        w,
+        sessions=[],
+        requested_at=at(2019, 8, 20),
+        status="declined",
+        decided_at=at(2019, 10, 2),
+        decided_by=w.manager,
+        decline_reason="service_pressure",
+    )
     make_request(w, sessions=[], requested_at=at(2019, 12, 3))
-    make_request(w, sessions=[], requested_at=at(2020, 3, 2), status="approved", decided_at=at(2020, 3, 9),
-                 decided_by=w.manager, approved_hours=Decimal(2))
-    fi = PipelineEntry.objects.create(college=w.college, name="Fi", work_email="fi@example.nhs.uk", profession="OT",
-                                      team="Ward", stage="trained")
+    make_request(
+        w,
+        sessions=[],
+        requested_at=at(2020, 3, 2),
+        status="approved",
+        decided_at=at(2020, 3, 9),
+        decided_by=w.manager,
+        approved_hours=Decimal(2),
+    )
+    fi = PipelineEntry.objects.create(
+        college=w.college, name="Fi", work_email="fi@example.nhs.uk", profession="OT", team="Ward", stage="trained"
+    )
     PipelineStageChange.objects.create(entry=fi, stage="interested", on=dt.date(2020, 1, 15))
     PipelineStageChange.objects.create(entry=fi, stage="trained", on=dt.date(2020, 2, 10))
     return w.college
@@ -93,11 +122,14 @@ def test_the_shared_notion_of_an_active_month(college):
 
 
 # Release: active = sessions delivered (Sep, Nov) or requests made or decided (Aug, Oct, Dec, Mar).
-@pytest.mark.parametrize("key, expected", [
-    ("release_requests_made", months(1, 0, 0, 0, 1, N, N, 1, start="2019-08")),
-    ("release_requests_approved", months(0, 0, 0, 0, 0, N, N, 1, start="2019-08")),
-    ("release_requests_declined", months(0, 0, 1, 0, 0, N, N, 0, start="2019-08")),
-])
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("release_requests_made", months(1, 0, 0, 0, 1, N, N, 1, start="2019-08")),
+        ("release_requests_approved", months(0, 0, 0, 0, 0, N, N, 1, start="2019-08")),
+        ("release_requests_declined", months(0, 0, 1, 0, 0, N, N, 0, start="2019-08")),
+    ],
+)
 def test_release_counts_are_zero_in_every_active_month(college, key, expected):
     assert values(college, key) == expected
 
@@ -109,18 +141,21 @@ def test_release_rates_and_median_are_missing_without_decisions(college):
     assert values(college, "release_days_to_decision") == months(43.0, N, N, N, N, 7.0, start="2019-10")
 
 
-@pytest.mark.parametrize("key, expected", [
-    # Only months with delivered sessions: nobody could teach in the others.
-    ("staff_tutors_teaching", months(1, N, 1, start="2019-09")),
-    ("peer_tutor_delivery_hours", months(2.0, N, 2.0, start="2019-09")),
-    # Delivered months, plus the months runs were due to start (Sep, Dec).
-    ("runs_cancelled_no_staff", months(0, N, 0, 1, start="2019-09")),
-    # Delivered months, plus the month Sam was trained.
-    ("staff_tutors_newly_trained", months(1, 0, N, 0, start="2019-08")),
-    # Delivered months, plus the months anyone reached a pipeline stage (Jan, Feb 2020).
-    ("staff_tutors_interested", months(0, N, 0, N, 1, 0, start="2019-09")),
-    ("staff_tutors_trained", months(1, 0, N, 0, N, 0, 1, start="2019-08")),
-])
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        # Only months with delivered sessions: nobody could teach in the others.
+        ("staff_tutors_teaching", months(1, N, 1, start="2019-09")),
+        ("peer_tutor_delivery_hours", months(2.0, N, 2.0, start="2019-09")),
+        # Delivered months, plus the months runs were due to start (Sep, Dec).
+        ("runs_cancelled_no_staff", months(0, N, 0, 1, start="2019-09")),
+        # Delivered months, plus the month Sam was trained.
+        ("staff_tutors_newly_trained", months(1, 0, N, 0, start="2019-08")),
+        # Delivered months, plus the months anyone reached a pipeline stage (Jan, Feb 2020).
+        ("staff_tutors_interested", months(0, N, 0, N, 1, 0, start="2019-09")),
+        ("staff_tutors_trained", months(1, 0, N, 0, N, 0, 1, start="2019-08")),
+    ],
+)
 def test_college_counts_are_zero_in_every_active_month(college, key, expected):
     assert values(college, key) == expected
 

@@ -7,126 +7,320 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('courses', '0001_initial'),
-        ('tutors', '0001_initial'),
+        ("core", "0001_initial"),
+        ("courses", "0001_initial"),
+        ("tutors", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PipelineEntry',
+            name="PipelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('work_email', models.EmailField(max_length=254)),
-                ('profession', models.CharField(max_length=100)),
-                ('team', models.CharField(max_length=100)),
-                ('line_manager_name', models.CharField(blank=True, max_length=200)),
-                ('line_manager_email', models.EmailField(blank=True, max_length=254)),
-                ('topics', models.TextField(blank=True)),
-                ('stage', models.CharField(choices=[('interested', 'Interested'), ('trained', 'Trained'), ('teaching', 'Teaching'), ('lapsed', 'Lapsed')], db_index=True, default='interested', max_length=12)),
-                ('source', models.CharField(choices=[('web_form', 'Interested in teaching form'), ('college', 'Added by the College')], default='college', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pipeline_entries', to='core.college')),
-                ('tutor', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pipeline_entry', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("work_email", models.EmailField(max_length=254)),
+                ("profession", models.CharField(max_length=100)),
+                ("team", models.CharField(max_length=100)),
+                ("line_manager_name", models.CharField(blank=True, max_length=200)),
+                ("line_manager_email", models.EmailField(blank=True, max_length=254)),
+                ("topics", models.TextField(blank=True)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("interested", "Interested"),
+                            ("trained", "Trained"),
+                            ("teaching", "Teaching"),
+                            ("lapsed", "Lapsed"),
+                        ],
+                        db_index=True,
+                        default="interested",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("web_form", "Interested in teaching form"), ("college", "Added by the College")],
+                        default="college",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="pipeline_entries", to="core.college"
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pipeline_entry",
+                        to="tutors.tutor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'pipeline entries',
-                'ordering': ['name'],
+                "verbose_name_plural": "pipeline entries",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PipelineStageChange',
+            name="PipelineStageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('interested', 'Interested'), ('trained', 'Trained'), ('teaching', 'Teaching'), ('lapsed', 'Lapsed')], max_length=12)),
-                ('on', models.DateField(db_index=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='release.pipelineentry')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("interested", "Interested"),
+                            ("trained", "Trained"),
+                            ("teaching", "Teaching"),
+                            ("lapsed", "Lapsed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("on", models.DateField(db_index=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="changes", to="release.pipelineentry"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on', 'id'],
+                "ordering": ["on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseBudget',
+            name="ReleaseBudget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='release_budgets', to='core.term')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='release_budgets', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=6)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="release_budgets", to="core.term"
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="release_budgets", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['term__starts_on', 'tutor__last_name'],
+                "ordering": ["term__starts_on", "tutor__last_name"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseRequest',
+            name="ReleaseRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('run', 'A course run'), ('coproduction', 'Co-production work')], max_length=12)),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('purpose', models.TextField()),
-                ('requested_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('approved', 'Approved'), ('partly_approved', 'Approved in part'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], db_index=True, default='pending', max_length=16)),
-                ('approved_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
-                ('decline_reason', models.CharField(blank=True, choices=[('service_pressure', 'Service pressure: the team cannot spare the time'), ('course_too_long', 'The course is too long'), ('short_notice', 'Too short notice'), ('other', 'Another reason')], max_length=20)),
-                ('decline_note', models.CharField(blank=True, max_length=500)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, help_text='When it was withdrawn or expired', null=True)),
-                ('approved_sessions', models.ManyToManyField(blank=True, related_name='approved_release_requests', to='courses.session')),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='release_requests', to='core.college')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('manager', models.ForeignKey(help_text="The tutor's line manager when the request was made: who decides it", on_delete=django.db.models.deletion.PROTECT, related_name='release_requests_to_decide', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='release_requests', to='courses.courserun')),
-                ('sessions', models.ManyToManyField(blank=True, related_name='release_requests', to='courses.session')),
-                ('term', models.ForeignKey(blank=True, help_text='The term whose release budget the hours count against', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='release_requests', to='core.term')),
-                ('tutor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='release_requests', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("run", "A course run"), ("coproduction", "Co-production work")], max_length=12
+                    ),
+                ),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=6)),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("purpose", models.TextField()),
+                ("requested_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("approved", "Approved"),
+                            ("partly_approved", "Approved in part"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("approved_hours", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
+                (
+                    "decline_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("service_pressure", "Service pressure: the team cannot spare the time"),
+                            ("course_too_long", "The course is too long"),
+                            ("short_notice", "Too short notice"),
+                            ("other", "Another reason"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("decline_note", models.CharField(blank=True, max_length=500)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, help_text="When it was withdrawn or expired", null=True),
+                ),
+                (
+                    "approved_sessions",
+                    models.ManyToManyField(blank=True, related_name="approved_release_requests", to="courses.session"),
+                ),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="release_requests", to="core.college"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        help_text="The tutor's line manager when the request was made: who decides it",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_requests_to_decide",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_requests",
+                        to="courses.courserun",
+                    ),
+                ),
+                ("sessions", models.ManyToManyField(blank=True, related_name="release_requests", to="courses.session")),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The term whose release budget the hours count against",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_requests",
+                        to="core.term",
+                    ),
+                ),
+                (
+                    "tutor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="release_requests", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='pipelineentry',
-            constraint=models.UniqueConstraint(fields=('college', 'work_email'), name='pipeline_email_unique_per_college'),
+            model_name="pipelineentry",
+            constraint=models.UniqueConstraint(
+                fields=("college", "work_email"), name="pipeline_email_unique_per_college"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releasebudget',
-            constraint=models.UniqueConstraint(fields=('tutor', 'term'), name='release_budget_unique_per_term'),
+            model_name="releasebudget",
+            constraint=models.UniqueConstraint(fields=("tutor", "term"), name="release_budget_unique_per_term"),
         ),
         migrations.AddConstraint(
-            model_name='releasebudget',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='release_budget_not_negative'),
+            model_name="releasebudget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gte", 0)), name="release_budget_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaserequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'run'), ('run__isnull', False)), models.Q(('kind', 'coproduction'), ('run__isnull', True)), _connector='OR'), name='release_run_iff_run_kind'),
+            model_name="releaserequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "run"), ("run__isnull", False)),
+                    models.Q(("kind", "coproduction"), ("run__isnull", True)),
+                    _connector="OR",
+                ),
+                name="release_run_iff_run_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaserequest',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='release_hours_positive'),
+            model_name="releaserequest",
+            constraint=models.CheckConstraint(condition=models.Q(("hours__gt", 0)), name="release_hours_positive"),
         ),
         migrations.AddConstraint(
-            model_name='releaserequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), models.Q(('decline_reason', ''), _negated=True)), models.Q(models.Q(('status', 'declined'), _negated=True), ('decline_reason', '')), _connector='OR'), name='release_decline_reason_iff_declined'),
+            model_name="releaserequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), models.Q(("decline_reason", ""), _negated=True)),
+                    models.Q(models.Q(("status", "declined"), _negated=True), ("decline_reason", "")),
+                    _connector="OR",
+                ),
+                name="release_decline_reason_iff_declined",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaserequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decline_reason', 'other'), _negated=True), models.Q(('decline_note', ''), _negated=True), _connector='OR'), name='release_other_reason_explained'),
+            model_name="releaserequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decline_reason", "other"), _negated=True),
+                    models.Q(("decline_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="release_other_reason_explained",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='releaserequest',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_on__isnull', True), ('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='release_dates_in_order'),
+            model_name="releaserequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("starts_on__isnull", True),
+                    ("ends_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="release_dates_in_order",
+            ),
         ),
     ]

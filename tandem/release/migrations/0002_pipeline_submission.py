@@ -6,30 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_clock_date'),
-        ('release', '0001_initial'),
+        ("core", "0002_clock_date"),
+        ("release", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PipelineSubmission',
+            name="PipelineSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('work_email', models.EmailField(max_length=254)),
-                ('profession', models.CharField(max_length=100)),
-                ('team', models.CharField(max_length=100)),
-                ('line_manager_name', models.CharField(blank=True, max_length=200)),
-                ('line_manager_email', models.EmailField(blank=True, max_length=254)),
-                ('topics', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pipeline_submissions', to='core.college')),
-                ('entry', models.ForeignKey(help_text='The existing record the submission matches (same work email)', on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to='release.pipelineentry')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("work_email", models.EmailField(max_length=254)),
+                ("profession", models.CharField(max_length=100)),
+                ("team", models.CharField(max_length=100)),
+                ("line_manager_name", models.CharField(blank=True, max_length=200)),
+                ("line_manager_email", models.EmailField(blank=True, max_length=254)),
+                ("topics", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pipeline_submissions",
+                        to="core.college",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        help_text="The existing record the submission matches (same work email)",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to="release.pipelineentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'id'],
+                "ordering": ["submitted_at", "id"],
             },
         ),
     ]

@@ -83,7 +83,9 @@ def test_tutor_asks_and_line_manager_approves(page, w):
     assert rr.status == "approved" and rr.decided_by == w.manager
     assert mail.outbox[-1].to == ["sam@example.nhs.uk"] and "approved" in mail.outbox[-1].body
     page.goto(reverse("courses:run", args=[w.run.pk]))
-    assert "Sam Staff: released by Manager Persona for 2 sessions" in " ".join(page.locator("main").inner_text().split())
+    assert "Sam Staff: released by Manager Persona for 2 sessions" in " ".join(
+        page.locator("main").inner_text().split()
+    )
     assert_accessible(page)
     page.goto(reverse("courses:timetable") + f"?term={w.term.pk}")
     assert page.locator("strong.nhsuk-tag", has_text="Released").count() == 1
@@ -133,18 +135,31 @@ def test_pipeline_and_story_pages_are_accessible(page, w):
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert_accessible(page)
     sign_in(page, "qi", "pw-qi")
-    for path in (reverse("pipeline:list"), reverse("pipeline:detail", args=[entry.pk]), reverse("pipeline:stage", args=[entry.pk]),
-                 reverse("pipeline:submission", args=[submission.pk]),
-                 reverse("pipeline:add"), reverse("pipeline:funnel"), reverse("stories:library"),
-                 reverse("stories:detail", args=[story.pk]), reverse("stories:manage"), reverse("stories:add"),
-                 reverse("stories:manage_story", args=[story.pk]), reverse("stories:edit", args=[story.pk]),
-                 reverse("stories:consent", args=[story.pk]), reverse("stories:withdraw", args=[story.pk])):
+    for path in (
+        reverse("pipeline:list"),
+        reverse("pipeline:detail", args=[entry.pk]),
+        reverse("pipeline:stage", args=[entry.pk]),
+        reverse("pipeline:submission", args=[submission.pk]),
+        reverse("pipeline:add"),
+        reverse("pipeline:funnel"),
+        reverse("stories:library"),
+        reverse("stories:detail", args=[story.pk]),
+        reverse("stories:manage"),
+        reverse("stories:add"),
+        reverse("stories:manage_story", args=[story.pk]),
+        reverse("stories:edit", args=[story.pk]),
+        reverse("stories:consent", args=[story.pk]),
+        reverse("stories:withdraw", args=[story.pk]),
+    ):
         assert page.goto(path).status == 200, path
         assert page.locator("h1").count() == 1, path
         assert_accessible(page)
     sign_out(page)
     sign_in(page, "admin", "pw-admin")
-    for path in (reverse("release:budgets"), reverse("release:budget", args=[w.staff.pk]),
-                 reverse("release:new") + f"?tutor={w.staff.pk}&kind=coproduction"):
+    for path in (
+        reverse("release:budgets"),
+        reverse("release:budget", args=[w.staff.pk]),
+        reverse("release:new") + f"?tutor={w.staff.pk}&kind=coproduction",
+    ):
         assert page.goto(path).status == 200, path
         assert_accessible(page)

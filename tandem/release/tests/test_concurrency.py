@@ -77,12 +77,14 @@ def test_fifty_parallel_decisions_one_wins(world, tmp_path):
     manager = world.manager
     mail.outbox.clear()
     with shared_database(tmp_path) as prepare:
+
         def decide(i):
             fresh = ReleaseRequest.objects.get(pk=rr.pk)
             if i % 2:
                 return services.release_decide(actor=manager, release_request=fresh, decision="approve").status
-            return services.release_decide(actor=manager, release_request=fresh, decision="decline",
-                                           reason="service_pressure").status
+            return services.release_decide(
+                actor=manager, release_request=fresh, decision="decline", reason="service_pressure"
+            ).status
 
         results = run_in_threads(N, decide, prepare)
 
@@ -98,7 +100,9 @@ def test_fifty_parallel_decisions_one_wins(world, tmp_path):
         def check():
             winner = next(r[1] for r in results if r[0] == "ok")
             final = ReleaseRequest.objects.get(pk=rr.pk)
-            decisions = AuditEvent.objects.filter(object_type="release.ReleaseRequest", object_id=str(rr.pk), action="decide")
+            decisions = AuditEvent.objects.filter(
+                object_type="release.ReleaseRequest", object_id=str(rr.pk), action="decide"
+            )
             return winner, final.status, decisions.count()
 
         checked = run_in_threads(1, lambda i: check(), prepare)[0]

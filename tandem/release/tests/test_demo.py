@@ -50,7 +50,8 @@ def college(demo_college):
 def rates(college, before_year):
     agg = defaultdict(lambda: [0, 0])
     rows = RR.objects.filter(college=college, run__isnull=False, status__in=RR.DECIDED_STATUSES).values_list(
-        "status", "run__course__number_of_sessions", "decided_at")
+        "status", "run__course__number_of_sessions", "decided_at"
+    )
     for status, n, decided in rows:
         if decided.year >= before_year:
             continue
@@ -61,9 +62,18 @@ def rates(college, before_year):
 
 
 def snapshot(college):
-    return sorted(RR.objects.filter(college=college).values_list(
-        "tutor__email", "run__start_date", "run__course__title", "status", "decline_reason", "requested_at", "decided_at"
-    ), key=repr)
+    return sorted(
+        RR.objects.filter(college=college).values_list(
+            "tutor__email",
+            "run__start_date",
+            "run__course__title",
+            "status",
+            "decline_reason",
+            "requested_at",
+            "decided_at",
+        ),
+        key=repr,
+    )
 
 
 def test_demo_release_history_tells_the_story(college):
@@ -72,16 +82,21 @@ def test_demo_release_history_tells_the_story(college):
     before = rates(college, 2019)
     assert before["6+"] < before["2-5"] < before["1"]  # longer courses were refused more often
     after = defaultdict(lambda: [0, 0])
-    for status, n, decided in RR.objects.filter(college=college, run__isnull=False, status__in=RR.DECIDED_STATUSES,
-                                                decided_at__year=2019, decided_at__month__gte=4).values_list(
-            "status", "run__course__number_of_sessions", "decided_at"):
+    for status, n, _decided in RR.objects.filter(
+        college=college,
+        run__isnull=False,
+        status__in=RR.DECIDED_STATUSES,
+        decided_at__year=2019,
+        decided_at__month__gte=4,
+    ).values_list("status", "run__course__number_of_sessions", "decided_at"):
         after["6+" if n >= 6 else "rest"][0] += status != "declined"
         after["6+" if n >= 6 else "rest"][1] += 1
     assert after["6+"][0] / after["6+"][1] > before["6+"]  # approval improved in 2019
     # Declines by course length: "too long" is the commonest reason for 6+ session runs, never for 1.
     reasons = defaultdict(lambda: defaultdict(int))
     for reason, n in RR.objects.filter(college=college, status="declined", run__isnull=False).values_list(
-            "decline_reason", "run__course__number_of_sessions"):
+        "decline_reason", "run__course__number_of_sessions"
+    ):
         reasons["6+" if n >= 6 else "1" if n == 1 else "2-5"][reason] += 1
     assert max(reasons["6+"], key=reasons["6+"].get) == "course_too_long"
     assert reasons["1"]["course_too_long"] == 0

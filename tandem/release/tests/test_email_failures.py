@@ -39,20 +39,25 @@ def w(world):
     return world
 
 
-def test_a_decision_is_saved_and_answered_when_the_mail_server_is_down(w, client, mail_down, caplog,
-                                                                        django_capture_on_commit_callbacks):
+def test_a_decision_is_saved_and_answered_when_the_mail_server_is_down(
+    w, client, mail_down, caplog, django_capture_on_commit_callbacks
+):
     rr = make_request(w)
     client.raise_request_exception = False
     client.force_login(w.manager)
-    with caplog.at_level(logging.ERROR, logger="tandem.release.emails"), \
-            django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.ERROR, logger="tandem.release.emails"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(reverse("release:decide", args=[rr.pk]), {"decision": "approve"})
     assert response.status_code == 302
     rr.refresh_from_db()
     assert rr.status == ReleaseRequest.Status.APPROVED
     assert mail.outbox == []
-    assert any("decided email of release request" in r.getMessage() and "SMTPConnectError" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "decided email of release request" in r.getMessage() and "SMTPConnectError" in r.getMessage()
+        for r in caplog.records
+    )
     failed = AuditEvent.objects.get(action="email_failed", object_id=str(rr.pk))
     assert failed.object_type == "release.ReleaseRequest" and failed.college_id == w.college.pk
     assert "decision email was not sent" in failed.note and "manager@example.nhs.uk" not in failed.note
@@ -62,13 +67,20 @@ def test_a_decision_is_saved_and_answered_when_the_mail_server_is_down(w, client
     assert page.status_code == 200 and "decision email was not sent" in page.content.decode()
 
 
-def test_a_request_is_made_and_answered_when_the_mail_server_is_down(w, client, mail_down,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_request_is_made_and_answered_when_the_mail_server_is_down(
+    w, client, mail_down, django_capture_on_commit_callbacks
+):
     from tandem.release import services
 
     with django_capture_on_commit_callbacks(execute=True):
-        rr = services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run,
-                                             sessions=[w.session], purpose="Co-deliver the course")
+        rr = services.release_request_create(
+            actor=w.tutor_user,
+            tutor=w.staff,
+            kind="run",
+            run=w.run,
+            sessions=[w.session],
+            purpose="Co-deliver the course",
+        )
     assert ReleaseRequest.objects.filter(pk=rr.pk, status="pending").exists()
     assert AuditEvent.objects.filter(action="email_failed", object_id=str(rr.pk), fields=["request_made"]).exists()
 
@@ -91,7 +103,13 @@ def test_the_email_is_sent_by_the_task_when_the_server_is_up(w, django_capture_o
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run,
-                                        sessions=[w.session], purpose="Co-deliver the course")
+        services.release_request_create(
+            actor=w.tutor_user,
+            tutor=w.staff,
+            kind="run",
+            run=w.run,
+            sessions=[w.session],
+            purpose="Co-deliver the course",
+        )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["manager@example.nhs.uk"]
     assert not AuditEvent.objects.filter(action="email_failed").exists()

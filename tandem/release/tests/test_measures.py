@@ -13,9 +13,17 @@ from .factories import make_request
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ["release_requests_made", "release_requests_approved", "release_requests_declined", "release_approval_rate_1",
-        "release_approval_rate_2_5", "release_approval_rate_6_plus", "release_days_to_decision",
-        "staff_tutors_interested", "staff_tutors_trained"]
+KEYS = [
+    "release_requests_made",
+    "release_requests_approved",
+    "release_requests_declined",
+    "release_approval_rate_1",
+    "release_approval_rate_2_5",
+    "release_approval_rate_6_plus",
+    "release_days_to_decision",
+    "staff_tutors_interested",
+    "staff_tutors_trained",
+]
 
 
 def at(y, m, d):
@@ -23,15 +31,32 @@ def at(y, m, d):
 
 
 def run_of(w, sessions, title):
-    course = Course.objects.create(college=w.college, title=title, topic="t", number_of_sessions=sessions, hours_per_session=2)
-    return CourseRun.objects.create(course=course, term=w.term, weekday=2, start_time=dt.time(10), end_time=dt.time(12),
-                                    start_date=dt.date(2019, 9, 4), online=True)
+    course = Course.objects.create(
+        college=w.college, title=title, topic="t", number_of_sessions=sessions, hours_per_session=2
+    )
+    return CourseRun.objects.create(
+        course=course,
+        term=w.term,
+        weekday=2,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        start_date=dt.date(2019, 9, 4),
+        online=True,
+    )
 
 
 def decided(w, run, status, requested, decided_on, reason=""):
-    return make_request(w, run=run, sessions=[], status=status, requested_at=requested, decided_at=decided_on,
-                        decided_by=w.manager, decline_reason=reason,
-                        approved_hours=None if status == "declined" else Decimal("2"))
+    return make_request(
+        w,
+        run=run,
+        sessions=[],
+        status=status,
+        requested_at=requested,
+        decided_at=decided_on,
+        decided_by=w.manager,
+        decline_reason=reason,
+        approved_hours=None if status == "declined" else Decimal("2"),
+    )
 
 
 def test_release_measures(world):
@@ -64,8 +89,12 @@ def test_tandem_measures_lists_the_process_measures(world, capsys):
     doc = orjson.loads(capsys.readouterr().out)
     by_key = {m["key"]: m for m in doc["measures"]}
     assert set(KEYS) <= set(by_key)
-    assert by_key["release_requests_approved"]["series"] == [{"period": "2019-01", "value": 0},
-                                                            {"period": "2019-02", "value": 1}]
-    assert by_key["release_requests_declined"]["series"] == [{"period": "2019-01", "value": 0},
-                                                            {"period": "2019-02", "value": 0}]
+    assert by_key["release_requests_approved"]["series"] == [
+        {"period": "2019-01", "value": 0},
+        {"period": "2019-02", "value": 1},
+    ]
+    assert by_key["release_requests_declined"]["series"] == [
+        {"period": "2019-01", "value": 0},
+        {"period": "2019-02", "value": 0},
+    ]
     assert by_key["release_approval_rate_1"]["series"] == []

@@ -13,8 +13,15 @@ from tandem.release.pipeline_selectors import funnel
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"name": "Alex Keen", "work_email": "Alex.Keen@example.nhs.uk", "profession": "Occupational therapist",
-        "team": "Early intervention", "line_manager_name": "", "line_manager_email": "", "topics": "Sleep, stress"}
+FORM = {
+    "name": "Alex Keen",
+    "work_email": "Alex.Keen@example.nhs.uk",
+    "profession": "Occupational therapist",
+    "team": "Early intervention",
+    "line_manager_name": "",
+    "line_manager_email": "",
+    "topics": "Sleep, stress",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +50,9 @@ def test_public_form_needs_no_sign_in_and_feeds_the_pipeline(world, client):
 
 
 def test_public_form_validates(world, client):
-    body = client.post(url(world), {**FORM, "name": "", "work_email": "not-an-email", "line_manager_email": "x@"}).content.decode()
+    body = client.post(
+        url(world), {**FORM, "name": "", "work_email": "not-an-email", "line_manager_email": "x@"}
+    ).content.decode()
     assert "Enter your name" in body and "Enter an email address in the correct format" in body
     assert "Interested in teaching? – Error" in body
     assert not PipelineEntry.objects.exists()
@@ -78,16 +87,33 @@ def test_second_submission_changes_nothing_and_reveals_nothing(world, client):
 
 
 def test_lapsed_person_becomes_interested_again_once_the_college_agrees(world):
-    entry = services.entry_create(actor=world.admin, college=world.college, name="Bo", work_email="bo@example.nhs.uk",
-                                  profession="Nurse", team="Ward 3", stage="lapsed", on=dt.date(2018, 1, 5))
-    submission = services.interest_submit(college=world.college, name="Bo", work_email="BO@example.nhs.uk",
-                                          profession="Nurse", team="Ward 4", today=dt.date(2019, 4, 1))
+    entry = services.entry_create(
+        actor=world.admin,
+        college=world.college,
+        name="Bo",
+        work_email="bo@example.nhs.uk",
+        profession="Nurse",
+        team="Ward 3",
+        stage="lapsed",
+        on=dt.date(2018, 1, 5),
+    )
+    submission = services.interest_submit(
+        college=world.college,
+        name="Bo",
+        work_email="BO@example.nhs.uk",
+        profession="Nurse",
+        team="Ward 4",
+        today=dt.date(2019, 4, 1),
+    )
     entry.refresh_from_db()
     assert entry.stage == "lapsed" and entry.team == "Ward 3"  # the form alone changes nothing
     services.submission_use(actor=world.qi, submission=submission, today=dt.date(2019, 4, 2))
     entry.refresh_from_db()
     assert entry.stage == "interested" and entry.team == "Ward 4"
-    assert list(entry.changes.values_list("stage", "recorded_by")) == [("lapsed", world.admin.pk), ("interested", world.qi.pk)]
+    assert list(entry.changes.values_list("stage", "recorded_by")) == [
+        ("lapsed", world.admin.pk),
+        ("interested", world.qi.pk),
+    ]
     assert not PipelineSubmission.objects.exists()
 
 
@@ -96,8 +122,9 @@ def test_stage_changes_and_tutor_link(world, client):
     response = client.post(reverse("pipeline:add"), {**FORM, "stage": "interested", "on": "2019-03-04", "tutor": ""})
     entry = PipelineEntry.objects.get()
     assert response["Location"] == reverse("pipeline:detail", args=[entry.pk])
-    response = client.post(reverse("pipeline:stage", args=[entry.pk]), {"stage": "trained", "on": "2019-05-14",
-                                                                       "tutor": world.staff.pk})
+    response = client.post(
+        reverse("pipeline:stage", args=[entry.pk]), {"stage": "trained", "on": "2019-05-14", "tutor": world.staff.pk}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.stage == "trained" and entry.tutor == world.staff
@@ -113,18 +140,38 @@ def test_stage_changes_and_tutor_link(world, client):
 
 def test_funnel_counts_per_quarter_and_conversion(world, client):
     def person(email, stages):
-        e = PipelineEntry.objects.create(college=world.college, name=email, work_email=email, profession="p", team="t",
-                                         stage=stages[-1][0])
+        e = PipelineEntry.objects.create(
+            college=world.college, name=email, work_email=email, profession="p", team="t", stage=stages[-1][0]
+        )
         for stage, on in stages:
             PipelineStageChange.objects.create(entry=e, stage=stage, on=on)
 
-    person("a@x.nhs.uk", [("interested", dt.date(2019, 1, 10)), ("trained", dt.date(2019, 3, 12)), ("teaching", dt.date(2019, 4, 30))])
+    person(
+        "a@x.nhs.uk",
+        [("interested", dt.date(2019, 1, 10)), ("trained", dt.date(2019, 3, 12)), ("teaching", dt.date(2019, 4, 30))],
+    )
     person("b@x.nhs.uk", [("interested", dt.date(2019, 2, 1))])
     person("c@x.nhs.uk", [("interested", dt.date(2019, 5, 2)), ("trained", dt.date(2019, 5, 14))])
     rows = funnel(world.college)
     assert rows == [
-        {"quarter": "2019 Q1", "interested": 2, "trained": 1, "teaching": 0, "lapsed": 0, "then_trained": 1, "then_teaching": 1},
-        {"quarter": "2019 Q2", "interested": 1, "trained": 1, "teaching": 1, "lapsed": 0, "then_trained": 1, "then_teaching": 0},
+        {
+            "quarter": "2019 Q1",
+            "interested": 2,
+            "trained": 1,
+            "teaching": 0,
+            "lapsed": 0,
+            "then_trained": 1,
+            "then_teaching": 1,
+        },
+        {
+            "quarter": "2019 Q2",
+            "interested": 1,
+            "trained": 1,
+            "teaching": 1,
+            "lapsed": 0,
+            "then_trained": 1,
+            "then_teaching": 0,
+        },
     ]
     client.force_login(world.leader)
     body = client.get(reverse("pipeline:funnel")).content.decode()
@@ -134,12 +181,20 @@ def test_funnel_counts_per_quarter_and_conversion(world, client):
 def test_pipeline_measures(world):
     world.staff.coproduction_trained_on = dt.date(2019, 5, 14)
     world.staff.save()
-    e = PipelineEntry.objects.create(college=world.college, name="Sam", work_email="sam@example.nhs.uk", profession="Nurse",
-                                     team="Community", stage="trained", tutor=world.staff)
+    e = PipelineEntry.objects.create(
+        college=world.college,
+        name="Sam",
+        work_email="sam@example.nhs.uk",
+        profession="Nurse",
+        team="Community",
+        stage="trained",
+        tutor=world.staff,
+    )
     PipelineStageChange.objects.create(entry=e, stage="interested", on=dt.date(2019, 3, 2))
     PipelineStageChange.objects.create(entry=e, stage="trained", on=dt.date(2019, 5, 14))
-    f = PipelineEntry.objects.create(college=world.college, name="Fi", work_email="fi@example.nhs.uk", profession="OT",
-                                     team="Ward", stage="trained")
+    f = PipelineEntry.objects.create(
+        college=world.college, name="Fi", work_email="fi@example.nhs.uk", profession="OT", team="Ward", stage="trained"
+    )
     PipelineStageChange.objects.create(entry=f, stage="interested", on=dt.date(2019, 3, 20))
     PipelineStageChange.objects.create(entry=f, stage="trained", on=dt.date(2019, 5, 20))
     # 0 (not missing) in May, when someone reached another stage of the pipeline.

@@ -19,8 +19,15 @@ from tandem.tutors.models import Tutor
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"name": "Alex Keen", "work_email": "alex.keen@example.nhs.uk", "profession": "Occupational therapist",
-        "team": "Early intervention", "line_manager_name": "", "line_manager_email": "", "topics": "Sleep"}
+FORM = {
+    "name": "Alex Keen",
+    "work_email": "alex.keen@example.nhs.uk",
+    "profession": "Occupational therapist",
+    "team": "Early intervention",
+    "line_manager_name": "",
+    "line_manager_email": "",
+    "topics": "Sleep",
+}
 
 
 def url(w):
@@ -29,21 +36,40 @@ def url(w):
 
 def snapshot():
     """Every column of every tutor, pipeline entry and stage change."""
-    return (list(Tutor.objects.order_by("pk").values()), list(PipelineEntry.objects.order_by("pk").values()),
-            list(PipelineStageChange.objects.order_by("pk").values()))
+    return (
+        list(Tutor.objects.order_by("pk").values()),
+        list(PipelineEntry.objects.order_by("pk").values()),
+        list(PipelineStageChange.objects.order_by("pk").values()),
+    )
 
 
 @pytest.fixture
 def known(world):
     """A staff tutor teaching (their pipeline entry linked to their tutor record) and a lapsed entry."""
     teaching = PipelineEntry.objects.create(
-        college=world.college, name="Sam Staff", work_email="sam@example.nhs.uk", profession="Nurse", team="Community",
-        line_manager_name="Manager Persona", line_manager_email="manager@example.nhs.uk", topics="Sleep",
-        stage="teaching", tutor=world.staff)
+        college=world.college,
+        name="Sam Staff",
+        work_email="sam@example.nhs.uk",
+        profession="Nurse",
+        team="Community",
+        line_manager_name="Manager Persona",
+        line_manager_email="manager@example.nhs.uk",
+        topics="Sleep",
+        stage="teaching",
+        tutor=world.staff,
+    )
     PipelineStageChange.objects.create(entry=teaching, stage="teaching", on=dt.date(2019, 4, 1))
     lapsed = PipelineEntry.objects.create(
-        college=world.college, name="Bo Lapsed", work_email="bo@example.nhs.uk", profession="Pharmacist", team="Ward 3",
-        line_manager_name="Lee Line", line_manager_email="lee@example.nhs.uk", topics="Medicines", stage="lapsed")
+        college=world.college,
+        name="Bo Lapsed",
+        work_email="bo@example.nhs.uk",
+        profession="Pharmacist",
+        team="Ward 3",
+        line_manager_name="Lee Line",
+        line_manager_email="lee@example.nhs.uk",
+        topics="Medicines",
+        stage="lapsed",
+    )
     PipelineStageChange.objects.create(entry=lapsed, stage="lapsed", on=dt.date(2018, 1, 5))
     return teaching, lapsed
 
@@ -55,17 +81,36 @@ def test_a_post_with_a_known_work_email_changes_no_record(world, client, known):
     teaching, lapsed = known
     before = snapshot()
     answers = [
-        client.post(url(world), {**FORM, "name": "Not Sam", "work_email": "SAM@example.nhs.uk", "team": "Elsewhere",
-                                 "line_manager_name": "Someone Else", "line_manager_email": "else@example.com"}),
-        client.post(url(world), {**FORM, "name": "Bo Lapsed", "work_email": "bo@example.nhs.uk", "team": "Ward 3",
-                                 "profession": "Pharmacist"}),  # blank line manager and topics
+        client.post(
+            url(world),
+            {
+                **FORM,
+                "name": "Not Sam",
+                "work_email": "SAM@example.nhs.uk",
+                "team": "Elsewhere",
+                "line_manager_name": "Someone Else",
+                "line_manager_email": "else@example.com",
+            },
+        ),
+        client.post(
+            url(world),
+            {
+                **FORM,
+                "name": "Bo Lapsed",
+                "work_email": "bo@example.nhs.uk",
+                "team": "Ward 3",
+                "profession": "Pharmacist",
+            },
+        ),  # blank line manager and topics
     ]
     thanks = reverse("pipeline:thanks", args=[world.college.slug])
     assert all(a.status_code == 302 and a["Location"] == thanks for a in answers)  # as for anyone new
     assert snapshot() == before  # byte for byte: tutor, entries, stages
     submissions = list(PipelineSubmission.objects.order_by("pk"))
-    assert [(s.entry, s.name, s.team) for s in submissions] == [(teaching, "Not Sam", "Elsewhere"),
-                                                                (lapsed, "Bo Lapsed", "Ward 3")]
+    assert [(s.entry, s.name, s.team) for s in submissions] == [
+        (teaching, "Not Sam", "Elsewhere"),
+        (lapsed, "Bo Lapsed", "Ward 3"),
+    ]
     event = AuditEvent.objects.get(object_type="release.PipelineSubmission", object_id=str(submissions[0].pk))
     assert event.actor is None and "matches an existing record" in event.note
 
@@ -73,15 +118,19 @@ def test_a_post_with_a_known_work_email_changes_no_record(world, client, known):
 def test_the_college_reviews_a_matching_post(world, client, known):
     teaching, lapsed = known
     Client().post(url(world), {**FORM, "name": "Not Sam", "work_email": "sam@example.nhs.uk", "team": "Elsewhere"})
-    Client().post(url(world), {**FORM, "name": "Bo Lapsed", "work_email": "bo@example.nhs.uk", "team": "Ward 5",
-                               "profession": "Pharmacist"})
+    Client().post(
+        url(world),
+        {**FORM, "name": "Bo Lapsed", "work_email": "bo@example.nhs.uk", "team": "Ward 5", "profession": "Pharmacist"},
+    )
     sam_form, bo_form = PipelineSubmission.objects.order_by("pk")
     client.force_login(world.qi)
     page = client.get(reverse("pipeline:list")).content.decode()
     assert "Forms to review: 2" in page and "Matches an existing record" in page
     assert reverse("pipeline:submission", args=[sam_form.pk]) in page
-    assert reverse("pipeline:submission", args=[sam_form.pk]) in client.get(
-        reverse("pipeline:detail", args=[teaching.pk])).content.decode()
+    assert (
+        reverse("pipeline:submission", args=[sam_form.pk])
+        in client.get(reverse("pipeline:detail", args=[teaching.pk])).content.decode()
+    )
     review = client.get(reverse("pipeline:submission", args=[sam_form.pk])).content.decode()
     assert "Not Sam" in review and "Sam Staff" in review and "Elsewhere" in review and "Community" in review
     # Nothing chosen: an error, nothing changed.
@@ -96,11 +145,21 @@ def test_the_college_reviews_a_matching_post(world, client, known):
     done = client.post(reverse("pipeline:submission", args=[bo_form.pk]), {"action": "use"})
     assert done["Location"] == reverse("pipeline:detail", args=[lapsed.pk])
     lapsed.refresh_from_db()
-    assert (lapsed.team, lapsed.line_manager_name, lapsed.topics, lapsed.stage) == ("Ward 5", "Lee Line", "Sleep", "interested")
+    assert (lapsed.team, lapsed.line_manager_name, lapsed.topics, lapsed.stage) == (
+        "Ward 5",
+        "Lee Line",
+        "Sleep",
+        "interested",
+    )
     assert lapsed.changes.last().recorded_by == world.qi
     assert not PipelineSubmission.objects.exists()
-    assert AuditEvent.objects.filter(actor=world.qi, object_type="release.PipelineEntry", object_id=str(lapsed.pk)).exists()
-    assert AuditEvent.objects.filter(actor=world.qi, action="delete", object_type="release.PipelineSubmission").count() == 2
+    assert AuditEvent.objects.filter(
+        actor=world.qi, object_type="release.PipelineEntry", object_id=str(lapsed.pk)
+    ).exists()
+    assert (
+        AuditEvent.objects.filter(actor=world.qi, action="delete", object_type="release.PipelineSubmission").count()
+        == 2
+    )
 
 
 def test_other_colleges_and_roles_cannot_review(world, client, known):
@@ -180,7 +239,9 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(world, settings
     settings.TRUSTED_PROXY_COUNT = 0
     for n in range(5):
         Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").post(url(world), {**FORM, "name": ""})
-    assert Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.99").post(url(world), FORM).status_code == 429
+    assert (
+        Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.99").post(url(world), FORM).status_code == 429
+    )
 
 
 def test_over_the_limit_the_form_keeps_what_was_typed(world, settings):
@@ -193,7 +254,11 @@ def test_over_the_limit_the_form_keeps_what_was_typed(world, settings):
     page = response.content.decode()
     assert response.status_code == 429
     assert "sent too many times" in page and "There is a problem" in page
-    assert 'value="Robin Typed-This"' in page and "Managing stress at work" in page and 'value="alex.keen@example.nhs.uk"' in page
+    assert (
+        'value="Robin Typed-This"' in page
+        and "Managing stress at work" in page
+        and 'value="alex.keen@example.nhs.uk"' in page
+    )
     assert "<form" in page and not PipelineEntry.objects.exists()
 
 
@@ -205,16 +270,23 @@ def test_sign_in_records_keep_the_client_address_behind_the_proxy(world, setting
 
 def load_settings(**env):
     base = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, **env}
-    return subprocess.run([sys.executable, "-c", "import tandem.settings as s; print(s.TRUSTED_PROXY_COUNT, s.PUBLIC_FORM_RATE)"],
-                          capture_output=True, text=True, env=base)
+    return subprocess.run(
+        [sys.executable, "-c", "import tandem.settings as s; print(s.TRUSTED_PROXY_COUNT, s.PUBLIC_FORM_RATE)"],
+        capture_output=True,
+        text=True,
+        env=base,
+    )
 
 
-@pytest.mark.parametrize("env,message", [
-    ({"TRUSTED_PROXY_COUNT": "nginx"}, "TRUSTED_PROXY_COUNT must be a whole number"),
-    ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be at least 0"),
-    ({"PUBLIC_FORM_RATE": "lots"}, "PUBLIC_FORM_RATE must be a number of posts per period"),
-    ({"PUBLIC_FORM_RATE": "0/h"}, "PUBLIC_FORM_RATE must be a number of posts per period"),
-])
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"TRUSTED_PROXY_COUNT": "nginx"}, "TRUSTED_PROXY_COUNT must be a whole number"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be at least 0"),
+        ({"PUBLIC_FORM_RATE": "lots"}, "PUBLIC_FORM_RATE must be a number of posts per period"),
+        ({"PUBLIC_FORM_RATE": "0/h"}, "PUBLIC_FORM_RATE must be a number of posts per period"),
+    ],
+)
 def test_bad_proxy_and_rate_settings_fail_loudly(env, message):
     done = load_settings(**env)
     assert done.returncode != 0 and message in done.stderr

@@ -25,21 +25,30 @@ RR = ReleaseRequest
 def w(world):
     world.manager.email = "manager@example.nhs.uk"
     world.manager.save()
-    world.session2 = Session.objects.create(run=world.run, date=dt.date(2019, 9, 10), start_time=dt.time(10),
-                                            end_time=dt.time(12))
-    world.session3 = Session.objects.create(run=world.run, date=dt.date(2019, 9, 17), start_time=dt.time(10),
-                                            end_time=dt.time(12, 30))
+    world.session2 = Session.objects.create(
+        run=world.run, date=dt.date(2019, 9, 10), start_time=dt.time(10), end_time=dt.time(12)
+    )
+    world.session3 = Session.objects.create(
+        run=world.run, date=dt.date(2019, 9, 17), start_time=dt.time(10), end_time=dt.time(12, 30)
+    )
     mail.outbox.clear()
     return world
 
 
 def ask(w, sessions=None, **kw):
-    return services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run,
-                                           sessions=sessions or [w.session, w.session2, w.session3],
-                                           purpose="Co-deliver Understanding anxiety", **kw)
+    return services.release_request_create(
+        actor=w.tutor_user,
+        tutor=w.staff,
+        kind="run",
+        run=w.run,
+        sessions=sessions or [w.session, w.session2, w.session3],
+        purpose="Co-deliver Understanding anxiety",
+        **kw,
+    )
 
 
 # --- making a request -----------------------------------------------------------------------
+
 
 def test_request_emails_the_line_manager_a_link(w, django_capture_on_commit_callbacks, settings):
     settings.SITE_URL = "https://tandem.example.nhs.uk"
@@ -57,47 +66,74 @@ def test_request_emails_the_line_manager_a_link(w, django_capture_on_commit_call
 
 def test_no_email_is_sent_when_the_request_rolls_back(w, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run, sessions=[],
-                                        purpose="x")
+        services.release_request_create(
+            actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run, sessions=[], purpose="x"
+        )
     assert mail.outbox == []
 
 
 def test_only_staff_tutors_with_a_line_manager_ask(w):
     with pytest.raises(ValidationError, match="Only staff tutors"):
-        services.release_request_create(actor=w.admin, tutor=w.peer, kind="run", run=w.run, sessions=[w.session], purpose="x")
+        services.release_request_create(
+            actor=w.admin, tutor=w.peer, kind="run", run=w.run, sessions=[w.session], purpose="x"
+        )
     with pytest.raises(ValidationError, match="no line manager"):
-        services.release_request_create(actor=w.admin, tutor=w.unmanaged, kind="run", run=w.run, sessions=[w.session], purpose="x")
+        services.release_request_create(
+            actor=w.admin, tutor=w.unmanaged, kind="run", run=w.run, sessions=[w.session], purpose="x"
+        )
 
 
 def test_request_checks_sessions_purpose_and_duplicates(w):
-    other = Session.objects.create(run=w.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16))
+    other = Session.objects.create(
+        run=w.gap_run, date=dt.date(2019, 9, 5), start_time=dt.time(14), end_time=dt.time(16)
+    )
     with pytest.raises(ValidationError, match="sessions of this run"):
         ask(w, sessions=[w.session, other])
     with pytest.raises(ValidationError, match="Say what the release is for"):
-        services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run, sessions=[w.session], purpose=" ")
+        services.release_request_create(
+            actor=w.tutor_user, tutor=w.staff, kind="run", run=w.run, sessions=[w.session], purpose=" "
+        )
     ask(w)
     with pytest.raises(ValidationError, match="already a request waiting"):
         ask(w)
 
 
 def test_request_for_a_run_without_sessions_counts_the_course_hours(w):
-    rr = services.release_request_create(actor=w.admin, tutor=w.staff, kind="run", run=w.gap_run, purpose="Fill the gap")
+    rr = services.release_request_create(
+        actor=w.admin, tutor=w.staff, kind="run", run=w.gap_run, purpose="Fill the gap"
+    )
     assert rr.hours == Decimal("8.00") and rr.requested_by == w.admin  # 4 sessions x 2 hours
 
 
 def test_coproduction_request(w):
     with pytest.raises(ValidationError, match="hours"):
-        services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="coproduction", purpose="x",
-                                        starts_on=dt.date(2019, 10, 1))
+        services.release_request_create(
+            actor=w.tutor_user, tutor=w.staff, kind="coproduction", purpose="x", starts_on=dt.date(2019, 10, 1)
+        )
     with pytest.raises(ValidationError, match="end date"):
-        services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="coproduction", purpose="x",
-                                        hours=Decimal("6"), starts_on=dt.date(2019, 10, 1), ends_on=dt.date(2019, 9, 1))
-    rr = services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="coproduction", purpose="New sleep course",
-                                         hours=Decimal("6"), starts_on=dt.date(2019, 10, 1), ends_on=dt.date(2019, 10, 22))
+        services.release_request_create(
+            actor=w.tutor_user,
+            tutor=w.staff,
+            kind="coproduction",
+            purpose="x",
+            hours=Decimal("6"),
+            starts_on=dt.date(2019, 10, 1),
+            ends_on=dt.date(2019, 9, 1),
+        )
+    rr = services.release_request_create(
+        actor=w.tutor_user,
+        tutor=w.staff,
+        kind="coproduction",
+        purpose="New sleep course",
+        hours=Decimal("6"),
+        starts_on=dt.date(2019, 10, 1),
+        ends_on=dt.date(2019, 10, 22),
+    )
     assert rr.run is None and rr.term == w.term and rr.ends_on == dt.date(2019, 10, 22)
 
 
 # --- deciding ---------------------------------------------------------------------------------
+
 
 def test_approve_emails_the_tutor_and_audits(w, django_capture_on_commit_callbacks):
     rr = ask(w)
@@ -113,8 +149,9 @@ def test_approve_emails_the_tutor_and_audits(w, django_capture_on_commit_callbac
 def test_approve_in_part_chooses_some_sessions(w):
     rr = ask(w)
     with pytest.raises(ValidationError, match="every session"):
-        services.release_decide(actor=w.manager, release_request=rr, decision="approve_part",
-                                sessions=[w.session, w.session2, w.session3])
+        services.release_decide(
+            actor=w.manager, release_request=rr, decision="approve_part", sessions=[w.session, w.session2, w.session3]
+        )
     with pytest.raises(ValidationError, match="Choose the sessions"):
         services.release_decide(actor=w.manager, release_request=rr, decision="approve_part", sessions=[])
     rr = services.release_decide(actor=w.manager, release_request=rr, decision="approve_part", sessions=[w.session])
@@ -123,8 +160,14 @@ def test_approve_in_part_chooses_some_sessions(w):
 
 
 def test_approve_in_part_by_hours_for_coproduction(w):
-    rr = services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="coproduction", purpose="Sleep course",
-                                         hours=Decimal("10"), starts_on=dt.date(2019, 10, 1))
+    rr = services.release_request_create(
+        actor=w.tutor_user,
+        tutor=w.staff,
+        kind="coproduction",
+        purpose="Sleep course",
+        hours=Decimal("10"),
+        starts_on=dt.date(2019, 10, 1),
+    )
     with pytest.raises(ValidationError, match="fewer than 10"):
         services.release_decide(actor=w.manager, release_request=rr, decision="approve_part", hours=Decimal("10"))
     rr = services.release_decide(actor=w.manager, release_request=rr, decision="approve_part", hours=Decimal("4"))
@@ -141,7 +184,9 @@ def test_decline_frees_the_run_which_shows_as_a_gap(w, reason, django_capture_on
     runs = {r.pk: r for r in with_gap_flags(visible_runs(w.admin).filter(term=w.term))}
     assert runs[w.run.pk].is_gap
     assert "declined" in mail.outbox[0].body
-    assert AuditEvent.objects.filter(object_type="courses.CourseRun", object_id=str(w.run.pk), fields=["tutors"]).exists()
+    assert AuditEvent.objects.filter(
+        object_type="courses.CourseRun", object_id=str(w.run.pk), fields=["tutors"]
+    ).exists()
 
 
 def test_decline_for_another_reason_needs_words(w):
@@ -150,13 +195,16 @@ def test_decline_for_another_reason_needs_words(w):
         services.release_decide(actor=w.manager, release_request=rr, decision="decline", reason="other", note="  ")
     with pytest.raises(ValidationError, match="Choose why"):
         services.release_decide(actor=w.manager, release_request=rr, decision="decline", reason="")
-    rr = services.release_decide(actor=w.manager, release_request=rr, decision="decline", reason="other",
-                                 note="Team restructure this term")
+    rr = services.release_decide(
+        actor=w.manager, release_request=rr, decision="decline", reason="other", note="Team restructure this term"
+    )
     assert rr.decline_note == "Team restructure this term"
 
 
 def test_approval_for_a_gap_run_assigns_the_tutor(w):
-    rr = services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="run", run=w.gap_run, purpose="Fill the gap")
+    rr = services.release_request_create(
+        actor=w.tutor_user, tutor=w.staff, kind="run", run=w.gap_run, purpose="Fill the gap"
+    )
     services.release_decide(actor=w.manager, release_request=rr, decision="approve")
     assert w.staff in w.gap_run.tutors.all()
 
@@ -172,6 +220,7 @@ def test_second_decision_is_a_conflict(w):
 
 # --- budget -----------------------------------------------------------------------------------
 
+
 def test_approving_beyond_the_budget_is_refused_clearly(w):
     services.budget_set(actor=w.admin, tutor=w.staff, term=w.term, hours=Decimal("5"))
     rr = ask(w)
@@ -182,7 +231,9 @@ def test_approving_beyond_the_budget_is_refused_clearly(w):
     rr.refresh_from_db()
     assert rr.status == "pending"  # nothing changed
     assert not AuditEvent.objects.filter(object_id=str(rr.pk), action="decide").exists()
-    rr = services.release_decide(actor=w.manager, release_request=rr, decision="approve_part", sessions=[w.session, w.session2])
+    rr = services.release_decide(
+        actor=w.manager, release_request=rr, decision="approve_part", sessions=[w.session, w.session2]
+    )
     assert rr.approved_hours == Decimal("4.00")
     assert services.budget_remaining(w.staff.pk, w.term.pk) == Decimal("1.00")
 
@@ -191,8 +242,14 @@ def test_budget_counts_every_approved_request_of_the_term(w):
     services.budget_set(actor=w.manager, tutor=w.staff, term=w.term, hours=Decimal("8"))
     services.budget_set(actor=w.manager, tutor=w.staff, term=w.term, hours=Decimal("9"))
     assert ReleaseBudget.objects.get().hours == Decimal("9")
-    first = services.release_request_create(actor=w.tutor_user, tutor=w.staff, kind="coproduction", purpose="a",
-                                            hours=Decimal("6"), starts_on=dt.date(2019, 10, 1))
+    first = services.release_request_create(
+        actor=w.tutor_user,
+        tutor=w.staff,
+        kind="coproduction",
+        purpose="a",
+        hours=Decimal("6"),
+        starts_on=dt.date(2019, 10, 1),
+    )
     services.release_decide(actor=w.manager, release_request=first, decision="approve")
     second = ask(w, sessions=[w.session, w.session2])
     with pytest.raises(ValidationError, match="3 of 9 hours are left"):
@@ -202,6 +259,7 @@ def test_budget_counts_every_approved_request_of_the_term(w):
 
 
 # --- withdrawal, reminders, expiry ----------------------------------------------------------
+
 
 def test_withdraw_then_decide_is_a_conflict(w, django_capture_on_commit_callbacks):
     rr = ask(w)
@@ -256,6 +314,7 @@ def test_command_as_of_a_date(w, capsys):
 
 # --- status on the timetable ------------------------------------------------------------------
 
+
 def test_release_status_for_runs(w):
     assert release_status_for_runs([]) == {}
     rr = ask(w)
@@ -268,7 +327,8 @@ def test_release_status_for_runs(w):
     withdrawn = make_request(w, run=w.gap_run, sessions=[])
     services.release_withdraw(actor=w.tutor_user, release_request=withdrawn)
     assert release_status_for_runs([w.run.pk, w.gap_run.pk]) == {
-        (w.run.pk, w.staff.pk): "released", (w.gap_run.pk, theo.pk): "declined",
+        (w.run.pk, w.staff.pk): "released",
+        (w.gap_run.pk, theo.pk): "declined",
     }
 
 

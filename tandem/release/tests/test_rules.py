@@ -59,7 +59,13 @@ def test_decide_scoping_only_the_manager_asked(world):
     from django.http import Http404
 
     assert selectors.decidable_request(world.manager, mine.pk) == mine
-    for user, rr in [(world.manager, theirs), (world.manager, far), (other, mine), (world.admin, mine), (world.tutor_user, mine)]:
+    for user, rr in [
+        (world.manager, theirs),
+        (world.manager, far),
+        (other, mine),
+        (world.admin, mine),
+        (world.tutor_user, mine),
+    ]:
         with pytest.raises(Http404):
             selectors.decidable_request(user, rr.pk)
     assert selectors.decidable_request(other, theirs.pk) == theirs

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 def w(world):
     world.manager.email = "manager@example.nhs.uk"
     world.manager.save()
-    world.session2 = Session.objects.create(run=world.run, date=dt.date(2019, 9, 10), start_time=dt.time(10),
-                                            end_time=dt.time(12))
+    world.session2 = Session.objects.create(
+        run=world.run, date=dt.date(2019, 9, 10), start_time=dt.time(10), end_time=dt.time(12)
+    )
     mail.outbox.clear()
     return world
 
@@ -27,7 +28,9 @@ def w(world):
 def test_tutor_asks_in_two_steps(w, client, django_capture_on_commit_callbacks):
     client.force_login(w.tutor_user)
     page = client.get(reverse("release:new"))
-    assert page.status_code == 200 and "Your request goes to your line manager, Manager Persona" in page.content.decode()
+    assert (
+        page.status_code == 200 and "Your request goes to your line manager, Manager Persona" in page.content.decode()
+    )
     step2 = reverse("release:new") + f"?kind=run&run={w.run.pk}"
     page = client.get(step2)
     assert page.status_code == 200
@@ -46,8 +49,10 @@ def test_tutor_asks_in_two_steps(w, client, django_capture_on_commit_callbacks):
 def test_tutor_cannot_ask_for_someone_else(w, client):
     client.force_login(w.tutor_user)
     # The tutor field is forced to the tutor's own record whatever is sent.
-    response = client.post(reverse("release:new") + f"?tutor={w.unmanaged.pk}&kind=run&run={w.run.pk}",
-                           {"sessions": [w.session.pk], "purpose": "x"})
+    response = client.post(
+        reverse("release:new") + f"?tutor={w.unmanaged.pk}&kind=run&run={w.run.pk}",
+        {"sessions": [w.session.pk], "purpose": "x"},
+    )
     assert response.status_code == 302
     assert ReleaseRequest.objects.get().tutor == w.staff
 
@@ -81,8 +86,9 @@ def test_manager_without_email_is_flagged(w, client):
     w.manager.email = ""
     w.manager.save()
     client.force_login(w.tutor_user)
-    response = client.post(reverse("release:new") + f"?kind=run&run={w.run.pk}",
-                           {"sessions": [w.session.pk], "purpose": "x"}, follow=True)
+    response = client.post(
+        reverse("release:new") + f"?kind=run&run={w.run.pk}", {"sessions": [w.session.pk], "purpose": "x"}, follow=True
+    )
     assert "has no email address on record" in response.content.decode()
 
 
@@ -93,7 +99,9 @@ def test_manager_approves_in_part(w, client):
     assert page.status_code == 200 and "Approve in part" in page.content.decode()
     response = client.post(reverse("release:decide", args=[rr.pk]), {"decision": "approve_part"})
     assert "Choose the sessions you approve" in response.content.decode()
-    response = client.post(reverse("release:decide", args=[rr.pk]), {"decision": "approve_part", "sessions": [w.session.pk]})
+    response = client.post(
+        reverse("release:decide", args=[rr.pk]), {"decision": "approve_part", "sessions": [w.session.pk]}
+    )
     assert response.status_code == 302
     rr.refresh_from_db()
     assert rr.status == "partly_approved"
@@ -121,7 +129,9 @@ def test_budget_refusal_shows_on_the_decision_form(w, client):
     client.force_login(w.manager)
     response = client.post(reverse("release:decide", args=[rr.pk]), {"decision": "approve"})
     assert response.status_code == 200
-    assert "would exceed Sam Staff" in response.content.decode() and "1 of 1 hours are left" in response.content.decode()
+    assert (
+        "would exceed Sam Staff" in response.content.decode() and "1 of 1 hours are left" in response.content.decode()
+    )
 
 
 def test_another_line_manager_gets_404(w, client):
@@ -163,7 +173,10 @@ def test_budgets_pages(w, client):
     response = client.post(reverse("release:budget", args=[w.staff.pk]), {"term": w.term.pk, "hours": "24"})
     assert response.status_code == 302
     assert ReleaseBudget.objects.get(tutor=w.staff, term=w.term).hours == Decimal("24")
-    assert client.post(reverse("release:budget", args=[w.unmanaged.pk]), {"term": w.term.pk, "hours": "2"}).status_code == 404
+    assert (
+        client.post(reverse("release:budget", args=[w.unmanaged.pk]), {"term": w.term.pk, "hours": "2"}).status_code
+        == 404
+    )
 
 
 def test_detail_links_to_the_run_only_when_the_user_may_open_it(w, client):
@@ -179,4 +192,7 @@ def test_detail_links_to_the_run_only_when_the_user_may_open_it(w, client):
         assert (client.get(run_url).status_code == 200) == linked, user.username
     on_run = make_request(w)  # a run the tutor teaches: linked
     client.force_login(w.tutor_user)
-    assert reverse("courses:run", args=[w.run.pk]) in client.get(reverse("release:detail", args=[on_run.pk])).content.decode()
+    assert (
+        reverse("courses:run", args=[w.run.pk])
+        in client.get(reverse("release:detail", args=[on_run.pk])).content.decode()
+    )

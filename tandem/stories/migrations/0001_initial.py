@@ -6,67 +6,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='story_tags', to='core.college')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="story_tags", to="core.college"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('text', models.TextField()),
-                ('pull_quote', models.CharField(blank=True, max_length=300)),
-                ('author_kind', models.CharField(choices=[('staff_tutor', 'Staff tutor'), ('peer_tutor', 'Peer tutor'), ('student', 'Student')], max_length=12)),
-                ('author_name', models.CharField(help_text='Shown with the story only while its consent is to be named', max_length=200)),
-                ('told_on', models.DateField(help_text='When the story was told or written')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stories', to='core.college')),
-                ('tags', models.ManyToManyField(blank=True, related_name='stories', to='stories.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("text", models.TextField()),
+                ("pull_quote", models.CharField(blank=True, max_length=300)),
+                (
+                    "author_kind",
+                    models.CharField(
+                        choices=[("staff_tutor", "Staff tutor"), ("peer_tutor", "Peer tutor"), ("student", "Student")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "author_name",
+                    models.CharField(
+                        help_text="Shown with the story only while its consent is to be named", max_length=200
+                    ),
+                ),
+                ("told_on", models.DateField(help_text="When the story was told or written")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stories", to="core.college"
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="stories", to="stories.tag")),
             ],
             options={
-                'verbose_name_plural': 'stories',
-                'ordering': ['-told_on', '-id'],
+                "verbose_name_plural": "stories",
+                "ordering": ["-told_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('internal', 'Inside the Trust only (story library, reports to Trust leaders)'), ('external', 'Inside and outside the Trust (public pages, presentations)')], max_length=10)),
-                ('named', models.BooleanField(help_text="May the author's name be shown with the story?")),
-                ('text_version', models.CharField(help_text='The version of the consent form they signed', max_length=50)),
-                ('given_on', models.DateField()),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('superseded_on', models.DateField(blank=True, help_text='When a newer consent replaced this one', null=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='stories.story')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Inside the Trust only (story library, reports to Trust leaders)"),
+                            ("external", "Inside and outside the Trust (public pages, presentations)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("named", models.BooleanField(help_text="May the author's name be shown with the story?")),
+                (
+                    "text_version",
+                    models.CharField(help_text="The version of the consent form they signed", max_length=50),
+                ),
+                ("given_on", models.DateField()),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                (
+                    "superseded_on",
+                    models.DateField(blank=True, help_text="When a newer consent replaced this one", null=True),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="stories.story"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_on', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_on__isnull', True), ('withdrawn_on__isnull', True)), fields=('story',), name='story_one_open_consent'), models.CheckConstraint(condition=models.Q(('withdrawn_on__isnull', True), ('withdrawn_on__gte', models.F('given_on')), _connector='OR'), name='consent_withdrawn_after_given')],
+                "ordering": ["-given_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("superseded_on__isnull", True), ("withdrawn_on__isnull", True)),
+                        fields=("story",),
+                        name="story_one_open_consent",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("withdrawn_on__isnull", True), ("withdrawn_on__gte", models.F("given_on")), _connector="OR"
+                        ),
+                        name="consent_withdrawn_after_given",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('college', 'name'), name='story_tag_unique_per_college'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(fields=("college", "name"), name="story_tag_unique_per_college"),
         ),
     ]

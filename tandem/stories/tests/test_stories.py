@@ -25,16 +25,31 @@ def stories(world):
     return {
         "internal": make_story(world, title="Internal named", scope="internal", named=True, author_name="Robin Named"),
         "external": make_story(world, title="External named", scope="external", named=True, author_name="Kit Public"),
-        "anon": make_story(world, title="External anonymous", scope="external", named=False, author_name="Jo Secret",
-                           author_kind="student", text="Coming to the College gave me back a reason to leave the house."),
+        "anon": make_story(
+            world,
+            title="External anonymous",
+            scope="external",
+            named=False,
+            author_name="Jo Secret",
+            author_kind="student",
+            text="Coming to the College gave me back a reason to leave the house.",
+        ),
         "withdrawn": make_story(world, title="Withdrawn", scope="external", withdrawn=True),
         "elsewhere": make_story(world, title="Other college", scope="external", college=world.other_college),
     }
 
 
 def test_channels_follow_consent(world, stories):
-    assert keys(stories_for_channel(world.college, "internal")) == ["External anonymous", "External named", "Internal named"]
-    assert keys(stories_for_channel(world.college, "leader_report")) == ["External anonymous", "External named", "Internal named"]
+    assert keys(stories_for_channel(world.college, "internal")) == [
+        "External anonymous",
+        "External named",
+        "Internal named",
+    ]
+    assert keys(stories_for_channel(world.college, "leader_report")) == [
+        "External anonymous",
+        "External named",
+        "Internal named",
+    ]
     assert keys(stories_for_channel(world.college, "external")) == ["External anonymous", "External named"]
     with pytest.raises(ValueError):
         stories_for_channel(world.college, "everywhere")
@@ -57,7 +72,10 @@ def test_withdrawal_removes_it_everywhere_at_once(world, stories, client):
 def test_anonymous_author_name_is_never_shown(world, stories, client):
     anon = stories["anon"]
     assert stories_for_channel(world.college, "external").get(pk=anon.pk).byline == "A student"
-    assert stories_for_channel(world.college, "internal").get(pk=stories["internal"].pk).byline == "Robin Named, staff tutor"
+    assert (
+        stories_for_channel(world.college, "internal").get(pk=stories["internal"].pk).byline
+        == "Robin Named, staff tutor"
+    )
     client.force_login(world.admin)
     for name in ("stories:library", "stories:manage"):
         body = client.get(reverse(name)).content.decode()
@@ -88,19 +106,35 @@ def test_library_search_and_filters(world, stories, client):
 
 
 def test_every_write_is_audited(world):
-    story = services.story_create(actor=world.qi, college=world.college, title="A new start", text="I found my voice.",
-                                  pull_quote="found my voice", author_kind="peer_tutor", author_name="Lee Peer",
-                                  told_on=dt.date(2019, 4, 1), tags="voice, Confidence", scope="internal", named=False,
-                                  text_version="v2", given_on=dt.date(2019, 4, 2))
+    story = services.story_create(
+        actor=world.qi,
+        college=world.college,
+        title="A new start",
+        text="I found my voice.",
+        pull_quote="found my voice",
+        author_kind="peer_tutor",
+        author_name="Lee Peer",
+        told_on=dt.date(2019, 4, 1),
+        tags="voice, Confidence",
+        scope="internal",
+        named=False,
+        text_version="v2",
+        given_on=dt.date(2019, 4, 2),
+    )
     assert sorted(story.tags.values_list("name", flat=True)) == ["confidence", "voice"]
     services.story_update(actor=world.qi, story=story, title="A new start, again")
-    services.consent_record(actor=world.qi, story=story, scope="external", named=True, text_version="v3",
-                            given_on=dt.date(2019, 6, 1))
+    services.consent_record(
+        actor=world.qi, story=story, scope="external", named=True, text_version="v3", given_on=dt.date(2019, 6, 1)
+    )
     services.consent_withdraw(actor=world.qi, story=story, on=dt.date(2019, 7, 1))
     actions = list(AuditEvent.objects.order_by("id").values_list("object_type", "action"))
     assert actions == [
-        ("stories.Story", "create"), ("stories.Consent", "create"), ("stories.Story", "update"),
-        ("stories.Consent", "update"), ("stories.Consent", "create"), ("stories.Consent", "withdraw"),
+        ("stories.Story", "create"),
+        ("stories.Consent", "create"),
+        ("stories.Story", "update"),
+        ("stories.Consent", "update"),
+        ("stories.Consent", "create"),
+        ("stories.Consent", "withdraw"),
     ]
     states = [c.state for c in Consent.objects.filter(story=story).order_by("id")]
     assert states == ["superseded", "withdrawn"]
@@ -112,8 +146,9 @@ def test_every_write_is_audited(world):
 def test_new_consent_widens_the_channels(world, stories):
     story = stories["internal"]
     assert story not in stories_for_channel(world.college, "external")
-    services.consent_record(actor=world.qi, story=story, scope="external", named=False, text_version="v2",
-                            given_on=dt.date(2019, 9, 1))
+    services.consent_record(
+        actor=world.qi, story=story, scope="external", named=False, text_version="v2", given_on=dt.date(2019, 9, 1)
+    )
     shown = stories_for_channel(world.college, "external").get(pk=story.pk)
     assert shown.byline == "A staff tutor"  # the new consent is anonymous
     assert Consent.objects.filter(story=story, withdrawn_on__isnull=True, superseded_on__isnull=True).count() == 1
@@ -121,25 +156,57 @@ def test_new_consent_widens_the_channels(world, stories):
 
 def test_validation(world):
     with pytest.raises(ValidationError, match="words from the story"):
-        services.story_create(actor=world.qi, college=world.college, title="t", text="Short text.", pull_quote="Not in it",
-                              author_kind="student", author_name="A", told_on=dt.date(2019, 1, 1), scope="internal",
-                              named=True, text_version="v1", given_on=dt.date(2019, 1, 1))
+        services.story_create(
+            actor=world.qi,
+            college=world.college,
+            title="t",
+            text="Short text.",
+            pull_quote="Not in it",
+            author_kind="student",
+            author_name="A",
+            told_on=dt.date(2019, 1, 1),
+            scope="internal",
+            named=True,
+            text_version="v1",
+            given_on=dt.date(2019, 1, 1),
+        )
     future = dt.date.today() + dt.timedelta(days=5)
     with pytest.raises(ValidationError, match="today or in the past"):
-        services.story_create(actor=world.qi, college=world.college, title="t", text="Short text.", pull_quote="“Short text”",
-                              author_kind="student", author_name="A", told_on=dt.date(2019, 1, 1), scope="internal",
-                              named=True, text_version="v1", given_on=future)
+        services.story_create(
+            actor=world.qi,
+            college=world.college,
+            title="t",
+            text="Short text.",
+            pull_quote="“Short text”",
+            author_kind="student",
+            author_name="A",
+            told_on=dt.date(2019, 1, 1),
+            scope="internal",
+            named=True,
+            text_version="v1",
+            given_on=future,
+        )
     assert not Story.objects.exists()
 
 
 def test_manage_views(world, client):
     client.force_login(world.qi)
-    response = client.post(reverse("stories:add"), {
-        "title": "Seeing recovery", "text": "Teaching beside a peer tutor showed me recovery up close.",
-        "pull_quote": "recovery up close", "author_kind": "staff_tutor", "author_name": "Dee Doctor",
-        "told_on": "2019-05-01", "tags": "recovery", "scope": "external", "named": "anonymous", "text_version": "v2",
-        "given_on": "2019-05-02",
-    })
+    response = client.post(
+        reverse("stories:add"),
+        {
+            "title": "Seeing recovery",
+            "text": "Teaching beside a peer tutor showed me recovery up close.",
+            "pull_quote": "recovery up close",
+            "author_kind": "staff_tutor",
+            "author_name": "Dee Doctor",
+            "told_on": "2019-05-01",
+            "tags": "recovery",
+            "scope": "external",
+            "named": "anonymous",
+            "text_version": "v2",
+            "given_on": "2019-05-02",
+        },
+    )
     story = Story.objects.get()
     assert response["Location"] == reverse("stories:manage_story", args=[story.pk])
     assert story.active_consent.named is False and story.active_consent.scope == "external"
@@ -148,12 +215,29 @@ def test_manage_views(world, client):
     assert client.post(reverse("stories:withdraw", args=[story.pk]), {"on": "2019-08-01"}).status_code == 302
     assert story not in stories_for_channel(world.college, "internal")
     assert "Not shown anywhere" in client.get(reverse("stories:manage_story", args=[story.pk])).content.decode()
-    assert client.post(reverse("stories:consent", args=[story.pk]), {"scope": "internal", "named": "named",
-                                                                    "text_version": "v3", "given_on": "2019-09-01"}).status_code == 302
+    assert (
+        client.post(
+            reverse("stories:consent", args=[story.pk]),
+            {"scope": "internal", "named": "named", "text_version": "v3", "given_on": "2019-09-01"},
+        ).status_code
+        == 302
+    )
     assert story in stories_for_channel(world.college, "internal")
-    assert client.post(reverse("stories:edit", args=[story.pk]), {
-        "title": "Seeing recovery", "text": "Changed text.", "pull_quote": "", "author_kind": "staff_tutor",
-        "author_name": "Dee Doctor", "told_on": "2019-05-01", "tags": ""}).status_code == 302
+    assert (
+        client.post(
+            reverse("stories:edit", args=[story.pk]),
+            {
+                "title": "Seeing recovery",
+                "text": "Changed text.",
+                "pull_quote": "",
+                "author_kind": "staff_tutor",
+                "author_name": "Dee Doctor",
+                "told_on": "2019-05-01",
+                "tags": "",
+            },
+        ).status_code
+        == 302
+    )
     assert client.post(reverse("stories:delete", args=[story.pk])).status_code == 302
     assert not Story.objects.exists()
 
@@ -182,4 +266,9 @@ def test_add_a_story_lists_its_errors_in_page_order():
     form = StoryCreateForm({})
     assert not form.is_valid()
     anchors = [e["href"] for e in form_errors(form)]
-    assert anchors.index("#id_title") < anchors.index("#id_told_on") < anchors.index("#id_scope") < anchors.index("#id_given_on")
+    assert (
+        anchors.index("#id_title")
+        < anchors.index("#id_told_on")
+        < anchors.index("#id_scope")
+        < anchors.index("#id_given_on")
+    )

@@ -10,7 +10,6 @@ allows only one at a time in a thread). The helpers below are imported by those 
 
 import json
 
-
 from .fixtures import AXE, CHROMIUM, CHROMIUM_ARGS, _missing  # noqa: F401
 
 
@@ -22,8 +21,10 @@ def current_totp(username):
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = (TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
-              or TOTPDevice.objects.filter(user__username=username).order_by("-id").first())
+    device = (
+        TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+        or TOTPDevice.objects.filter(user__username=username).order_by("-id").first()
+    )
     assert device is not None, f"{username} has no TOTP device"
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
@@ -70,4 +71,6 @@ def assert_accessible(page):
     blocked = [v for v in getattr(page, "csp_violations", []) if "script" in v]
     assert not blocked, "the Content-Security-Policy blocked scripts:\n" + "\n".join(blocked)
     violations = axe_violations(page)
-    assert not violations, f"{page.url}: axe found {len(violations)} WCAG 2.2 AA violations:\n" + json.dumps(violations, indent=1)
+    assert not violations, f"{page.url}: axe found {len(violations)} WCAG 2.2 AA violations:\n" + json.dumps(
+        violations, indent=1
+    )

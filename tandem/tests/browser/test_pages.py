@@ -33,13 +33,23 @@ def test_wrong_password_shows_error_summary(page, world):
 def test_college_admin_walks_every_page(page, world):
     sign_in(page, "admin", "pw-admin")
     assert page.get_by_role("heading", level=1).inner_text() == world.college.name
-    walk(page, [
-        reverse("core:dashboard"), reverse("tutors:list"), reverse("tutors:detail", args=[world.staff.pk]),
-        reverse("tutors:create"), reverse("tutors:edit", args=[world.staff.pk]), reverse("courses:list"),
-        reverse("courses:detail", args=[world.course.pk]), reverse("courses:timetable"),
-        reverse("courses:run", args=[world.gap_run.pk]), reverse("qi:measures"), reverse("core:import"),
-        reverse("accounts:logout"),
-    ])
+    walk(
+        page,
+        [
+            reverse("core:dashboard"),
+            reverse("tutors:list"),
+            reverse("tutors:detail", args=[world.staff.pk]),
+            reverse("tutors:create"),
+            reverse("tutors:edit", args=[world.staff.pk]),
+            reverse("courses:list"),
+            reverse("courses:detail", args=[world.course.pk]),
+            reverse("courses:timetable"),
+            reverse("courses:run", args=[world.gap_run.pk]),
+            reverse("qi:measures"),
+            reverse("core:import"),
+            reverse("accounts:logout"),
+        ],
+    )
 
 
 def test_admin_adds_a_tutor_and_sees_inline_errors(page, world):
@@ -69,12 +79,15 @@ def test_timetable_highlights_the_gap(page, world):
     assert "Gap: no staff tutor" in gap.inner_text()
 
 
-@pytest.mark.parametrize("username,paths", [
-    ("qi", ["core:dashboard", "tutors:list", "courses:list", "courses:timetable", "qi:measures"]),
-    ("tutor", ["core:dashboard", "courses:list", "courses:timetable"]),
-    ("manager", ["core:dashboard", "courses:list", "courses:timetable"]),
-    ("leader", ["core:dashboard", "tutors:list", "courses:list", "qi:measures"]),
-])
+@pytest.mark.parametrize(
+    "username,paths",
+    [
+        ("qi", ["core:dashboard", "tutors:list", "courses:list", "courses:timetable", "qi:measures"]),
+        ("tutor", ["core:dashboard", "courses:list", "courses:timetable"]),
+        ("manager", ["core:dashboard", "courses:list", "courses:timetable"]),
+        ("leader", ["core:dashboard", "tutors:list", "courses:list", "qi:measures"]),
+    ],
+)
 def test_each_role_walks_its_pages(page, world, username, paths):
     sign_in(page, username, f"pw-{username}")
     walk(page, [reverse(name) for name in paths])

@@ -49,7 +49,7 @@ MARKER_FILLS = """() => [...document.querySelectorAll('svg.tandem-chart')].flatM
 
 
 def luminance(hex_colour):
-    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -65,7 +65,8 @@ def check_reflow(page, path):
     page.wait_for_load_state()
     found = page.evaluate(REFLOW)
     assert found["scrollWidth"] <= WIDTH, (
-        f"{path} scrolls sideways at {WIDTH} px: {found['scrollWidth']} px wide; past the edge: {found['wide']}")
+        f"{path} scrolls sideways at {WIDTH} px: {found['scrollWidth']} px wide; past the edge: {found['wide']}"
+    )
     unlabelled = [s["el"] for s in found["scrollers"] if not s["region"]]
     assert not unlabelled, f"{path}: sideways scrolling not in a labelled, focusable region: {unlabelled}"
     assert_accessible(page)
@@ -106,17 +107,41 @@ def role_pages(world, q):
     project = reverse("qi:project", args=[q.project.pk])
     measure = reverse("qi:measure", args=[q.project.pk, "staff_tutors_teaching"])
     return {
-        "admin": [reverse("core:dashboard"), term, reverse("courses:run", args=[world.run.pk]),
-                  reverse("courses:list"), project, measure, reverse("qi:annotations", args=[q.project.pk]),
-                  reverse("qi:drivers", args=[q.project.pk]), reverse("qi:report", args=[q.project.pk]),
-                  reverse("stories:manage_story", args=[story.pk])],
-        "qi": [reverse("core:dashboard"), term, reverse("courses:list"), project, measure,
-               reverse("qi:report", args=[q.project.pk])],
-        "tutor": [reverse("core:dashboard"), term, reverse("courses:run", args=[world.run.pk]),
-                  reverse("courses:my_sessions")],
+        "admin": [
+            reverse("core:dashboard"),
+            term,
+            reverse("courses:run", args=[world.run.pk]),
+            reverse("courses:list"),
+            project,
+            measure,
+            reverse("qi:annotations", args=[q.project.pk]),
+            reverse("qi:drivers", args=[q.project.pk]),
+            reverse("qi:report", args=[q.project.pk]),
+            reverse("stories:manage_story", args=[story.pk]),
+        ],
+        "qi": [
+            reverse("core:dashboard"),
+            term,
+            reverse("courses:list"),
+            project,
+            measure,
+            reverse("qi:report", args=[q.project.pk]),
+        ],
+        "tutor": [
+            reverse("core:dashboard"),
+            term,
+            reverse("courses:run", args=[world.run.pk]),
+            reverse("courses:my_sessions"),
+        ],
         "manager": [reverse("core:dashboard"), term, reverse("courses:list")],
-        "leader": [reverse("core:dashboard"), reverse("courses:list"), reverse("qi:measures"), project, measure,
-                   reverse("qi:report", args=[q.project.pk])],
+        "leader": [
+            reverse("core:dashboard"),
+            reverse("courses:list"),
+            reverse("qi:measures"),
+            project,
+            measure,
+            reverse("qi:report", args=[q.project.pk]),
+        ],
     }
 
 
@@ -130,8 +155,11 @@ def test_no_page_scrolls_sideways_at_320_px(narrow, world, qi, username):
 def test_chart_markers_meet_3_to_1_against_white(page, world, qi):
     sign_in(page, "qi", "pw-qi")
     seen = set()
-    for path in [reverse("core:dashboard"), reverse("qi:measures"),
-                 reverse("qi:measure", args=[qi.project.pk, "staff_tutors_teaching"])]:
+    for path in [
+        reverse("core:dashboard"),
+        reverse("qi:measures"),
+        reverse("qi:measure", args=[qi.project.pk, "staff_tutors_teaching"]),
+    ]:
         page.goto(path)
         seen |= check_markers(page)
     assert seen, "no chart markers found"
@@ -142,8 +170,14 @@ def test_every_variation_type_has_its_own_shape_and_a_colour_of_3_to_1():
     from tandem.charts import TYPE_COLOURS, TYPE_LABELS, TYPE_SHAPES, Chart, render_svg
 
     kinds = list(TYPE_LABELS)
-    svg = render_svg(Chart(title="All kinds", labels=[str(k) for k in range(len(kinds))],
-                           values=list(range(len(kinds))), point_types=kinds))
+    svg = render_svg(
+        Chart(
+            title="All kinds",
+            labels=[str(k) for k in range(len(kinds))],
+            values=list(range(len(kinds))),
+            point_types=kinds,
+        )
+    )
     for colour in set(re.findall(r'<(?:circle|rect|polygon)[^>]*fill="(#[0-9a-fA-F]{6})"', svg)) - {"#ffffff"}:
         assert contrast(colour) >= 3, f"{colour} is {contrast(colour):.2f}:1 against white"
     for kind, colour in TYPE_COLOURS.items():
@@ -191,8 +225,14 @@ def test_the_plan_page_shows_the_result_in_place(page, planned):
 
     wl = WishList.objects.get(college=planned)
     built = build(wl)
-    job = PlanJob.objects.create(wish_list=wl, instance=built.instance, labels=built.labels, time_limit=5,
-                                 status=PlanJob.Status.RUNNING, progress=[[10, 20, 0.05]])
+    job = PlanJob.objects.create(
+        wish_list=wl,
+        instance=built.instance,
+        labels=built.labels,
+        time_limit=5,
+        status=PlanJob.Status.RUNNING,
+        progress=[[10, 20, 0.05]],
+    )
     sign_in(page, "small-admin", "pw-small-admin-1")
     page.goto(reverse("planning:job", args=[job.pk]))
     page.evaluate("() => { window.tandemNotReloaded = true; }")

@@ -6,37 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tutor',
+            name="Tutor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('peer', 'Peer tutor'), ('staff', 'Staff tutor')], max_length=5)),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('email', models.EmailField(max_length=254)),
-                ('status', models.CharField(choices=[('interested', 'Interested'), ('trained', 'Trained'), ('active', 'Active'), ('paused', 'Paused'), ('left', 'Left')], default='interested', max_length=12)),
-                ('coproduction_trained_on', models.DateField(blank=True, help_text='Date of co-production training', null=True)),
-                ('joined_on', models.DateField(blank=True, null=True)),
-                ('left_on', models.DateField(blank=True, null=True)),
-                ('profession', models.CharField(blank=True, max_length=100)),
-                ('team', models.CharField(blank=True, max_length=100)),
-                ('college', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tutors', to='core.college')),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tutors', to='core.organisation')),
-                ('line_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_tutors', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tutor', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("peer", "Peer tutor"), ("staff", "Staff tutor")], max_length=5)),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("interested", "Interested"),
+                            ("trained", "Trained"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("left", "Left"),
+                        ],
+                        default="interested",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "coproduction_trained_on",
+                    models.DateField(blank=True, help_text="Date of co-production training", null=True),
+                ),
+                ("joined_on", models.DateField(blank=True, null=True)),
+                ("left_on", models.DateField(blank=True, null=True)),
+                ("profession", models.CharField(blank=True, max_length=100)),
+                ("team", models.CharField(blank=True, max_length=100)),
+                (
+                    "college",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tutors", to="core.college"
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tutors",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "line_manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="managed_tutors",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tutor",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
-                'constraints': [models.UniqueConstraint(fields=('college', 'email'), name='tutor_email_unique_per_college'), models.CheckConstraint(condition=models.Q(models.Q(('employer__isnull', True), ('kind', 'peer')), models.Q(('employer__isnull', False), ('kind', 'staff')), _connector='OR'), name='tutor_staff_has_employer')],
+                "ordering": ["last_name", "first_name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("college", "email"), name="tutor_email_unique_per_college"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("employer__isnull", True), ("kind", "peer")),
+                            models.Q(("employer__isnull", False), ("kind", "staff")),
+                            _connector="OR",
+                        ),
+                        name="tutor_staff_has_employer",
+                    ),
+                ],
             },
         ),
     ]

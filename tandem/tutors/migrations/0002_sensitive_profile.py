@@ -5,23 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tutors', '0001_initial'),
+        ("tutors", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SensitiveProfile',
+            name="SensitiveProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lived_experience', models.TextField(blank=True, help_text='Only what the tutor chooses to share and wants the College to know')),
-                ('support_needs', models.TextField(blank=True, help_text='Adjustments or support the tutor asks for when teaching')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('tutor', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sensitive_profile', to='tutors.tutor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "lived_experience",
+                    models.TextField(
+                        blank=True, help_text="Only what the tutor chooses to share and wants the College to know"
+                    ),
+                ),
+                (
+                    "support_needs",
+                    models.TextField(blank=True, help_text="Adjustments or support the tutor asks for when teaching"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "tutor",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sensitive_profile", to="tutors.tutor"
+                    ),
+                ),
             ],
             options={
-                'default_permissions': (),
+                "default_permissions": (),
             },
         ),
     ]

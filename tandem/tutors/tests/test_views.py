@@ -8,13 +8,22 @@ from tandem.tutors.models import Tutor
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"kind": "staff", "first_name": "Robin", "last_name": "Lark", "email": "robin.lark@example.nhs.uk",
-         "status": "trained", "profession": "Psychologist", "team": "Early intervention"}
+VALID = {
+    "kind": "staff",
+    "first_name": "Robin",
+    "last_name": "Lark",
+    "email": "robin.lark@example.nhs.uk",
+    "status": "trained",
+    "profession": "Psychologist",
+    "team": "Early intervention",
+}
 
 
 def test_admin_creates_a_staff_tutor_and_it_is_audited(world, client):
     client.force_login(world.admin)
-    response = client.post(reverse("tutors:create"), {**VALID, "employer": world.trust.pk, "line_manager": world.manager.pk})
+    response = client.post(
+        reverse("tutors:create"), {**VALID, "employer": world.trust.pk, "line_manager": world.manager.pk}
+    )
     tutor = Tutor.objects.get(email="robin.lark@example.nhs.uk")
     assert response.status_code == 302 and response["Location"] == reverse("tutors:detail", args=[tutor.pk])
     assert tutor.college == world.college and tutor.is_trust_staff
@@ -39,9 +48,18 @@ def test_peer_tutor_never_keeps_employment_fields(world, client):
 
 def test_edit_records_changed_fields_only(world, client):
     client.force_login(world.admin)
-    data = {**VALID, "email": world.staff.email, "first_name": world.staff.first_name, "last_name": "Staff-Jones",
-            "kind": "staff", "status": "active", "employer": world.trust.pk, "line_manager": world.manager.pk,
-            "profession": world.staff.profession, "team": world.staff.team}
+    data = {
+        **VALID,
+        "email": world.staff.email,
+        "first_name": world.staff.first_name,
+        "last_name": "Staff-Jones",
+        "kind": "staff",
+        "status": "active",
+        "employer": world.trust.pk,
+        "line_manager": world.manager.pk,
+        "profession": world.staff.profession,
+        "team": world.staff.team,
+    }
     assert client.post(reverse("tutors:edit", args=[world.staff.pk]), data).status_code == 302
     world.staff.refresh_from_db()
     assert world.staff.last_name == "Staff-Jones"

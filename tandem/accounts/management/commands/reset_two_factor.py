@@ -4,8 +4,10 @@ from tandem.core.management.base import TandemCommand, UsageError
 
 
 class Command(TandemCommand):
-    help = ("Remove a user's authenticator app (lost or replaced phone): they set up a new one at their "
-            "next sign-in. Audited.")
+    help = (
+        "Remove a user's authenticator app (lost or replaced phone): they set up a new one at their "
+        "next sign-in. Audited."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -7,10 +7,12 @@ from tandem.core.management.base import TandemCommand, UsageError
 
 
 class Command(TandemCommand):
-    help = ("Write a portable backup of the whole database, read from one consistent snapshot: a zip of "
-            "JSON with a signed manifest (migrations, counts, hashes, fingerprint), checked before it is "
-            "reported written. Restores into SQLite or PostgreSQL with `tandem restore`. It holds personal "
-            "and special-category data and password hashes (not authenticator seeds): store it encrypted.")
+    help = (
+        "Write a portable backup of the whole database, read from one consistent snapshot: a zip of "
+        "JSON with a signed manifest (migrations, counts, hashes, fingerprint), checked before it is "
+        "reported written. Restores into SQLite or PostgreSQL with `tandem restore`. It holds personal "
+        "and special-category data and password hashes (not authenticator seeds): store it encrypted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The archive to write (for example tandem-2026-11-26.zip)")
@@ -41,9 +43,13 @@ class Command(TandemCommand):
         finally:
             partial.unlink(missing_ok=True)
         total = sum(manifest["counts"].values())
-        self.stdout.write(f"Backed up {total} records of {len(manifest['counts'])} kinds to {file} "
-                          f"(fingerprint {manifest['fingerprint'][:12]}; checked and signed).")
+        self.stdout.write(
+            f"Backed up {total} records of {len(manifest['counts'])} kinds to {file} "
+            f"(fingerprint {manifest['fingerprint'][:12]}; checked and signed)."
+        )
         devices = sum(manifest["left_out"].values())
         if devices:
-            self.stdout.write(f"{devices} authenticator devices were left out (their seeds are secrets): "
-                              "after a restore those people set up two-factor again.")
+            self.stdout.write(
+                f"{devices} authenticator devices were left out (their seeds are secrets): "
+                "after a restore those people set up two-factor again."
+            )

@@ -28,12 +28,18 @@ class Command(TandemCommand):
         elapsed = time.perf_counter() - started
         tutors, runs, sessions = summary["tutors"], summary["runs"], summary["sessions"]
         out = self.stdout
-        out.write(f"Demo College '{summary['college']}' generated from seed {seed} in {elapsed:.1f} s "
-                  f"(the demo's today is {summary['today']}).")
-        out.write(f"  terms {summary['terms']}, sites {summary['sites']}, rooms {summary['rooms']}, "
-                  f"courses {summary['courses']}, organisations {summary['organisations']}")
-        out.write(f"  tutors {tutors['total']} ({tutors['peer']} peer, {tutors['staff']} staff, "
-                  f"{tutors['trust_staff']} of them Trust staff), line managers {summary['line_managers']}")
+        out.write(
+            f"Demo College '{summary['college']}' generated from seed {seed} in {elapsed:.1f} s "
+            f"(the demo's today is {summary['today']})."
+        )
+        out.write(
+            f"  terms {summary['terms']}, sites {summary['sites']}, rooms {summary['rooms']}, "
+            f"courses {summary['courses']}, organisations {summary['organisations']}"
+        )
+        out.write(
+            f"  tutors {tutors['total']} ({tutors['peer']} peer, {tutors['staff']} staff, "
+            f"{tutors['trust_staff']} of them Trust staff), line managers {summary['line_managers']}"
+        )
         by_status = ", ".join(f"{n} {s}" for s, n in runs["by_status"].items())
         out.write(f"  course runs {runs['total']} ({by_status})")
         by_status = ", ".join(f"{n} {s}" for s, n in sessions["by_status"].items())

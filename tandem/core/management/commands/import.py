@@ -21,8 +21,11 @@ class Command(TandemCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS, help="What the file holds")
-        parser.add_argument("file", help="The CSV file (UTF-8 or Windows-1252; the first row holds the column names); "
-                                         "for sessions also an Excel workbook (.xlsx, first sheet)")
+        parser.add_argument(
+            "file",
+            help="The CSV file (UTF-8 or Windows-1252; the first row holds the column names); "
+            "for sessions also an Excel workbook (.xlsx, first sheet)",
+        )
         parser.add_argument("--college", default=None, help="College slug (default: the only College)")
 
     def run_from_argv(self, argv):

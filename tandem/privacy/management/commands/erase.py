@@ -7,8 +7,10 @@ from tandem.tutors.models import Tutor
 
 
 class Command(TandemCommand):
-    help = ("Erase a tutor's (or a user account's) personal data by anonymisation, keeping what the law "
-            "requires (payments for six years, without the name). The reason goes into the audit log.")
+    help = (
+        "Erase a tutor's (or a user account's) personal data by anonymisation, keeping what the law "
+        "requires (payments for six years, without the name). The reason goes into the audit log."
+    )
 
     def add_arguments(self, parser):
         who = parser.add_mutually_exclusive_group(required=True)

@@ -3,8 +3,10 @@ from tandem.privacy import retention
 
 
 class Command(TandemCommand):
-    help = ("Apply the retention periods (settings.TANDEM_RETENTION, RETENTION_* variables): anonymise or "
-            "delete what has passed its period. Every change is audited. Run it daily from cron.")
+    help = (
+        "Apply the retention periods (settings.TANDEM_RETENTION, RETENTION_* variables): anonymise or "
+        "delete what has passed its period. Every change is audited. Run it daily from cron."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only say what would be done")

@@ -7,15 +7,19 @@ from tandem.tutors.models import Tutor
 
 
 class Command(TandemCommand):
-    help = ("Subject-access export: every record about a tutor (with their user account) or a user, with "
-            "the audit entries about them, as JSON or PDF. Producing it is audited.")
+    help = (
+        "Subject-access export: every record about a tutor (with their user account) or a user, with "
+        "the audit entries about them, as JSON or PDF. Producing it is audited."
+    )
 
     def add_arguments(self, parser):
         who = parser.add_mutually_exclusive_group(required=True)
         who.add_argument("--tutor", type=int, metavar="ID", help="The tutor's number")
         who.add_argument("--user", type=int, metavar="ID", help="The user account's number")
         parser.add_argument("--format", choices=["json", "pdf"], default="json")
-        parser.add_argument("--output", required=True, metavar="FILE", help="Where to write it ('-' for stdout, JSON only)")
+        parser.add_argument(
+            "--output", required=True, metavar="FILE", help="Where to write it ('-' for stdout, JSON only)"
+        )
 
     def handle(self, *args, tutor=None, user=None, format="json", output, **options):
         subject_tutor = subject_user = None

@@ -16,8 +16,12 @@ class Command(TandemCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--enqueue", action="store_true", help="Queue the work as a background task")
-        parser.add_argument("--as-of", dest="as_of", default=None,
-                            help="Act as if today were this date, YYYY-MM-DD (for checking; default today)")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default=None,
+            help="Act as if today were this date, YYYY-MM-DD (for checking; default today)",
+        )
 
     def handle(self, *args, enqueue=False, as_of=None, **options):
         now = None
@@ -37,4 +41,6 @@ class Command(TandemCommand):
             counts = services.send_reminders(now=now)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        self.stdout.write(f"Reminded line managers of {counts['reminded']} request(s); expired {counts['expired']} request(s).")
+        self.stdout.write(
+            f"Reminded line managers of {counts['reminded']} request(s); expired {counts['expired']} request(s)."
+        )
