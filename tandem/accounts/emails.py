@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from tandem.audit.services import record
+from tandem.core.text import one_line
 
 from .models import User
 
@@ -59,7 +60,7 @@ def send_account_email(kind, user_id):
         return 0
     subject, body = {INVITATION: _invitation}[kind](user)
     try:
-        return send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        return send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except Exception as exc:  # a mail server down, refused, timed out: logged and audited, never raised
         log.warning("account email %s to user %s failed: %s", kind, user_id, exc.__class__.__name__)
         record(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.forms import add_service_errors
+from tandem.core.params import parse_id
 from tandem.tutors.models import Tutor
 
 from . import services
@@ -45,10 +46,10 @@ def people(request):
 @requires("manage_accounts")
 def invite(request):
     initial = {}
-    tutor_id = request.GET.get("tutor", "")
+    tutor_id = parse_id(request.GET.get("tutor"), optional=True)
     tutor = (
-        Tutor.objects.filter(college_id=request.user.college_id, user__isnull=True, pk=int(tutor_id)).first()
-        if tutor_id.isascii() and tutor_id.isdigit()
+        Tutor.objects.filter(college_id=request.user.college_id, user__isnull=True, pk=tutor_id).first()
+        if tutor_id is not None
         else None
     )
     if tutor is not None:  # "Invite … to Tandem" on a tutor's page

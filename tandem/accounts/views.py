@@ -8,9 +8,10 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+
+from tandem.core.params import next_url
 
 from . import two_factor
 
@@ -63,12 +64,7 @@ def sign_out(request):
 
 
 def _next_url(request):
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return settings.LOGIN_REDIRECT_URL
+    return next_url(request, settings.LOGIN_REDIRECT_URL)
 
 
 class CodeForm(forms.Form):

@@ -8,6 +8,7 @@ treated as absent where the caller asks for that (`optional=True`)."""
 import re
 
 from django.core.exceptions import BadRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # ASCII digits only (str.isdigit() and int() accept other scripts' digits and superscripts),
 # at most 18 of them: every id fits a signed 64-bit integer column.
@@ -38,3 +39,14 @@ def parse_ids(values, *, name="ids"):
         if parsed is not None:
             ids.append(parsed)
     return ids
+
+
+def next_url(request, default):
+    """The `next` address a form or link carries (POST, then GET), when it is on this site;
+    else `default` (never an open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

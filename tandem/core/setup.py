@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from tandem.accounts.models import Role, User
+from tandem.accounts.services import USERNAME
 from tandem.audit.services import record
 
 from . import clock
@@ -15,7 +16,6 @@ from .models import College, Organisation, Term
 from .terms import academic_years
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 
 
 class AlreadySetUp(Exception):

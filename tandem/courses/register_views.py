@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.accounts.models import Role
 from tandem.accounts.rules import requires
 from tandem.core import clock
 from tandem.core.forms import add_service_errors
+from tandem.core.params import next_url
 from tandem.students import register as student_attendance
 from tandem.tutors.models import Tutor
 
@@ -21,15 +21,6 @@ from .forms import BulkRecordForm, SessionRecordForm
 from .models import Session
 
 SECTION = "sessions"
-
-
-def _next(request, default):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _who_may_have_delivered(session):
@@ -101,7 +92,7 @@ def session_record(request, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"The session of {session.date:%A %d %B %Y} is {done}.")
-            return redirect(_next(request, reverse("courses:run", args=[run.pk])))
+            return redirect(next_url(request, reverse("courses:run", args=[run.pk])))
     # The run's own tutors first in the list, then everyone else who could have stood in.
     on_run_pks = {t.pk for t in on_run}
     return render(
@@ -116,7 +107,7 @@ def session_record(request, pk):
             "attendance": attendance,
             "correcting": correcting,
             "on_run_pks": on_run_pks,
-            "next": _next(request, ""),
+            "next": next_url(request, ""),
             "today": clock.today(request.user),
         },
     )
@@ -130,7 +121,7 @@ def session_quick_record(request, pk):
     default = reverse("courses:my_sessions" if request.user.role == Role.TUTOR else "courses:unrecorded")
     if session.status != Session.Status.SCHEDULED:
         messages.info(request, "This session is already recorded.")
-        return redirect(_next(request, default))
+        return redirect(next_url(request, default))
     try:
         services.session_record_delivery(actor=request.user, session=session, tutors=list(session.run.tutors.all()))
     except ValidationError as exc:
@@ -142,7 +133,7 @@ def session_quick_record(request, pk):
         )
     else:
         messages.success(request, f"{session.run.course.title}, {session.date:%A %d %B}: recorded as delivered.")
-    return redirect(_next(request, default))
+    return redirect(next_url(request, default))
 
 
 @require_GET

@@ -173,7 +173,6 @@ def run_detail(request, pk):
         "section": SECTION_TIMETABLE,
         "run": run,
         "sessions": sessions,
-        "release_status": release_status_for_runs([run]),
         "manage": manage,
         "today": clock.today(request.user),
         "missing": services.missing_kinds(tutors),
@@ -279,11 +278,11 @@ def run_assign(request, pk):
         kind = Tutor.Kind.STAFF if run.n_peer and not run.n_staff else Tutor.Kind.PEER
     everyone = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     candidates = selectors.candidate_tutors(run, kind, everyone=everyone)
-    chosen = request.GET.get("tutor", "")
+    chosen = parse_id(request.GET.get("tutor"), optional=True)
     form = AssignForm(
         request.POST if request.method == "POST" else None,
         candidates=candidates,
-        initial={"tutor": int(chosen)} if chosen.isascii() and chosen.isdigit() else None,
+        initial={"tutor": chosen} if chosen is not None else None,
     )
     if request.method == "POST" and form.is_valid():
         tutor = form.cleaned_data["tutor"]

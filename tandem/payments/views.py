@@ -40,9 +40,6 @@ def _page(request, template, title, **context):
     return render(request, f"payments/{template}.jinja", {"title": title, "section": SECTION, **context})
 
 
-_apply_errors = add_service_errors  # one helper for every app (tandem.core.forms)
-
-
 def _filtered(request, data):
     form = PaymentFilterForm(data or None, tutors=selectors.peer_tutors(request.user))
     qs = selectors.college_payments(request.user)
@@ -167,7 +164,7 @@ def choice_on_behalf(request, pk):
         try:
             services.choice_record(actor=request.user, payment=payment, on_behalf=True, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{payment.tutor.full_name}'s choice is recorded.")
             return redirect("payments:detail", pk=payment.pk)
@@ -199,7 +196,7 @@ def my_choice(request, pk):
         try:
             services.choice_record(actor=request.user, payment=payment, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your choice is recorded.")
             return redirect("payments:mine")
@@ -225,7 +222,7 @@ def rate_card_edit(request, pk=None):
         try:
             services.rate_card_save(actor=request.user, college=request.user.college, card=fresh, **form.card_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Rate card saved. Payments already made keep the rate they were made at.")
             return redirect("payments:rate_cards")
@@ -251,7 +248,7 @@ def pay_year_edit(request, pk=None):
                 actor=request.user, college=request.user.college, pay_year=fresh, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Pay year {saved.label} saved.")
             return redirect("payments:pay_year", pk=saved.pk)
@@ -286,7 +283,7 @@ def staff_grades(request):
         try:
             services.staff_grade_save(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Band recorded for {form.cleaned_data['tutor'].full_name}.")
             return redirect("payments:grades")
@@ -310,7 +307,7 @@ def policy(request):
         try:
             services.policy_save(actor=request.user, college=request.user.college, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Comparator policy saved.")
             return redirect("payments:policy")
@@ -332,7 +329,7 @@ def work_logs(request):
         try:
             services.work_log_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "Hours logged. Generate payments to pay them if the rate card pays this activity."

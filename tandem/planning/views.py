@@ -33,9 +33,6 @@ from .slots import DAYSLOT_CHOICES, SLOT_IDS, dayslot_key, describe_dayslots, te
 SECTION = "planning"
 
 
-add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
-
-
 @require_GET
 @requires("plan_terms")
 def home(request):
@@ -63,7 +60,7 @@ def wishlist_new(request):
                     term = form.cleaned_data["term"]
                 wl = services.wish_list_create(actor=request.user, college=college, term=term)
         except ValidationError as exc:
-            add_errors(bound, exc)
+            add_service_errors(bound, exc)
         else:
             messages.success(
                 request,
@@ -148,7 +145,7 @@ def wishlist_add(request, pk):
                 needs_accessible=form.cleaned_data["needs_accessible"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{len(made)} wished run{'' if len(made) == 1 else 's'} added.")
             return redirect("planning:wishlist", pk=wl.pk)
@@ -193,7 +190,7 @@ def wished_run(request, pk, run_pk):
         try:
             services.wished_run_update(actor=request.user, wished_run=w, online=online, site=site, **data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{w.course.title} (wish {w.pk}) saved.")
             return redirect("planning:wishlist", pk=w.wish_list_id)

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.accounts.rules import requires
 from tandem.core import clock
+from tandem.core.forms import add_service_errors
 
 from . import fidelity
 from .forms import FidelityForm
 from .models import RECOLLECT_CITATION, RECOLLECT_MAX, RECOLLECT_MODIFIABLE, RECOLLECT_SCORED
-from .views import _apply
 
 
 @require_GET
@@ -76,7 +76,7 @@ def fidelity_add(request):
         try:
             a = fidelity.save(actor=request.user, college=request.user.college, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"RECOLLECT assessment for {a.year} saved: {a.total} of {RECOLLECT_MAX}")
             return redirect("qi:fidelity")
@@ -97,7 +97,7 @@ def fidelity_edit(request, item):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"RECOLLECT assessment for {form.cleaned_data['year']} saved")
             return redirect("qi:fidelity")

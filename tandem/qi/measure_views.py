@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.accounts.rules import requires
+from tandem.core.forms import add_service_errors
 
 from . import forms, present, selectors, services
 from .charts import fmt
 from .models import ManualMeasure
-from .views import _apply, _page
+from .views import _page
 
 # --- Measures --------------------------------------------------------------------------------------
 
@@ -80,7 +81,7 @@ def manual_add(request, pk):
                 actor=request.user, item=ManualMeasure(college=project.college), **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Measure added: now enter its values")
             return redirect("qi:manual_values", pk=pk, key=m.key)

@@ -42,9 +42,6 @@ def _page(request, template, title, project=None, tab=None, **context):
     )
 
 
-_apply = add_service_errors  # one helper for every app (tandem.core.forms)
-
-
 # --- Projects and charter ------------------------------------------------------------------------
 
 
@@ -63,7 +60,7 @@ def project_create(request):
         try:
             project = services.project_create(actor=request.user, college=request.user.college, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "QI project started")
             return redirect("qi:project", pk=project.pk)
@@ -101,7 +98,7 @@ def charter_edit(request, pk):
         try:
             services.item_update(actor=request.user, item=fresh, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Charter saved")
             return redirect("qi:project", pk=pk)
@@ -128,7 +125,7 @@ def score_add(request, pk):
         try:
             services.score_record(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Progress score recorded")
             return redirect(reverse("qi:project", args=[pk]) + "#progress")
@@ -234,7 +231,7 @@ def child_add(request, pk, kind):
         try:
             services.item_create(actor=request.user, item=child.new(project), **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{child.noun.capitalize()} added")
             return redirect(_back(child, pk))
@@ -261,7 +258,7 @@ def child_edit(request, pk, item, kind):
         try:
             services.item_update(actor=request.user, item=child.lookup(project, item), **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{child.noun.capitalize()} saved")
             return redirect(_back(child, pk))
@@ -351,7 +348,7 @@ def cycle_add(request, pk):
         try:
             c = services.cycle_create(actor=request.user, **data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"PDSA cycle {c.number} added")
             return redirect("qi:cycle", pk=pk, item=c.pk)
@@ -377,7 +374,7 @@ def cycle_edit(request, pk, item):
         try:
             services.cycle_update(actor=request.user, cycle=selectors.cycle_for(project, item), **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "PDSA cycle saved")
             return redirect("qi:cycle", pk=pk, item=item)

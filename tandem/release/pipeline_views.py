@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from tandem.accounts.rules import requires
+from tandem.core.forms import add_service_errors
 from tandem.core.models import College
 
 from . import pipeline_selectors as selectors
@@ -20,7 +21,6 @@ from .pipeline_forms import (
     StageForm,
     SubmissionReviewForm,
 )
-from .views import add_errors
 
 
 def public_form_rate(group, request):
@@ -63,7 +63,7 @@ def interested(request, college):
             try:
                 services.interest_submit(college=college, **form.cleaned_data)
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("pipeline:thanks", college=college.slug)
     return render(
@@ -109,7 +109,7 @@ def entry_add(request):
         try:
             entry = services.entry_create(actor=request.user, college=college, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{entry.name} added to the pipeline.")
             return redirect("pipeline:detail", pk=entry.pk)
@@ -140,7 +140,7 @@ def entry_stage(request, pk):
         try:
             services.entry_set_stage(actor=request.user, entry=entry, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Stage saved for {entry.name}.")
             return redirect("pipeline:detail", pk=entry.pk)

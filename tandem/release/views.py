@@ -28,9 +28,6 @@ from .models import ReleaseRequest
 RR = ReleaseRequest
 
 
-add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
-
-
 def conflict(request, exc, rr):
     return render(
         request,
@@ -102,7 +99,7 @@ def request_new(request):
                 actor=user, tutor=tutor, kind=kind, run=run if kind == RR.Kind.RUN else None, **fields
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if rr.manager.email:
                 messages.success(
@@ -177,7 +174,7 @@ def request_decide(request, pk):
         except services.ReleaseConflict as exc:
             return conflict(request, exc, rr)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Decision saved: {rr.get_status_display().lower()}. {rr.tutor.full_name} has been emailed."
@@ -241,7 +238,7 @@ def budget_edit(request, tutor_pk):
         try:
             services.budget_set(actor=request.user, tutor=tutor, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Release budget saved for {tutor.full_name}.")
             return redirect(f"{reverse('release:budgets')}?term={form.cleaned_data['term'].pk}")

@@ -18,8 +18,6 @@ from .forms import (
     WithdrawForm,
 )
 
-add_errors = add_service_errors  # one helper for every app (tandem.core.forms)
-
 
 @require_GET
 @requires("view_stories")
@@ -64,7 +62,7 @@ def add(request):
         try:
             story = services.story_create(actor=request.user, college=request.user.college, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Story “{story.title}” saved with its consent.")
             return redirect("stories:manage_story", pk=story.pk)
@@ -95,7 +93,7 @@ def edit(request, pk):
         try:
             services.story_update(actor=request.user, story=story, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Story saved.")
             return redirect("stories:manage_story", pk=story.pk)
@@ -117,7 +115,7 @@ def consent(request, pk):
         try:
             services.consent_record(actor=request.user, story=story, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Consent recorded.")
             return redirect("stories:manage_story", pk=story.pk)
@@ -137,7 +135,7 @@ def withdraw(request, pk):
         try:
             services.consent_withdraw(actor=request.user, story=story, on=form.cleaned_data["on"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Consent withdrawn: the story is no longer shown anywhere.")
             return redirect("stories:manage_story", pk=story.pk)

@@ -14,6 +14,7 @@ from tandem.accounts.models import Role
 from tandem.core import clock
 from tandem.core.forms import add_service_errors
 from tandem.core.models import College
+from tandem.core.params import parse_id
 from tandem.release.pipeline_views import TOO_MANY_MESSAGE, public_form_rate
 
 from . import selectors, services
@@ -82,10 +83,10 @@ def prospectus_run(request, college, pk):
 def sign_up(request, college):
     """A student account by email. Every post counts towards the public forms' rate limit."""
     college = _college(college)
-    run_id = request.GET.get("run", "")
+    run_id = parse_id(request.GET.get("run"), optional=True)
     run = None
-    if run_id.isascii() and run_id.isdigit():
-        run = next((r for r in selectors.prospectus_runs(college) if r.pk == int(run_id)), None)
+    if run_id is not None:
+        run = next((r for r in selectors.prospectus_runs(college) if r.pk == run_id), None)
     form = SignUpForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
