@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tandem.tests.browser.conftest import assert_accessible, sign_in
 from tandem.tutors.models import Tutor
@@ -93,6 +94,6 @@ def test_invite_set_password_sign_in_change_and_forget(page, world):
     page.get_by_label("New password confirmation").fill("a quiet walk by the river")
     page.get_by_role("button", name="Set password").click()
     sign_in(page, "robin", "a quiet walk by the river")
-    assert page.get_by_role("link", name="My record").first.is_visible()
+    expect(page.get_by_role("link", name="My record").first).to_be_visible()
     page.goto(link)
     assert page.get_by_role("heading", level=1).inner_text() == "This link has expired"

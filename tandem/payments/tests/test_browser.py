@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tandem.payments.models import Payment, PaymentChoice
 from tandem.tests.browser.conftest import assert_accessible, sign_in
@@ -78,7 +79,8 @@ def test_admin_generates_approves_and_exports_payments(page, pay_world):
     check(page, reverse("payments:detail", args=[robin.pk]), f"Payment {robin.reference}")
     page.get_by_role("link", name="Record the tutor's stated choice about this payment").click()
     page.get_by_role("button", name="Save the choice").click()
-    assert page.locator(".nhsuk-error-summary").is_visible() and "Error" in page.title()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    assert "Error" in page.title()
     check(page)
     for name, h1 in (
         ("payments:rate_cards", "Rate cards"),

@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tandem.courses.models import CourseRun
 from tandem.planning.models import PlanJob, WishList
@@ -56,11 +57,11 @@ def test_admin_plans_a_term_and_accepts_it(page, college):
     assert job.status == "finished", job.error
     unoffered = len(job.result["unoffered"])
     assert unoffered > 0
-    assert page.get_by_role("heading", name=f"Why {unoffered} wished runs cannot run").is_visible()
-    assert page.locator("#unoffered ~ table .nhsuk-tag").first.is_visible()
-    assert page.get_by_text("The best extra staff tutor profile").is_visible()
+    expect(page.get_by_role("heading", name=f"Why {unoffered} wished runs cannot run")).to_be_visible()
+    expect(page.locator("#unoffered ~ table .nhsuk-tag").first).to_be_visible()
+    expect(page.get_by_text("The best extra staff tutor profile")).to_be_visible()
     assert "A staff tutor trained for" in page.locator(".nhsuk-inset-text").inner_text()
-    assert page.get_by_role("heading", name="Week by week").is_visible()
+    expect(page.get_by_role("heading", name="Week by week")).to_be_visible()
 
     page.get_by_role("link", name="Accept this plan into the timetable").click()
     check(page, "Accept the plan for Spring 2020")
@@ -71,7 +72,7 @@ def test_admin_plans_a_term_and_accepts_it(page, college):
     assert runs.count() == len(job.result["runs"]) > 0
     assert "Plan accepted" in page.locator(".nhsuk-notification-banner").inner_text()
     first = runs.select_related("course").first()
-    assert page.get_by_role("link", name=first.course.title).first.is_visible()
+    expect(page.get_by_role("link", name=first.course.title).first).to_be_visible()
 
 
 def test_the_status_tag_follows_the_jobs_real_state(page, college):

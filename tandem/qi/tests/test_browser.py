@@ -3,6 +3,7 @@ with axe (WCAG 2.2 AA), and add a PDSA cycle through its form."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tandem.qi.models import PDSACycle
 from tandem.tests.browser.conftest import assert_accessible, sign_in
@@ -94,7 +95,7 @@ def test_qi_team_adds_a_pdsa_cycle_through_the_form(page, world, q):
     page.get_by_label("Cycle title").fill("Story booklet for every team")
     page.get_by_role("button", name="Save the cycle").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter the cycle's objective" in summary.inner_text()
     assert "Error" in page.title()
     assert_accessible(page)

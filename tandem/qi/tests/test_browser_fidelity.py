@@ -3,6 +3,7 @@ total is charted with its text alternative and data table; every page passes axe
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tandem.qi.models import FidelityAssessment
 from tandem.tests.browser.conftest import assert_accessible, sign_in
@@ -44,7 +45,8 @@ def test_qi_team_enters_a_recollect_assessment_and_sees_it_charted(page, world):
     page.get_by_label("Year assessed").fill("")
     page.get_by_role("button", name="Save the assessment").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible() and "Choose 0, 1 or 2 for 1 Valuing equality" in summary.inner_text()
+    expect(summary).to_be_visible()
+    assert "Choose 0, 1 or 2 for 1 Valuing equality" in summary.inner_text()
     assert "Error" in page.title()
     assert_accessible(page)
     page.get_by_label("Year assessed").fill("2019")

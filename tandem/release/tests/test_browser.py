@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core import mail
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tandem.courses.models import Session
 from tandem.release.models import ReleaseRequest
@@ -132,7 +133,7 @@ def test_pipeline_and_story_pages_are_accessible(page, w):
     page.goto(reverse("pipeline:interested", args=[w.college.slug]))
     assert_accessible(page)
     page.get_by_role("button", name="Send").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
     sign_in(page, "qi", "pw-qi")
     for path in (

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible, sign_in
 
@@ -25,7 +26,7 @@ def test_sign_in_page_is_accessible(page, world):
 
 def test_wrong_password_shows_error_summary(page, world):
     sign_in(page, "admin", "not-the-password")
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert "Error" in page.title()
     assert_accessible(page)
 
@@ -59,7 +60,7 @@ def test_admin_adds_a_tutor_and_sees_inline_errors(page, world):
     page.get_by_label("First name").fill("Robin")
     page.get_by_role("button", name="Save tutor").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter the tutor's last name" in summary.inner_text()
     assert "Choose the staff tutor's employer" in summary.inner_text()
     assert page.title().startswith("Add a tutor – Error – Tandem")

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible, sign_in
 
@@ -212,7 +213,7 @@ def test_wish_list_and_plan_result_reflow_at_320_px(narrow, planned):
     job = PlanJob.objects.get(wish_list=wl)
     assert job.status == "finished", job.error
     check_reflow(narrow, reverse("planning:job", args=[job.pk]))
-    assert narrow.get_by_role("heading", name="Week by week").is_visible()
+    expect(narrow.get_by_role("heading", name="Week by week")).to_be_visible()
     assert narrow.locator(".planning-week-list li").count() == len(job.result["runs"])
 
 

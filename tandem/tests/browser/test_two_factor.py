@@ -2,6 +2,7 @@
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from .conftest import assert_accessible, current_totp, sign_in
 
@@ -21,11 +22,11 @@ def test_first_sign_in_sets_up_then_later_sign_ins_verify(page, world, otp_on):
     page.get_by_label("Password").fill("pw-qi")
     page.get_by_role("button", name="Sign in").click()
     assert "/two-factor/set-up/" in page.url
-    assert page.get_by_role("img", name="QR code to scan with your authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code to scan with your authenticator app")).to_be_visible()
     assert page.locator("#otp-secret").inner_text().strip()
     assert_accessible(page)
     page.get_by_role("button", name="Confirm code").click()  # no code: a clear error
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Security code").fill(current_totp("qi"))
     page.get_by_role("button", name="Confirm code").click()
