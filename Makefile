@@ -102,10 +102,11 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The web benchmark on SQLite by default; BENCH_DATABASE_URL=postgres://…/an_empty_database for PostgreSQL.
 bench: install
 	$(PY) benchmarks/bench_spc.py
 	$(PY) benchmarks/bench_planner.py
-	$(PY) benchmarks/bench_web.py
+	$(PY) benchmarks/bench_web.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) .lockvenv node_modules staticfiles tandem.sqlite3

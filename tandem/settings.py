@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tandem.courses",
     "tandem.qi",
     "tandem.release",
+    "tandem.pipeline",
     "tandem.stories",
     "tandem.payments",
     "tandem.planning",
@@ -154,6 +155,10 @@ TEMPLATES = [
         },
     },
 ]
+# A name one of Tandem's templates uses but was not given fails loudly (tandem.core.jinja2) instead
+# of rendering as nothing: on in the test settings, off in production; STRICT_TEMPLATES=true for a
+# developer's server.
+STRICT_TEMPLATES = env_bool("STRICT_TEMPLATES", False)
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:

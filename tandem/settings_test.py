@@ -17,3 +17,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Two-factor is off for force_login sessions in view tests; tandem/accounts/tests turn it on
 # (settings.TANDEM_OTP_REQUIRED = True) to test the whole flow, and so does one browser test.
 TANDEM_OTP_REQUIRED = False
+# A name a template uses but was not given fails the test that renders it (tandem.core.jinja2).
+STRICT_TEMPLATES = True

@@ -8,7 +8,7 @@ urlpatterns = [
     path("courses/", include("tandem.courses.urls")),
     path("qi/", include("tandem.qi.urls")),
     path("release/", include("tandem.release.urls")),
-    path("pipeline/", include("tandem.release.pipeline_urls")),
+    path("pipeline/", include("tandem.pipeline.urls")),
     path("stories/", include("tandem.stories.urls")),
     path("payments/", include("tandem.payments.urls")),
     path("planning/", include("tandem.planning.urls")),

@@ -78,14 +78,6 @@ def test_fix_after_n_points_validation(ptd):
     assert analyse({"chart": "xmr", "values": values, "baseline_points": 12})["groups"]
 
 
-def test_special_cause_precedence_documented(ptd):
-    # the table gives the precedence as prose; the constructed cases in test_spc_rules.py
-    # check each pairing (outside > trend > two_in_three > shift)
-    text = ptd["special_cause_precedence"]["semantics"]
-    order = [text.index(word) for word in ("outside", "trend", "2-in-3", "one side")]
-    assert order == sorted(order)
-
-
 # ---- (b) Anhøj critical values (qicharts2 appendix 2) ----
 
 

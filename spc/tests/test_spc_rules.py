@@ -186,9 +186,14 @@ def test_points_beyond_the_limits_do_not_count_towards_two_in_three():
 
 
 def test_precedence_outside_over_trend_over_two_in_three_over_shift():
+    """The references' precedence (NHSRplotthedots, ptd_rule_unit_vectors.json
+    special_cause_precedence): per point, the first rule that matches wins."""
     # rising 7 (a trend), all above the mean (a shift), the last beyond the limit
     _, got = fixed([11.5, 12, 12.5, 13, 13.5, 14, 17])
     assert got == ["trend"] * 6 + ["outside"]
+    # seven above the mean (a shift), no trend, the last beyond the limit: outside wins over the shift
+    _, got = fixed([12, 12, 12, 12, 12, 12, 17])
+    assert got == ["shift"] * 6 + ["outside"]
     # a trend whose last three points are close to the limit: trend wins over 2-in-3
     _, got = fixed([11.5, 12, 12.5, 13, 14.6, 14.8, 15])
     assert got == ["trend"] * 7

@@ -13,7 +13,7 @@ from tandem.core.params import parse_id
 from tandem.tutors.models import Tutor
 
 from . import services
-from .models import User
+from .models import Role, User
 from .people_forms import InviteForm, PersonForm
 from .rules import requires
 
@@ -31,7 +31,12 @@ def person_for(user, pk):
 @require_GET
 @requires("manage_accounts")
 def people(request):
-    page = Paginator(people_of(request.user).prefetch_related("tutor"), 50).get_page(request.GET.get("page"))
+    # Students have their own page (Students): thousands of them would bury the staff here.
+    everyone = people_of(request.user)
+    page = Paginator(everyone.exclude(role=Role.STUDENT).prefetch_related("tutor"), 50).get_page(
+        request.GET.get("page")
+    )
+    students = everyone.filter(role=Role.STUDENT).count()
     confirmed = set(
         TOTPDevice.objects.filter(user__in=page.object_list, confirmed=True).values_list("user_id", flat=True)
     )
@@ -39,7 +44,9 @@ def people(request):
         person.invited = not person.has_usable_password()
         person.two_factor = person.pk in confirmed
         person.locked = services.is_locked(person)
-    return render(request, "accounts/people.jinja", {"title": "People", "section": SECTION, "page": page})
+    return render(
+        request, "accounts/people.jinja", {"title": "People", "section": SECTION, "page": page, "students": students}
+    )
 
 
 @require_http_methods(["GET", "POST"])

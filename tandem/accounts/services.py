@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from tandem.audit.services import record
+from tandem.core import versions
 from tandem.tutors.models import Tutor
 
 from . import emails, two_factor
@@ -76,6 +77,7 @@ def user_invite(*, actor, college, username, first_name, last_name, email, role,
     user.save()
     if tutor is not None:
         Tutor.objects.filter(pk=tutor.pk).update(user=user)
+        versions.changed(college)  # update() sends no signals: whose runs a tutor sees changed
     record(
         actor=actor,
         action="invite",
@@ -105,6 +107,7 @@ def user_update(*, actor, user, first_name, last_name, email, role, tutor=None):
         Tutor.objects.filter(user=user).update(user=None)
         if tutor is not None:
             Tutor.objects.filter(pk=tutor.pk).update(user=user)
+        versions.changed(user.college_id)  # update() sends no signals: whose runs a tutor sees changed
         changed.append("tutor")
     if changed:
         record(actor=actor, action="update", obj=user, fields=changed, college_id=user.college_id)

@@ -4,6 +4,20 @@ from tandem.core.scoping import scoped
 
 from .models import AuditEvent
 
+# A model moved to another app keeps its earlier audit rows under the label it had then (the log is
+# append-only): its label now -> the labels it had before. The staff-tutor pipeline moved out of
+# tandem.release into tandem.pipeline.
+FORMER_LABELS = {
+    "pipeline.PipelineEntry": ("release.PipelineEntry",),
+    "pipeline.PipelineStageChange": ("release.PipelineStageChange",),
+    "pipeline.PipelineSubmission": ("release.PipelineSubmission",),
+}
+
+
+def object_types(label):
+    """Every object_type the audit log holds a model's rows under: its label now, then before."""
+    return (label, *FORMER_LABELS.get(label, ()))
+
 
 def visible_events(user):
     return scoped(AuditEvent.objects, user, perm="view_audit_log")
@@ -15,7 +29,7 @@ def filter_events(qs, *, actor="", action="", object_type="", object_id="", date
     if action:
         qs = qs.filter(action=action)
     if object_type:
-        qs = qs.filter(object_type=object_type)
+        qs = qs.filter(object_type__in=object_types(object_type))
     if object_id:
         qs = qs.filter(object_id=object_id)
     if date_from:

@@ -1,10 +1,16 @@
 from django.db.models import Count, Q
 
+from tandem.core import versions
 from tandem.courses.models import Course, CourseRun
 from tandem.tutors.models import Tutor
 
 
 def headline_counts(college):
+    """The dashboard's counts, once per version of the College's records (tandem.core.versions)."""
+    return versions.cached(college.pk, ["headline-counts"], lambda: _headline_counts(college))
+
+
+def _headline_counts(college):
     tutors = Tutor.objects.filter(college=college).aggregate(
         peer=Count("id", filter=Q(kind="peer", status="active")),
         staff=Count("id", filter=Q(kind="staff", status="active")),

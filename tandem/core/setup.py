@@ -11,7 +11,7 @@ from tandem.accounts.models import Role, User
 from tandem.accounts.services import USERNAME
 from tandem.audit.services import record
 
-from . import clock
+from . import clock, versions
 from .models import College, Organisation, Term
 from .terms import academic_years
 
@@ -72,6 +72,7 @@ def college_setup(*, actor, trust, college, slug, admin_username, admin_email, p
     Term.objects.bulk_create(
         [Term(college=found, season=s, year=y, starts_on=a, ends_on=b) for s, y, a, b in academic_years(clock.today())]
     )
+    versions.changed(found)  # bulk_create sends no signals
     admin = User(username=admin_username, email=admin_email, role=Role.COLLEGE_ADMIN, college=found)
     admin.set_unusable_password()
     admin.save()

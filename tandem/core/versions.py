@@ -1,11 +1,15 @@
 """Each College's data version, for caching what is computed from its records.
 
-A value computed from a College's records (QI measures, pay parity, the leader PDF) is cached
-under a key that includes the College's version (`versioned_key`). Every save or delete of a
-model in the apps whose records such values read, and every change to their many-to-many
-relations, bumps the version of the College the object belongs to (`bump`, connected in
-CoreConfig.ready): the next read misses the cache and computes afresh, so no stale number shows
-after a write. Old entries are never read again and age out of the cache.
+A value computed from a College's records (QI measures, pay parity, the pages' charts and
+counts) is cached with the College's version it was computed at and served only while that is
+still the College's version (`cached`); the leader PDF under a key that includes the version
+(`versioned_key`). Every save or delete of a model in the apps whose records such values read,
+and every change to their many-to-many relations, bumps the version of the College the object
+belongs to (`bump`, connected in CoreConfig.ready): the next read misses the cache and computes
+afresh, so no stale number shows after a write. Outdated entries are never served again; they are
+overwritten or age out of the cache. A write that sends no signals (`QuerySet.update`,
+`bulk_create`) calls `changed(college)` itself; a value that reads every College's records
+(Compare Colleges) keys on `every_college()`.
 
 The version lives in the same cache (the database cache). It is bumped at once (inside the
 writer's transaction: with the database cache, the bump commits or rolls back with the write) and
@@ -14,13 +18,14 @@ was in flight is never served afterwards. A version that has vanished from the c
 the current time in nanoseconds, a number never used before.
 """
 
+import hashlib
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 
 # The apps whose records computed values read; their models' writes bump the College's version.
-WATCHED_APPS = frozenset({"core", "tutors", "courses", "release", "payments", "qi", "students", "stories"})
+WATCHED_APPS = frozenset({"core", "tutors", "courses", "release", "pipeline", "payments", "qi", "students", "stories"})
 # How long a computed value is kept (it is never stale: a write changes the version, not the entry).
 TIMEOUT = 24 * 3600
 
@@ -44,6 +49,37 @@ def versioned_key(college_id, *parts):
     return ":".join(["tandem", str(college_id), str(version(college_id)), *map(str, parts)])
 
 
+def cached(college_id, parts, compute):
+    """`compute()` for the College, computed once per version of its records and then served
+    from the cache (None included) until the next write to them. `parts` name the value (no
+    spaces); what it returns must pickle.
+
+    The entry keeps the version it was computed at, and one query reads it with the College's
+    current version: it is served only when the two are the same, else computed afresh and
+    stored over it."""
+    key = ":".join(["tandem", str(college_id), "value", *map(str, parts)])
+    found = cache.get_many([_key(college_id), key])
+    current = found.get(_key(college_id))
+    if current is None:
+        current = version(college_id)
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = compute()
+    cache.set(key, (current, value), TIMEOUT)
+    return value
+
+
+def every_college():
+    """A fingerprint of every College's version, for a value that reads every College's records
+    (Compare Colleges): part of its key, so a write to any College's records computes it afresh."""
+    from tandem.core.models import College  # noqa: PLC0415 (versions is loaded before the models)
+
+    keys = [_key(pk) for pk in College.objects.order_by("pk").values_list("pk", flat=True)]
+    found = cache.get_many(keys)
+    return hashlib.sha256(repr([(k, found.get(k)) for k in keys]).encode()).hexdigest()[:16]
+
+
 def _bump_now(college_id):
     key = _key(college_id)
     try:
@@ -57,6 +93,14 @@ def bump(college_id):
         return
     _bump_now(college_id)
     transaction.on_commit(lambda: _bump_now(college_id))
+
+
+def changed(*colleges):
+    """A write that sends no signals (`QuerySet.update`, `bulk_create`, a raw load) changed these
+    Colleges' records (each a College or its id; None is skipped): bump each one's version, as a
+    save would, so nothing computed before the write is served after it."""
+    for college_id in {getattr(college, "pk", college) for college in colleges}:
+        bump(college_id)
 
 
 def college_id_of(instance, depth=4):

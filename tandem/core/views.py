@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.accounts.emails import set_password_link
 from tandem.accounts.rules import can, is_platform_operator, requires
 from tandem.core import clock
-from tandem.courses.selectors import current_term, unrecorded_count, visible_runs, with_gap_flags
-from tandem.qi.charts import outcome_chart
+from tandem.courses.selectors import dashboard_term, unrecorded_count
+from tandem.qi.cached import outcome_chart
 from tandem.release.selectors import pending_count
 
 from . import importers
@@ -35,8 +35,7 @@ def dashboard(request):
         raise PermissionDenied
     college = request.user.college
     today = clock.today(college)
-    term = current_term(college.id, today=today) if college else None
-    runs = with_gap_flags(visible_runs(request.user).filter(term=term)) if term else []
+    term, runs = dashboard_term(request.user, today) if college else (None, [])
     context = {
         "title": "Dashboard",
         "section": "dashboard",

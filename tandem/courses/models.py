@@ -25,6 +25,8 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["title"]
+        # The College's courses of a length (the release approval rates by course length).
+        indexes = [models.Index(fields=["college", "number_of_sessions"], name="course_college_length")]
         constraints = [
             models.UniqueConstraint(fields=["college", "title"], name="course_title_unique_per_college"),
             models.CheckConstraint(condition=Q(number_of_sessions__gte=1), name="course_has_sessions"),
@@ -166,6 +168,9 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["date", "start_time"]
+        # A College's sessions are found from its runs (College → courses → runs → sessions): its
+        # delivered ones, by date, without reading the other statuses' rows.
+        indexes = [models.Index(fields=["run", "status", "date"], name="session_run_status_date")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="delivered") | (Q(peer_count__gte=1) & Q(staff_count__gte=1)),

@@ -89,7 +89,7 @@ def session_record(request, pk):
                 )
                 done = "recorded as cancelled"
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            student_attendance.add_errors(form, attendance, exc)
         else:
             messages.success(request, f"The session of {session.date:%A %d %B %Y} is {done}.")
             return redirect(next_url(request, reverse("courses:run", args=[run.pk])))
@@ -105,6 +105,7 @@ def session_record(request, pk):
             "run": run,
             "form": form,
             "attendance": attendance,
+            "error_forms": [attendance],  # the students' errors in the page's error summary too
             "correcting": correcting,
             "on_run_pks": on_run_pks,
             "next": next_url(request, ""),
@@ -132,7 +133,17 @@ def session_quick_record(request, pk):
             + " Use “Record it another way” to say who delivered it.",
         )
     else:
-        messages.success(request, f"{session.run.course.title}, {session.date:%A %d %B}: recorded as delivered.")
+        # Who came is not assumed: the session waits with "Take attendance" (tandem.students.register).
+        booked = student_attendance.booked(session)
+        messages.success(
+            request,
+            f"{session.run.course.title}, {session.date:%A %d %B}: recorded as delivered."
+            + (
+                f" {booked} student{' is' if booked == 1 else 's are'} booked on it: take attendance to say who came."
+                if booked
+                else ""
+            ),
+        )
     return redirect(next_url(request, default))
 
 
@@ -141,6 +152,7 @@ def session_quick_record(request, pk):
 def my_sessions(request):
     today = clock.today(request.user)
     this_week, earlier, (week_start, week_end) = selectors.my_sessions(request.user, today)
+    to_take, to_take_total = student_attendance.to_take(request.user)
     return render(
         request,
         "courses/my_sessions.jinja",
@@ -152,6 +164,9 @@ def my_sessions(request):
             "week_start": week_start,
             "week_end": week_end,
             "today": today,
+            "to_take": to_take,
+            "to_take_total": to_take_total,
+            "attendance_due": {s.pk for s in to_take},
         },
     )
 
@@ -169,11 +184,23 @@ def unrecorded(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{len(chosen)} session{'s' if len(chosen) != 1 else ''} recorded as delivered.")
+            # Who came is not assumed: sessions with students booked wait under "Attendance to take".
+            booked = sum(1 for s in chosen if student_attendance.booked(s))
+            messages.success(
+                request,
+                f"{len(chosen)} session{'s' if len(chosen) != 1 else ''} recorded as delivered."
+                + (
+                    f" {booked} of them {'has' if booked == 1 else 'have'} students booked: take their attendance "
+                    "from the list below."
+                    if booked
+                    else ""
+                ),
+            )
             return redirect("courses:unrecorded")
     rows = list(sessions[:200])
     for s in rows:
         s.missing = services.missing_kinds(list(s.run.tutors.all()))
+    to_take, to_take_total = student_attendance.to_take(request.user)
     return render(
         request,
         "courses/unrecorded.jinja",
@@ -184,5 +211,7 @@ def unrecorded(request):
             "rows": rows,
             "total": sessions.count(),
             "today": today,
+            "to_take": to_take,
+            "to_take_total": to_take_total,
         },
     )

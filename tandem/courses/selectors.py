@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from tandem.accounts.models import Role
-from tandem.core import clock
+from tandem.core import clock, versions
 from tandem.core.models import College, Term
 from tandem.core.scoping import college_id_of, scoped
 from tandem.tutors.models import Tutor
@@ -56,6 +56,29 @@ def with_gap_flags(runs):
     for run in runs:
         run.is_gap = run.status != CourseRun.Status.CANCELLED and not (run.n_peer and run.n_staff)
     return runs
+
+
+def dashboard_term(user, today):
+    """(term, runs) for the dashboard: the College's term on `today` (current_term) and the runs
+    of it the user sees, with gap flags (term_runs_with_gap_flags). Worked out once per version of
+    the College's records and day, for the College (the roles that see all its runs) or for the
+    one tutor or line manager."""
+    scope = f"user-{user.pk}" if user.role in (Role.TUTOR, Role.LINE_MANAGER) else "college"
+
+    def compute():
+        term = current_term(user.college_id, today=today)
+        return term, term_runs_with_gap_flags(user, term) if term else []
+
+    return versions.cached(user.college_id, ["dashboard-term", today.isoformat(), scope], compute)
+
+
+def term_runs_with_gap_flags(user, term):
+    """The dashboard's runs of a term: with_gap_flags of the user's runs, with only what the
+    dashboard shows of them (course title, day, start time and date; no tutors, rooms or sites)."""
+    runs = visible_runs(user).filter(term=term).select_related(None).prefetch_related(None)
+    return with_gap_flags(
+        runs.select_related("course").only("status", "weekday", "start_time", "start_date", "course__title")
+    )
 
 
 def current_term(college_id, today=None):
@@ -107,7 +130,9 @@ def delivered_by_rows(college=None, *, kind=None, trust_staff=False):
     employed by the Trust when `trust_staff`."""
     qs = Session.delivered_by.through.objects.filter(session__status=Session.Status.DELIVERED)
     if college is not None:
-        qs = qs.filter(session__run__course__college=college)
+        # The tutor's College too (always the session's: courses.checks.check_same_college), so
+        # the database can start from the College's own tutors rather than every College's.
+        qs = qs.filter(session__run__course__college=college, tutor__college=college)
     if trust_staff:
         qs = qs.filter(tutor__kind=Tutor.Kind.STAFF, tutor__employer__is_trust=True)
     elif kind is not None:

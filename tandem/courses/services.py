@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tandem.audit.services import record
-from tandem.core import clock
+from tandem.core import clock, versions
 from tandem.tutors.models import Tutor
 
 from .checks import acting_user, check_coproducers, check_same_college, kinds_of, missing_kinds  # noqa: F401
@@ -24,6 +24,7 @@ from .register_services import (  # noqa: F401
     session_record_delivery,
     sessions_record_delivery,
 )
+from .signals import run_capacity_changed
 
 MAX_WEEKS = 52
 
@@ -171,6 +172,7 @@ def run_create(
     Session.objects.bulk_create(
         [Session(run=run, date=day, start_time=start_time, end_time=end_time) for day in run_dates(start_date, weeks)]
     )
+    versions.changed(course.college_id)  # bulk_create sends no signals
     record(
         actor=actor,
         action="create",
@@ -211,7 +213,8 @@ def run_create(
 @transaction.atomic
 def run_update(*, actor, run, term, weekday, start_time, end_time, start_date, online, room, capacity, weeks=None):
     """Change a run. Its unrecorded sessions follow the new day, times and number of weeks;
-    sessions already recorded (delivered or cancelled) keep their dates: they happened."""
+    sessions already recorded (delivered or cancelled) keep their dates: they happened. A change
+    of places is sent as `signals.run_capacity_changed` (more places go to the waiting list)."""
     run = CourseRun.objects.select_for_update().select_related("course", "term").get(pk=run.pk)
     if run.status in (CourseRun.Status.CANCELLED, CourseRun.Status.COMPLETED):
         raise ValidationError({"__all__": f"This run is {run.get_status_display().lower()}: it cannot be changed."})
@@ -264,6 +267,7 @@ def run_update(*, actor, run, term, weekday, start_time, end_time, start_date, o
         capacity=capacity,
     )
     changed = [k for k, v in fields.items() if getattr(run, k) != v]
+    before = run.capacity
     for key, value in fields.items():
         setattr(run, key, value)
     run.save()
@@ -290,8 +294,15 @@ def run_update(*, actor, run, term, weekday, start_time, end_time, start_date, o
         moved = True
     if moved:
         changed.append("sessions")
+        versions.changed(run.course.college_id)  # bulk_create sends no signals
     if changed:
         record(actor=actor, action="update", obj=run, fields=changed)
+    # Other areas follow a change of places (tandem.students: the waiting list); what they did
+    # is on the run as `places_filled` (the people given a place).
+    run.places_filled = []
+    if capacity != before:
+        for _receiver, filled in run_capacity_changed.send(sender=CourseRun, run=run, before=before):
+            run.places_filled += list(filled or [])
     return run
 
 
@@ -384,5 +395,6 @@ def run_cancel(*, actor, run, reason, note=""):
     run.sessions.filter(status=Session.Status.SCHEDULED).update(
         status=Session.Status.CANCELLED, cancel_reason=Session.CancelReason.RUN_CANCELLED
     )
+    versions.changed(run.course.college_id)  # update() sends no signals
     record(actor=actor, action="cancel", obj=run, fields=["status", "cancel_reason", "cancel_note"])
     return run

@@ -83,7 +83,9 @@ def course_create(request):
             messages.success(request, f"{course.title} is in the catalogue. Add its first run when you are ready.")
             return redirect("courses:detail", pk=course.pk)
     return render(
-        request, "courses/course_form.jinja", {"title": "Add a course", "section": SECTION_COURSES, "form": form}
+        request,
+        "courses/course_form.jinja",
+        {"title": "Add a course", "section": SECTION_COURSES, "form": form, "course": None},
     )
 
 
@@ -179,6 +181,8 @@ def run_detail(request, pk):
         "tutors": tutors,
         "can_record": can(request.user, "record_sessions")
         and (manage or any(t.user_id == request.user.pk for t in tutors)),
+        "candidates": None,
+        "changes": None,
     }
     if manage:
         context["changes"] = selectors.tutor_changes(run)[:20]
@@ -224,7 +228,13 @@ def run_create(request, pk):
     return render(
         request,
         "courses/run_form.jinja",
-        {"title": f"Add a run of {course.title}", "section": SECTION_COURSES, "form": form, "course": course},
+        {
+            "title": f"Add a run of {course.title}",
+            "section": SECTION_COURSES,
+            "form": form,
+            "course": course,
+            "run": None,
+        },
     )
 
 
@@ -249,11 +259,21 @@ def run_edit(request, pk):
     form = RunForm(request.POST if request.method == "POST" else None, college=request.user.college, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.run_update(actor=request.user, run=run, **_run_fields(form))
+            run = services.run_update(actor=request.user, run=run, **_run_fields(form))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The run is saved.")
+            filled = len(run.places_filled)
+            messages.success(
+                request,
+                "The run is saved."
+                + (
+                    f" {filled} {'person' if filled == 1 else 'people'} on the waiting list "
+                    f"{'has' if filled == 1 else 'have'} a place now and {'was' if filled == 1 else 'were'} emailed."
+                    if filled
+                    else ""
+                ),
+            )
             return redirect("courses:run", pk=pk)
     return render(
         request,

@@ -152,6 +152,13 @@ EMAIL_DOMAINS = {
 COLLEGE_NAME = "Northvale Recovery College"
 COLLEGE_SLUG = "demo"
 
+
+def login(name, slug=COLLEGE_SLUG):
+    """A demo login's username: `admin` in the demo College, `<slug>-admin` in another one
+    (`tandem demo --slug`)."""
+    return name if slug == COLLEGE_SLUG else f"{slug}-{name}"
+
+
 # (site, kind, [(room, capacity, step-free access)])
 SITES = (
     (

@@ -39,6 +39,7 @@ LOGINS = (
     ("peer", Role.TUTOR),
     ("manager", Role.LINE_MANAGER),
     ("leader", Role.LEADER),
+    ("student", Role.STUDENT),  # made by tandem.students.demo, with the student's records
 )
 
 
@@ -76,6 +77,9 @@ AREA_DEMOS = [
     ("tandem.stories", "tandem.stories.demo"),
     ("tandem.payments", "tandem.payments.demo"),
     ("tandem.planning", "tandem.planning.demo"),
+    ("tandem.students", "tandem.students.demo"),
+    # An area's random stream follows from its place here: a new area goes last.
+    ("tandem.pipeline", "tandem.pipeline.demo"),
 ]
 
 
@@ -84,12 +88,19 @@ class DemoError(Exception):
 
 
 @transaction.atomic
-def generate(seed=2019):
-    """Create the demo College from `seed` and return a summary of what was written."""
+def generate(seed=2019, *, slug=data.COLLEGE_SLUG):
+    """Create the demo College from `seed` and return a summary of what was written.
+
+    With another `slug`, one more College of the same kind (a regional installation's neighbour,
+    for trying or measuring many Colleges): named after its slug, its usernames `<slug>-admin`,
+    `<slug>-leader`, … and `<slug>-<first>.<last>` for its line managers; the Trust and the
+    other employers are shared with the Colleges already there."""
     world = simulate(seed)
-    if College.objects.filter(slug=data.COLLEGE_SLUG).exists():
-        raise DemoError(f"a College with slug {data.COLLEGE_SLUG!r} already exists")
-    usernames = [name for name, _role in LOGINS] + [m.username for m in world.managers]
+    if College.objects.filter(slug=slug).exists():
+        raise DemoError(f"a College with slug {slug!r} already exists")
+    for m in world.managers:
+        m.username = data.login(m.username, slug)
+    usernames = [data.login(name, slug) for name, _role in LOGINS] + [m.username for m in world.managers]
     taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
     if taken:
         raise DemoError(f"the database already has a user named {taken[0]!r}, which the demo needs")
@@ -99,9 +110,8 @@ def generate(seed=2019):
     Organisation.objects.bulk_create([Organisation(name=n, is_trust=t) for n, t in data.ORGANISATIONS if n not in org])
     org = {o.name: o for o in Organisation.objects.filter(name__in=[n for n, _t in data.ORGANISATIONS])}
     # The demo College carries its own clock: its records stop at TODAY, so its pages do too.
-    college = College.objects.create(
-        name=data.COLLEGE_NAME, slug=data.COLLEGE_SLUG, trust=org[data.TRUST], clock_date=TODAY
-    )
+    name = data.COLLEGE_NAME if slug == data.COLLEGE_SLUG else f"{data.COLLEGE_NAME} ({slug})"
+    college = College.objects.create(name=name, slug=slug, trust=org[data.TRUST], clock_date=TODAY)
 
     sites = Site.objects.bulk_create([Site(college=college, name=n, kind=k) for n, k, _rooms in data.SITES])
     rooms = Room.objects.bulk_create(
@@ -128,15 +138,35 @@ def generate(seed=2019):
     manager_users = list(users)
     (af, al), (qf, ql), (lf, ll) = world.demo_names
     admin = _user(
-        "admin", af, al, f"{af}.{al}@northvale-college.example".lower(), Role.COLLEGE_ADMIN, college, ACCOUNTS_FROM
+        data.login("admin", slug),
+        af,
+        al,
+        f"{af}.{al}@northvale-college.example".lower(),
+        Role.COLLEGE_ADMIN,
+        college,
+        ACCOUNTS_FROM,
     )
-    qi = _user("qi", qf, ql, f"{qf}.{ql}@northvale-nhs.example".lower(), Role.QI_TEAM, college, QI_PROJECT["starts_on"])
+    qi = _user(
+        data.login("qi", slug),
+        qf,
+        ql,
+        f"{qf}.{ql}@northvale-nhs.example".lower(),
+        Role.QI_TEAM,
+        college,
+        QI_PROJECT["starts_on"],
+    )
     leader = _user(
-        "leader", lf, ll, f"{lf}.{ll}@northvale-nhs.example".lower(), Role.LEADER, college, QI_PROJECT["starts_on"]
+        data.login("leader", slug),
+        lf,
+        ll,
+        f"{lf}.{ll}@northvale-nhs.example".lower(),
+        Role.LEADER,
+        college,
+        QI_PROJECT["starts_on"],
     )
     demo_tutor, demo_peer = world.tutors[world.demo_tutor], world.tutors[world.demo_peer]
     tutor_user = _user(
-        "tutor",
+        data.login("tutor", slug),
         demo_tutor.first_name,
         demo_tutor.last_name,
         demo_tutor.email,
@@ -145,13 +175,19 @@ def generate(seed=2019):
         demo_tutor.trained_on,
     )
     peer_user = _user(
-        "peer", demo_peer.first_name, demo_peer.last_name, demo_peer.email, Role.TUTOR, college, demo_peer.trained_on
+        data.login("peer", slug),
+        demo_peer.first_name,
+        demo_peer.last_name,
+        demo_peer.email,
+        Role.TUTOR,
+        college,
+        demo_peer.trained_on,
     )
     users += [admin, qi, leader, tutor_user, peer_user]
     # The demo logins share one published password: set_password on the first and give the others
     # the same hash (key stretching costs about a quarter of a second per account). The other line
     # managers cannot log in.
-    demo_usernames = {name for name, _role in LOGINS}
+    demo_usernames = {data.login(name, slug) for name, _role in LOGINS}
     hashed = None
     for u in users:
         if u.username not in demo_usernames:
@@ -259,7 +295,7 @@ def generate(seed=2019):
     # from a random stream of its own so the College's records do not depend on it.
     qi_content = populate_qi_project(college, project, random.Random(seed))
     # Each area derives its demo records (release history, stories, payments, next term's wish
-    # list) from the College's records, with a random stream of its own.
+    # list, the staff-tutor pipeline) from the College's records, with a random stream of its own.
     areas = {}
     for k, (app, module) in enumerate(AREA_DEMOS, start=1):
         if apps.is_installed(app):
@@ -278,7 +314,7 @@ def generate(seed=2019):
             "qi_project": qi_content,
             "areas": areas,
             "change_ideas": [{"on": c["on"].isoformat(), "what": c["what"]} for c in change_ideas()],
-            "logins": {name: role.value for name, role in LOGINS},
+            "logins": {data.login(name, slug): role.value for name, role in LOGINS},
             "password": data.DEMO_PASSWORD,
         }
     )

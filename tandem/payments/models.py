@@ -254,6 +254,9 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-date", "tutor__last_name", "id"]
+        # A College's payments are found from its tutors (College → tutors → payments), by status
+        # and date: the payments list, its totals and pay parity.
+        indexes = [models.Index(fields=["tutor", "status", "date"], name="payment_tutor_status_date")]
         constraints = [
             models.UniqueConstraint(
                 fields=["tutor", "session"],

@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.urls import reverse
 
 from tandem.core import versions
 from tandem.courses.models import CourseRun
-from tandem.courses.selectors import delivered_by_rows
+from tandem.courses.selectors import delivered_by_rows, terms_with_delivered_sessions
 from tandem.qi.measures import counts_in_active_months
 from tandem.tutors.models import Tutor
 
@@ -186,16 +187,93 @@ def parity_rows(college, *, policy=None, with_objects=False):
     oldest first. With the College's own policy, computed once per version of its records
     (tandem.core.versions: any write to them computes it afresh)."""
     if policy is None:
-        key = versions.versioned_key(college.pk, "parity")
-        out = cache.get(key)
-        if out is None:
-            out = _parity_rows(college, policy_for(college))
-            cache.set(key, out, versions.TIMEOUT)
+        out = versions.cached(college.pk, ["parity"], lambda: _parity_rows(college, policy_for(college)))
     else:
         out = _parity_rows(college, policy)
     if with_objects:
         with_objects_for(out)
     return out
+
+
+PAGE_SIZE = 50
+
+
+def parity_terms(college):
+    """The College's terms with delivered sessions, newest first (the page's choice of term)."""
+    return versions.cached(college.pk, ["parity-terms"], lambda: list(terms_with_delivered_sessions(college.pk)))
+
+
+def parity_page(college, *, term=None, show="breaches", page=None):
+    """What the pay parity page shows for a term (None: every term), newest first: `counts` (pairs,
+    breaches, not checked), the policy, the first 50 pairs not checked and the page of the
+    breaches (show="breaches") or of every pair, each row with its run and tutor. Worked out once
+    per version of the College's records, so a request unpickles a page of rows, not the College's
+    every pair. `term`: one of parity_terms(college)."""
+    term_id = term.pk if term is not None else "all"
+    show = "breaches" if show == "breaches" else "all"
+    summary = versions.cached(college.pk, ["parity-summary", term_id], lambda: _parity_summary(college, term))
+    listed = summary["counts"]["breaches" if show == "breaches" else "pairs"]
+    found = Paginator(range(listed), PAGE_SIZE).get_page(page)
+    found.object_list = versions.cached(
+        college.pk,
+        ["parity-page", term_id, show, found.number],
+        lambda: _parity_page_rows(college, term, show, found.number),
+    )
+    return {**summary, "page": found}
+
+
+def _term_rows(college, term):
+    rows = parity_rows(college)[::-1]
+    return [r for r in rows if r.term_id == term.pk] if term is not None else rows
+
+
+def _parity_summary(college, term):
+    rows = _term_rows(college, term)
+    unchecked = [r for r in rows if not r.checked]
+    first = unchecked[:PAGE_SIZE]
+    _shown(first)
+    return {
+        "counts": {"pairs": len(rows), "breaches": sum(r.breach for r in rows), "unchecked": len(unchecked)},
+        "unchecked": first,
+        "policy": policy_for(college),
+    }
+
+
+def _parity_page_rows(college, term, show, number):
+    rows = _term_rows(college, term)
+    if show == "breaches":
+        rows = [r for r in rows if r.breach]
+    chosen = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    _shown(chosen)
+    return chosen
+
+
+def _gbp(value):
+    return "–" if value is None else f"£{value:,.2f}"
+
+
+def _hours(value):
+    return "–" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _shown(rows):
+    """Attach each row's run, tutor and figures as the page prints them: worked out with the rows,
+    once per version, rather than at every request (50 rows × 7 formatted cells)."""
+    with_objects_for(rows)
+    for r in rows:
+        r.shown = {
+            "run_url": reverse("courses:run", args=[r.run_id]),
+            "term": str(r.run.term),
+            "run": f"{r.run.course.title}, {r.run.term}",
+            "hours": _hours(r.hours),
+            "delivery": _hours(r.delivery_hours),
+            "prep": _hours(r.prep_hours),
+            "other": _hours(r.other_hours) if r.other_hours else "",
+            "paid": _gbp(r.money),
+            "per_hour": _gbp(r.effective),
+            "comparator": _gbp(r.comparator.hourly) if r.comparator else "",
+            "gap": _gbp(r.gap) if r.breach else "",
+        }
 
 
 def with_objects_for(rows):
@@ -256,7 +334,7 @@ def _parity_rows(college, policy):
         shared[key].update(session_staff[session_id])
 
     logged = WorkLog.objects.filter(tutor__college=college, tutor__kind=Tutor.Kind.PEER, run__isnull=False)
-    for tutor_id, run_id, activity, hours in logged.values_list("tutor_id", "run_id", "activity", "hours"):
+    for tutor_id, run_id, activity, hours in logged.order_by().values_list("tutor_id", "run_id", "activity", "hours"):
         row = rows.get((run_id, tutor_id))
         if row is None:
             continue
@@ -265,7 +343,7 @@ def _parity_rows(college, policy):
         else:
             row.other_hours += hours
     paid = Payment.objects.filter(tutor__college=college, tutor__kind=Tutor.Kind.PEER, run__isnull=False)
-    for tutor_id, run_id, amount in paid.values_list("tutor_id", "run_id", "amount"):
+    for tutor_id, run_id, amount in paid.order_by().values_list("tutor_id", "run_id", "amount"):
         row = rows.get((run_id, tutor_id))
         if row is not None:
             row.money += amount

@@ -5,10 +5,8 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from tandem.core.models import Term
 from tandem.core.scoping import college_id_of, scoped
 from tandem.courses.models import CourseRun
-from tandem.courses.selectors import terms_with_delivered_sessions
 from tandem.tutors.models import Tutor
 
 from .models import Expense, Payment, PayYear, RateCard, StaffPayGrade, WorkLog
@@ -124,10 +122,3 @@ def work_logs(user):
 
 def expenses(user):
     return scoped(Expense.objects, user, "tutor__college", perm="view_payments").select_related("tutor")
-
-
-def terms_with_sessions(user):
-    college_id = college_id_of(user, "view_pay_parity")
-    if college_id is None:
-        return Term.objects.none()
-    return terms_with_delivered_sessions(college_id)

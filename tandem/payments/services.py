@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.audit.services import record, record_many
+from tandem.core import versions
 from tandem.core.models import College
 from tandem.courses.selectors import delivered_by_rows
 from tandem.tutors.models import Tutor
@@ -268,6 +269,7 @@ def generate_payments(*, actor, college):
         new_ids = set(Payment.objects.filter(tutor__college=college).values_list("pk", flat=True)) - existing
         created = len(new_ids)
         if created:
+            versions.changed(college)  # bulk_create sends no signals: pay parity counts these
             record(
                 actor=actor,
                 action="generate",
@@ -297,6 +299,7 @@ def approve_payments(*, actor, payments):
         if count:
             # One audit row per payment (a tutor's subject-access export finds each of theirs).
             approved = Payment.objects.filter(pk__in=ids, approved_by=actor, status=Payment.Status.APPROVED)
+            versions.changed(*Tutor.objects.filter(payments__in=ids).values_list("college_id", flat=True).distinct())
             record_many(
                 actor=actor,
                 action="approve",
@@ -316,6 +319,7 @@ def mark_paid(*, actor, payment_id):
             status=Payment.Status.PAID, paid_at=timezone.now(), paid_by=actor
         )
         if changed:
+            versions.changed(*Tutor.objects.filter(payments=payment_id).values_list("college_id", flat=True))
             record(
                 actor=actor,
                 action="mark_paid",

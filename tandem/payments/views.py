@@ -31,7 +31,7 @@ from .forms import (
     WorkLogForm,
 )
 from .models import Payment
-from .parity import parity_rows, with_objects_for
+from .parity import parity_page, parity_terms
 
 SECTION = "payments"
 
@@ -358,30 +358,11 @@ def expenses(request):
 @require_GET
 @requires("view_pay_parity")
 def parity(request):
-    terms = list(selectors.terms_with_sessions(request.user))
+    college = request.user.college
+    terms = parity_terms(college)
     term_id = request.GET.get("term", "")
     show = request.GET.get("show", "breaches")
-    # The College's pairs are computed once per version of its records (cached); only the rows of
-    # the page shown (and the first unchecked ones listed) load their run and tutor. Newest first.
-    rows = parity_rows(request.user.college)[::-1]
     term = next((t for t in terms if str(t.pk) == term_id), None)
-    if term:
-        rows = [r for r in rows if r.term_id == term.pk]
-    breaches = [r for r in rows if r.breach]
-    unchecked = [r for r in rows if not r.checked]
-    listed = breaches if show == "breaches" else rows
-    page = Paginator(listed, 50).get_page(request.GET.get("page"))
-    with_objects_for([*page.object_list, *unchecked[:50]])
-    return _page(
-        request,
-        "parity",
-        "Pay parity check",
-        rows=rows,
-        breaches=breaches,
-        unchecked=unchecked,
-        page=page,
-        terms=terms,
-        term=term,
-        show=show,
-        policy=services.policy_for(request.user.college),
-    )
+    # Worked out once per version of the College's records (cached): counts and the page shown.
+    found = parity_page(college, term=term, show=show, page=request.GET.get("page"))
+    return _page(request, "parity", "Pay parity check", terms=terms, term=term, show=show, **found)

@@ -18,10 +18,12 @@ from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.audit.services import record, record_many
+from tandem.core import versions
 from tandem.payments.models import Expense, PaymentChoice, WorkLog
+from tandem.pipeline.models import PipelineEntry, PipelineSubmission
 from tandem.planning.instance import tutor_id
 from tandem.planning.models import PlanJob, PlanWhatIf, TutorAvailability
-from tandem.release.models import PipelineEntry, PipelineSubmission, ReleaseRequest
+from tandem.release.models import ReleaseRequest
 from tandem.stories.models import Story
 from tandem.students.models import EqualityMonitoring, Feedback, LearningGoal, PlanReview, Student
 from tandem.tutors.models import SensitiveProfile, Tutor
@@ -84,6 +86,7 @@ def _scrub_rows(actor, queryset, field_names, replacements, label, summary, coll
             changed_ids.append(row.pk)
             changed_fields.update(updates)
     if changed_ids:
+        versions.changed(college_id)  # update() sends no signals: a cached page may show the text
         summary["changed"][label] = sorted(changed_fields)
         record_many(
             actor=actor,
@@ -200,6 +203,7 @@ def erase_tutor(*, actor, tutor, reason, today=None):
         ids = list(qs.values_list("pk", flat=True))
         if ids:
             qs.model.objects.filter(pk__in=ids).update(**values)
+            versions.changed(tutor.college_id)  # update() sends no signals
             summary["changed"][label] = sorted(values)
 
             record_many(
@@ -247,7 +251,7 @@ def erase_tutor(*, actor, tutor, reason, today=None):
     if entry is not None:
         clear(
             PipelineEntry.objects.filter(pk=entry.pk),
-            "release.PipelineEntry",
+            "pipeline.PipelineEntry",
             name=ERASED_TEXT,
             work_email=f"erased-entry-{entry.pk}@{ERASED_DOMAIN}",
             profession="",
@@ -270,7 +274,7 @@ def erase_tutor(*, actor, tutor, reason, today=None):
                 college_id=tutor.college_id,
             )
             PipelineSubmission.objects.filter(pk__in=submissions).delete()
-            summary["changed"]["release.PipelineSubmission"] = ["deleted"]
+            summary["changed"]["pipeline.PipelineSubmission"] = ["deleted"]
 
     # Copies of their name elsewhere: the planner's jobs (instance, labels, results, what-ifs) and
     # the Django admin's log.
@@ -370,6 +374,7 @@ def erase_student(*, actor, student, reason):
             college_id=student.college_id,
         )
         Feedback.objects.filter(pk__in=comments).update(comment="")
+        versions.changed(student.college_id)  # update() sends no signals
         summary["changed"]["students.Feedback"] = ["comment"]
     replacements = _replacements(
         old_first, old_last, old_email, student.full_name, f"erased-student-{student.pk}@{ERASED_DOMAIN}"

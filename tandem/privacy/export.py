@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tandem.audit.models import AuditEvent
+from tandem.audit.selectors import object_types
 from tandem.audit.services import record
 from tandem.core.pdf import write_pdf
 from tandem.tutors.models import SensitiveProfile, Tutor
@@ -137,7 +138,7 @@ class SubjectAccess:
             by_type.setdefault(label, set()).add(pk)
         query = Q(pk__in=[])
         for label, pks in by_type.items():
-            query |= Q(object_type=label, object_id__in=sorted(pks))
+            query |= Q(object_type__in=object_types(label), object_id__in=sorted(pks))
         if self.user is not None:
             query |= Q(actor=self.user)
         return [row(e) for e in AuditEvent.objects.filter(query).order_by("at", "id")]

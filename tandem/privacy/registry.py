@@ -64,8 +64,8 @@ RELATIONS = {
         "the decision is exported under the manager relation; decided_by is the same person"
     ),
     ("release.ReleaseBudget", "tutor"): Export(note="hours they may be released for per term"),
-    ("release.PipelineEntry", "tutor"): Export(note="their entry in the staff-tutor pipeline"),
-    ("release.PipelineStageChange", "recorded_by"): Exempt(WHO_ACTED),
+    ("pipeline.PipelineEntry", "tutor"): Export(note="their entry in the staff-tutor pipeline"),
+    ("pipeline.PipelineStageChange", "recorded_by"): Exempt(WHO_ACTED),
     ("stories.Consent", "recorded_by"): Exempt("a consent belongs to the story's author; " + WHO_ACTED),
     ("qi.TeamMember", "user"): Export(note="their place on a QI project team"),
     ("qi.ProgressScore", "recorded_by"): Exempt(WHO_ACTED),
@@ -101,8 +101,8 @@ RELATIONS = {
 # (model label, lookup from that model to the subject, subject kind, note)
 INDIRECT = [
     ("payments.PaymentChoice", "payment__tutor", "tutor", "their choices about taking payments"),
-    ("release.PipelineStageChange", "entry__tutor", "tutor", "their pipeline stages"),
-    ("release.PipelineSubmission", "entry__tutor", "tutor", "public-form submissions matching their pipeline entry"),
+    ("pipeline.PipelineStageChange", "entry__tutor", "tutor", "their pipeline stages"),
+    ("pipeline.PipelineSubmission", "entry__tutor", "tutor", "public-form submissions matching their pipeline entry"),
     ("students.Booking", "student__user", "user", "their bookings of courses and waiting-list places"),
     ("students.Attendance", "student__user", "user", "the sessions they came to"),
     ("students.Certificate", "student__user", "user", "their certificates of attendance"),

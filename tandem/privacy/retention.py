@@ -17,7 +17,8 @@ from django.utils import timezone
 from tandem.accounts.two_factor import stale_setups
 from tandem.audit.services import record_many
 from tandem.payments.models import Expense, Payment, PaymentChoice, WorkLog
-from tandem.release.models import PipelineEntry, PipelineSubmission, ReleaseRequest
+from tandem.pipeline.models import PipelineEntry, PipelineSubmission
+from tandem.release.models import ReleaseRequest
 from tandem.stories.models import Consent, Story
 from tandem.stories.services import story_delete
 from tandem.students.models import Student

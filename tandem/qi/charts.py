@@ -2,7 +2,6 @@
 tandem.charts, with its meaning in words and a data table. The page and the leader report use
 the same functions, so they show the same chart."""
 
-import calendar
 from datetime import date
 
 from spc import SpcInputError, analyse
@@ -18,13 +17,9 @@ from tandem.charts import (
     render_svg,
     variation_icon,
 )
+from tandem.core.dates import month_label
 
 from .measures import REGISTRY, goal_for, goal_of, month_key, months_between, series, values_of
-
-
-def _label(period):
-    year, month = period.split("-")
-    return f"{calendar.month_abbr[int(month)]} {year}"
 
 
 def fmt(value):
@@ -42,7 +37,7 @@ def outcome_chart(college, key="staff_tutors_teaching"):
     if not points:
         return None
     goal = goal_for(college, key, values)
-    labels = [_label(p["period"]) for p in points]
+    labels = [month_label(p["period"], short=True) for p in points]
     values = [p["value"] for p in points]
     lines = []
     if goal:
@@ -63,7 +58,7 @@ def outcome_chart(college, key="staff_tutors_teaching"):
         "svg": svg,
         "rows": [{"label": lab, "value": v} for lab, v in zip(labels, values)],
         "goal": goal,
-        "latest": {"label": _label(latest["period"]), "value": latest["value"]} if latest else None,
+        "latest": {"label": month_label(latest["period"], short=True), "value": latest["value"]} if latest else None,
         "colour": BLUE,
     }
 
@@ -186,7 +181,7 @@ def measure_chart(
         return None
     periods = chart_window(project, values)
     vals = [values.get(p) for p in periods]
-    labels = [_label(p) for p in periods]
+    labels = [month_label(p, short=True) for p in periods]
     index_of = {p: i for i, p in enumerate(periods)}
     goal = goal_of(project, values) if project.goal_measure == mdef.key else None
     target = goal["target"] if goal else None

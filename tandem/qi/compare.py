@@ -17,6 +17,7 @@ from spc import SpcInputError, analyse
 from spc.funnel import limits as funnel_limits
 from tandem.charts_funnel import FunnelChart, FunnelPoint, render_funnel_svg
 from tandem.core import clock
+from tandem.core.dates import month_label
 from tandem.core.imports import reading
 from tandem.core.imports.reading import ImportResult, RowError, _FileProblem, _Problem, _text
 from tandem.core.models import College
@@ -85,7 +86,7 @@ def default_period(college):
 
 
 def period_label(start, end):
-    return f"{start:%B %Y} to {end:%B %Y}"
+    return f"{month_label(start)} to {month_label(end)}"
 
 
 def period_text(start, end):

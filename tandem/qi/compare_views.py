@@ -90,6 +90,7 @@ def compare_colleges(request):
         {
             "title": "Compare Colleges",
             "section": "qi",
+            "project": None,  # qi/_layout.jinja: a page outside any project
             "form": form,
             "period": compare.period_label(start, end),
             "results": compare.comparisons(college, start, end),
@@ -124,6 +125,7 @@ def benchmarks(request):
         {
             "title": "Import benchmarks",
             "section": "qi",
+            "project": None,  # qi/_layout.jinja: a page outside any project
             "form": form,
             "row_errors": errors,
             "benchmarks": rows,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tandem.accounts.models import Role, User
+from tandem.core.dates import month_label
 from tandem.tutors.models import Tutor
 
 from .models import (
@@ -397,7 +398,7 @@ def populate(college, project, rng):
                     questions="Will managers release more staff? Which staff come forward?",
                     plan_who="The QI team, with staff tutors and students",
                     plan_what=title,
-                    plan_when=f"{starts:%B %Y}",
+                    plan_when=month_label(starts),
                     plan_where="Trust teams and the College",
                     prediction=prediction,
                     do_notes=do,

@@ -26,6 +26,7 @@ def fidelity_list(request):
         {
             "title": "College fidelity: RECOLLECT",
             "section": "qi",
+            "project": None,  # qi/_layout.jinja: a page outside any project
             "items": items,
             "chart": fidelity.chart(items),
             "scored": RECOLLECT_SCORED,
@@ -54,6 +55,7 @@ def _form_page(request, form, title, submit, assessment=None):
         {
             "title": title,
             "section": "qi",
+            "project": None,  # qi/_layout.jinja: a page outside any project
             "form": form,
             "submit": submit,
             "assessment": assessment,

@@ -7,10 +7,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.accounts.rules import requires
+from tandem.accounts.rules import can, requires
+from tandem.core.dates import month_label
 from tandem.core.forms import add_service_errors
 
-from . import forms, present, selectors, services
+from . import cached, forms, present, selectors, services
 from .charts import fmt
 from .models import ManualMeasure
 from .views import _page
@@ -28,9 +29,9 @@ def project_measures(request, pk):
 
 
 def _measure_page(request, project, mdef, chart_form=None, status=200):
-    chart_type, rebase = selectors.chart_settings(project, mdef.key)
-    chart = present.chart_for(project, mdef)
-    if chart_form is None:
+    chart = cached.chart_for(project, mdef)
+    if chart_form is None and can(request.user, "manage_qi"):  # the form is shown to the QI team only
+        chart_type, rebase = selectors.chart_settings(project, mdef.key)
         chart_form = forms.ChartForm(
             initial={"chart": chart_type, "rebase_at": [a.pk for a in rebase]}, project=project
         )
@@ -43,7 +44,7 @@ def _measure_page(request, project, mdef, chart_form=None, status=200):
         measure=mdef,
         chart=chart,
         chart_form=chart_form,
-        form=chart_form if chart_form.is_bound else None,
+        form=chart_form if chart_form is not None and chart_form.is_bound else None,
         goal=present.goal_progress(project) if project.goal_measure == mdef.key else None,
     )
     response.status_code = status
@@ -158,7 +159,7 @@ def manual_values(request, pk, key):
     form = forms.ValueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.value_set(actor=request.user, measure=m, **form.cleaned_data)
-        messages.success(request, f"Value for {form.cleaned_data['period']:%B %Y} saved")
+        messages.success(request, f"Value for {month_label(form.cleaned_data['period'])} saved")
         return redirect("qi:manual_values", pk=pk, key=key)
     return _values_page(request, project, m, value_form=form if request.method == "POST" else None)
 

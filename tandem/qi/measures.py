@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import fmean
 
-from django.core.cache import cache
-
 from tandem.core import versions
 from tandem.core.models import Term
 from tandem.courses.models import CourseRun
@@ -287,12 +285,7 @@ def values_of(college, mdef):
     College's records (tandem.core.versions: any write to them computes it afresh)."""
     if college is None:
         return mdef.compute(college)
-    key = versions.versioned_key(college.pk, "measure", mdef.key)
-    found = cache.get(key)
-    if found is None:
-        found = mdef.compute(college)
-        cache.set(key, found, versions.TIMEOUT)
-    return found
+    return versions.cached(college.pk, ["measure", mdef.key], lambda: mdef.compute(college))
 
 
 def series(college, key, *, start=None, end=None, values=None):

@@ -4,17 +4,13 @@ from datetime import date
 
 from django.apps import apps
 
+from tandem.core.dates import month_label
+
 from . import selectors
 from .charts import fmt, measure_chart
 from .compare import report_comparison
 from .fidelity import chart, for_college
 from .measures import goal_of, measure_for, month_key, values_of
-
-
-def _month_words(period):
-    y, m = map(int, period.split("-"))
-    return date(y, m, 1).strftime("%B %Y")
-
 
 PROPER_WORDS = {"Trust", "NHS", "College"}  # kept capitalised at the start of a measure's name
 
@@ -49,13 +45,13 @@ def goal_progress(project):
     if goal:
         out.update(
             baseline=fmt(goal["baseline"]),
-            baseline_period=f"mean of {_month_words(goal['baseline_from'])} to {_month_words(goal['baseline_to'])}",
+            baseline_period=f"mean of {month_label(goal['baseline_from'])} to {month_label(goal['baseline_to'])}",
             target=fmt(goal["target"]),
             target_raw=goal["target"],
         )
     if latest_key:
         out["latest"] = fmt(values[latest_key])
-        out["latest_period"] = _month_words(latest_key)
+        out["latest_period"] = month_label(latest_key)
         if goal:
             out["latest_meets_target"] = (values[latest_key] >= goal["target"]) == (goal["target"] >= goal["baseline"])
     if since:

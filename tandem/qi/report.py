@@ -46,7 +46,10 @@ def cached_pdf(request, project, *, wait=30.0):
     any write to them renders it afresh): two people downloading it cost one render. While one
     request renders it, another waits for that render (up to `wait` seconds) rather than
     starting its own."""
-    key = versions.versioned_key(project.college_id, "leader-pdf", project.pk, date.today().isoformat())
+    parts = ["leader-pdf", project.pk, date.today().isoformat()]
+    if project.report_compare:  # its Compare Colleges section reads every College's records
+        parts.append(versions.every_college())
+    key = versions.versioned_key(project.college_id, *parts)
     found = cache.get(key)
     if found is not None:
         return found

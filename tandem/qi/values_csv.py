@@ -2,14 +2,12 @@
 
 Columns `period,value` (a header row naming them, in any order; pasted text may leave the header
 out). Every row is checked before anything is written; each problem names its row (as a
-spreadsheet numbers it) and its column. UTF-8 with or without a byte-order mark, or Windows-1252;
-CRLF, LF or CR line ends; comma, semicolon or tab between cells.
+spreadsheet numbers it) and its column. The file is read by Tandem's one CSV reader
+(`tandem.core.imports.reading`): UTF-8 with or without a byte-order mark, or Windows-1252; CRLF,
+LF or CR line ends; here also a semicolon or a tab between cells.
 """
 
 import calendar
-import codecs
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -17,24 +15,11 @@ from datetime import date
 
 from django.conf import settings
 
+from tandem.core.imports.reading import RowError, _decode, _FileProblem, _records, human_size
+
 MAX_ROWS = 1200
-SAVE_AS = "save it from your spreadsheet as CSV UTF-8 (Comma delimited)"
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self):
-        if self.row is not None and self.column:
-            return f"Row {self.row}, column {self.column}: {self.message}"
-        if self.row is not None:
-            return f"Row {self.row}: {self.message}"
-        return self.message[:1].upper() + self.message[1:]
 
 
 @dataclass
@@ -45,30 +30,6 @@ class Parsed:
 
 def max_bytes():
     return settings.IMPORT_MAX_BYTES
-
-
-def decode(data):
-    """Bytes to text: UTF-8 (with or without a byte-order mark), else Windows-1252. Raises ValueError."""
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    if not data.strip():
-        raise ValueError("the file is empty")
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ValueError(f"this is an Excel workbook, not a CSV file: {SAVE_AS}")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
-        raise ValueError(f"this file is not CSV text (it looks like UTF-16 or a binary file): {SAVE_AS}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02X}): {SAVE_AS}"
-        ) from None
 
 
 def parse_period(text):
@@ -118,30 +79,15 @@ def parse(data):
     not empty, values must not be written."""
     out = Parsed()
     if not isinstance(data, str) and len(data) > max_bytes():
-        out.errors.append(RowError(None, None, f"the file is too large: the limit is {max_bytes() // 1024} KB"))
+        out.errors.append(RowError(None, None, f"the file is too large: the limit is {human_size(max_bytes())}"))
         return out
     try:
-        text = decode(data)
-    except ValueError as exc:
-        out.errors.append(RowError(None, None, str(exc)))
+        text = (data if isinstance(data, str) else _decode(data)).removeprefix("\ufeff")
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        rows = [(n, cells) for n, cells in _records(text, delimiter=_delimiter(first)) if any(cells)]
+    except _FileProblem as problem:
+        out.errors.append(RowError(None, None, str(problem)))
         return out
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    first = next((ln for ln in lines if ln.strip()), "")
-    if not first:
-        out.errors.append(RowError(None, None, "there are no rows: enter one month a row, like 2019-03,7"))
-        return out
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    try:
-        rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        out.errors.append(
-            RowError(
-                None, None, f"the text cannot be read as CSV ({exc}); check for a double quote without its partner"
-            )
-        )
-        return out
-    rows = [(n, cells) for n, cells in rows if any(cells)]
     if not rows:
         out.errors.append(RowError(None, None, "there are no rows: enter one month a row, like 2019-03,7"))
         return out

@@ -12,8 +12,7 @@ from tandem.accounts.rules import requires
 from tandem.core import clock
 from tandem.core.forms import add_service_errors
 
-from . import forms, present, report, selectors, services
-from .charts import outcome_chart
+from . import cached, forms, present, report, selectors, services
 from .diagram import render_driver_diagram
 from .measures import REGISTRY
 from .models import Aim, Annotation, ChangeIdea, Driver, StakeholderEntry, TeamMember
@@ -29,7 +28,7 @@ def measures(request):
         {
             "title": "Measures",
             "section": "qi_measures",
-            "outcome": outcome_chart(college),
+            "outcome": cached.outcome_chart(college),
             "measures": list(REGISTRY.values()),
             "projects": list(selectors.visible_projects(request.user)),
         },
@@ -436,7 +435,7 @@ def stakeholders(request, pk):
 @requires("view_qi")
 def report_page(request, pk):
     project = selectors.project_for(request.user, pk)
-    return _page(request, "report.jinja", "Leader report", project, "report", r=present.report(project))
+    return _page(request, "report.jinja", "Leader report", project, "report", r=cached.report(project))
 
 
 @require_GET

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class ReleaseConfig(AppConfig):
     name = "tandem.release"
     label = "release"
-    verbose_name = "Release and staff-tutor pipeline"
+    verbose_name = "Release"
 
     def ready(self):
         from . import measures  # noqa: F401, PLC0415  (registers the process measures)

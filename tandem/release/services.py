@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from tandem.audit.services import record
-from tandem.core import clock
+from tandem.core import clock, versions
 from tandem.core.models import College, Term
 from tandem.courses.models import CourseRun
 from tandem.tutors.models import Tutor
@@ -232,6 +232,7 @@ def release_decide(*, actor, release_request, decision, sessions=None, hours=Non
                         }
                     )
         rr.refresh_from_db()
+        versions.changed(rr.college_id)  # the claim is an update(): it sends no signals
         if chosen:
             rr.approved_sessions.set(chosen)
         record(
@@ -268,6 +269,7 @@ def release_withdraw(*, actor, release_request, now=None):
             raise ReleaseConflict(
                 RR.objects.filter(pk=release_request.pk).values_list("status", flat=True).first() or "gone"
             )
+        versions.changed(release_request.college_id)  # update() sends no signals
         record(actor=actor, action="withdraw", obj=release_request, fields=["status"])
         emails.on_commit(emails.withdrawn, release_request)
     release_request.refresh_from_db()
@@ -315,6 +317,7 @@ def _send_reminders(*, now, college=None):
     for rr in pending.filter(requested_at__lte=expire_before).select_related("tutor"):
         with transaction.atomic():
             if RR.objects.filter(pk=rr.pk, status=RR.Status.PENDING).update(status=RR.Status.EXPIRED, closed_at=now):
+                versions.changed(rr.college_id)  # update() sends no signals
                 record(actor=None, action="expire", obj=rr, fields=["status"])
                 emails.on_commit(emails.expired, rr)
                 counts["expired"] += 1

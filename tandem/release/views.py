@@ -40,11 +40,8 @@ def conflict(request, exc, rr):
 @require_GET
 @requires("view_release_requests")
 def request_list(request):
-    qs = selectors.visible_requests(request.user)
     status = request.GET.get("status", "")
-    if status in RR.Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.listed_requests(request.user, status), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "release/list.jinja",

@@ -69,7 +69,7 @@ def add(request):
     return render(
         request,
         "stories/form.jinja",
-        {"title": "Add a story", "section": "stories", "form": form, "with_consent": True},
+        {"title": "Add a story", "section": "stories", "form": form, "story": None, "with_consent": True},
     )
 
 

@@ -278,6 +278,32 @@ class GoalForm(PlainForm):
         self.fields["courses"].queryset = courses
 
 
+class GoalAchievedForm(PlainForm):
+    achieved = forms.ChoiceField(
+        label="Is this goal achieved?",
+        choices=[("yes", "Yes"), ("no", "Not yet")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the goal is achieved", "invalid_choice": "Choose Yes or Not yet"},
+    )
+    achieved_on = date_field(
+        "Date it was achieved", required=False, help_text="Needed when it is achieved. For example, 2019-10-15"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achieved_on"].widget.attrs["data-required-if"] = "yes"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("achieved") == "yes" and not data.get("achieved_on") and "achieved_on" not in self.errors:
+            self.add_error("achieved_on", "Enter the date it was achieved")
+        return data
+
+    def chosen_date(self):
+        """The date to record: None when not achieved yet."""
+        return self.cleaned_data["achieved_on"] if self.cleaned_data["achieved"] == "yes" else None
+
+
 class ReviewForm(PlainForm):
     reviewed_on = date_field("Date of the review")
     note = forms.CharField(

@@ -42,9 +42,10 @@ def students_attending(college):
     return counts_in_active_months(college, {m: len(s) for m, s in seen.items()})
 
 
-def _booked_places(college):
-    """(session date, session id, student id) of every booked place at every delivered session:
-    bookings with a place (not cancelled, not waiting) on the session's run."""
+def _booked_places(college, taken):
+    """(session date, session id, student id) of every booked place at every delivered session
+    whose attendance was taken (`taken`: session ids): bookings with a place (not cancelled, not
+    waiting) on the session's run."""
     sessions = delivered_sessions(college).values_list("pk", "date", "run_id")
     by_run = defaultdict(list)
     for student, run in Booking.objects.filter(run__course__college=college, status=Booking.Status.BOOKED).values_list(
@@ -52,8 +53,9 @@ def _booked_places(college):
     ):
         by_run[run].append(student)
     for pk, day, run in sessions:
-        for student in by_run.get(run, ()):
-            yield day, pk, student
+        if pk in taken:
+            for student in by_run.get(run, ()):
+                yield day, pk, student
 
 
 @measure(
@@ -65,8 +67,9 @@ def _booked_places(college):
     definition=(
         "Of the booked places at the sessions delivered in the month (each student with a place on the run × "
         "each delivered session), the share at which the student was recorded as attending. Walk-ins and "
-        "cancelled or waiting-list bookings are not counted. Source: bookings and the session register. Missing "
-        "in a month with no delivered sessions or no booked places."
+        "cancelled or waiting-list bookings are not counted, nor sessions whose attendance was not taken (recorded "
+        "as delivered with one tap or in a batch, nobody ticked and no head count). Source: bookings and the "
+        "session register. Missing in a month with no delivered sessions or no booked places."
     ),
     population="Booked places at the College's delivered sessions",
     numerator="Booked places at delivered sessions in the month at which the student was recorded as attending",
@@ -78,8 +81,12 @@ def student_attendance_rate(college):
     came = set(
         Attendance.objects.filter(session__in=delivered_sessions(college)).values_list("session_id", "student_id")
     )
+    # Attendance taken: someone recorded as there, or a head count typed (0 when nobody came).
+    taken = {session for session, _student in came} | set(
+        delivered_sessions(college).filter(head_count__isnull=False).values_list("pk", flat=True)
+    )
     booked, attended = defaultdict(int), defaultdict(int)
-    for day, session, student in _booked_places(college):
+    for day, session, student in _booked_places(college, taken):
         m = month_key(day)
         booked[m] += 1
         attended[m] += (session, student) in came

@@ -15,7 +15,7 @@ from tandem.core.forms import add_service_errors
 from tandem.courses.models import CourseRun
 
 from . import outcomes, scoring
-from .forms import EqualityForm, FeedbackForm, GoalForm, QuestionnaireForm, ReviewForm
+from .forms import EqualityForm, FeedbackForm, GoalAchievedForm, GoalForm, QuestionnaireForm, ReviewForm
 from .models import EqualityMonitoring, Questionnaire
 from .selectors import student_for
 
@@ -112,6 +112,52 @@ def my_plan_review(request):
 @requires("advise_students")
 def plan_review(request, pk):
     return _review(request, outcomes.plan_student(request.user, pk), own=False)
+
+
+def _goal_achieved(request, student, goal_pk, own):
+    goal = outcomes.plan_goal(student, goal_pk)
+    initial = {
+        "achieved": "yes" if goal.achieved_on else "no",
+        "achieved_on": goal.achieved_on or clock.today(student.college),
+    }
+    form = GoalAchievedForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = outcomes.goal_mark_achieved(actor=request.user, goal=goal, achieved_on=form.chosen_date())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"The goal is marked achieved on {goal.achieved_on:%d %B %Y}."
+                if goal.achieved_on
+                else "The goal is marked as not achieved yet.",
+            )
+            return redirect("students:my_plan") if own else redirect("students:plan", pk=student.pk)
+    return render(
+        request,
+        "students/goal_achieved.jinja",
+        {
+            "title": "Mark a goal achieved",
+            "section": "my_courses" if own else "students",
+            "student": student,
+            "goal": goal,
+            "own": own,
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires("answer_outcomes")
+def my_goal_achieved(request, goal):
+    return _goal_achieved(request, outcomes.plan_student(request.user), goal, own=True)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("advise_students")
+def goal_achieved(request, pk, goal):
+    return _goal_achieved(request, outcomes.plan_student(request.user, pk), goal, own=False)
 
 
 # --- Questionnaires and feedback -----------------------------------------------------------------

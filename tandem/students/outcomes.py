@@ -67,11 +67,27 @@ def goal_add(*, actor, student, text, courses=()):
     return goal
 
 
+def plan_goal(student, pk):
+    """A goal of the student's learning plan (404 for anyone else's)."""
+    return get_object_or_404(LearningGoal.objects.select_related("student__college"), student=student, pk=pk)
+
+
 @transaction.atomic
-def goal_mark_achieved(*, actor, goal, achieved=True):
-    goal.achieved_on = clock.today(goal.student.college) if achieved else None
-    goal.save(update_fields=["achieved_on"])
-    record(actor=actor, action="update", obj=goal, fields=["achieved_on"], college_id=goal.student.college_id)
+def goal_mark_achieved(*, actor, goal, achieved_on):
+    """Mark a goal achieved on a date (not before it was set, not after today), or not achieved
+    yet (`achieved_on` None: a mistake put right)."""
+    goal = LearningGoal.objects.select_for_update().select_related("student__college").get(pk=goal.pk)
+    if achieved_on is not None:
+        if achieved_on > clock.today(goal.student.college):
+            raise ValidationError({"achieved_on": "The date must be today or in the past."})
+        if achieved_on < goal.created_on:
+            raise ValidationError(
+                {"achieved_on": f"The goal was set on {goal.created_on:%d %B %Y}: enter that date or a later one."}
+            )
+    if goal.achieved_on != achieved_on:
+        goal.achieved_on = achieved_on
+        goal.save(update_fields=["achieved_on"])
+        record(actor=actor, action="update", obj=goal, fields=["achieved_on"], college_id=goal.student.college_id)
     return goal
 
 

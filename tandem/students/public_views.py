@@ -15,7 +15,7 @@ from tandem.core import clock
 from tandem.core.forms import add_service_errors
 from tandem.core.models import College
 from tandem.core.params import parse_id
-from tandem.release.pipeline_views import TOO_MANY_MESSAGE, public_form_rate
+from tandem.pipeline.views import TOO_MANY_MESSAGE, public_form_rate
 
 from . import selectors, services
 from .forms import ProspectusFilterForm, SignUpForm

@@ -1,8 +1,16 @@
-"""The students part of the session register (tandem.courses.register_views.session_record):
-the booked students to tick, walk-ins to add; the head count follows from them."""
+"""The students part of the session register (tandem.courses.register_views): the booked
+students to tick, walk-ins to add, the head count following from them; and the sessions recorded
+as delivered without their attendance (one tap, the admin's batch), each with *Take attendance*
+(tandem.students.register_views)."""
+
+from tandem.core.forms import add_service_errors
+from tandem.courses import selectors as course_selectors
 
 from . import selectors, services
 from .forms import AttendanceForm
+from .models import Booking
+
+SHOWN = 50  # sessions listed as still needing their attendance
 
 
 def form(request, session):
@@ -28,3 +36,26 @@ def record_delivery(*, actor, session, tutors, head_count, attendance):
             actor=actor, session=session, tutors=tutors, attended=attended, walk_ins=walk_ins
         )
     return services.session_record_delivery_clearing(actor=actor, session=session, tutors=tutors, head_count=head_count)
+
+
+def add_errors(form, attendance, exc):
+    """A service's refusal on the register's page: who came (students ticked, walk-ins) on the
+    students' part of the form, everything else on the session's (both in the error summary)."""
+    if not set(getattr(exc, "error_dict", {})) & set(attendance.fields):
+        add_service_errors(form, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        target = attendance if field in attendance.fields else form
+        target.add_error(field if field in target.fields else None, errors)
+
+
+def booked(session):
+    """The number of students with a place on the session's run."""
+    return Booking.objects.filter(run_id=session.run_id, status=Booking.Status.BOOKED).count()
+
+
+def to_take(user):
+    """(sessions, total): the sessions the user records (a tutor their runs', an admin the
+    College's) recorded as delivered whose attendance is still to take, newest first."""
+    qs = selectors.attendance_not_taken(course_selectors.recordable_sessions(user)).select_related("run__course")
+    return list(qs.order_by("-date", "-start_time")[:SHOWN]), qs.count()

@@ -3,7 +3,7 @@ records, a College admin the College's; anything else answers 404. The prospectu
 what is public: runs, their times and places, and the tutors' first names."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from tandem.accounts.models import Role
@@ -202,3 +202,24 @@ def register_label(user, student):
     if user.role == Role.COLLEGE_ADMIN:
         return student.full_name + (f" ({student.email})" if student.email else "")
     return student.first_name
+
+
+# --- Attendance still to take --------------------------------------------------------------------
+
+
+def attendance_not_taken(sessions):
+    """Of `sessions` (a Session queryset), the delivered ones of runs with students booked whose
+    attendance nobody has taken yet: no one recorded as there and no head count (recorded with
+    one tap, or in the admin's batch)."""
+    booked = Booking.objects.filter(run_id=OuterRef("run_id"), status=Booking.Status.BOOKED)
+    recorded = Attendance.objects.filter(session_id=OuterRef("pk"))
+    return (
+        sessions.filter(status=Session.Status.DELIVERED, head_count__isnull=True)
+        .filter(Exists(booked))
+        .exclude(Exists(recorded))
+    )
+
+
+def attendance_taken(session):
+    """Whether anyone has said who came to a session (ticked, walk-ins or a head count)."""
+    return session.head_count is not None or session.attendances.exists()

@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from tandem.accounts import emails as account_emails
 from tandem.accounts.models import Role, User
 from tandem.audit.services import record
-from tandem.core import clock
+from tandem.core import clock, versions
 from tandem.core.models import College
 from tandem.courses import services as course_services
 from tandem.courses.models import CourseRun, Session
@@ -405,6 +405,7 @@ def attendance_record(*, actor, session, attended, walk_ins=()):
         ]
     )
     if set(before) != set(came):
+        versions.changed(college)  # bulk_create sends no signals: the attendance measures read these
         record(actor=actor, action="attendance", obj=session, fields=["attendances"], college_id=college.pk)
     return len(came)
 
@@ -455,6 +456,7 @@ def certificates_issue(*, run):
         if row["student_id"] not in have and meets_threshold(row["n"], delivered, rule)
     ]
     Certificate.objects.bulk_create(new)
+    versions.changed(college)  # bulk_create sends no signals
     for cert in Certificate.objects.filter(run=run, student_id__in=[c.student_id for c in new]):
         record(actor=None, action="issue", obj=cert, fields=["student", "run"], college_id=college.pk)
     return new

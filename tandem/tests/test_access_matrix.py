@@ -275,7 +275,7 @@ MATRIX = {
         lambda w: {"tutor_pk": w.unmanaged.pk},
         row(college_admin=OK, qi_team=FORBID, tutor=FORBID, line_manager=GONE, leader=FORBID),
     ),
-    # Staff-tutor pipeline (tandem.release): the interest form is public
+    # Staff-tutor pipeline (tandem.pipeline): the interest form is public
     "pipeline:interested": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
     "pipeline:interested#no-such-college": (lambda w: {"college": "nowhere"}, row(anonymous=GONE, **everyone(GONE))),
     "pipeline:thanks": (lambda w: {"college": w.college.slug}, row(anonymous=OK, **everyone(OK))),
@@ -478,6 +478,19 @@ MATRIX = {
     "students:book_for": (lambda w: {"pk": w.student.pk}, row(**everyone(NOT_ALLOWED))),
     "students:run_bookings": (lambda w: {"pk": w.run.pk}, row(**ADMIN_ONLY)),
     "students:run_bookings#other-college": (lambda w: {"pk": w.other_run.pk}, row(**ADMIN_ONLY_GONE)),
+    # Take attendance of a session recorded as delivered: the run's tutors and the College admins.
+    "students:attendance": (
+        lambda w: {"pk": _students().delivered_session(w).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=OK, line_manager=FORBID, leader=FORBID),
+    ),
+    "students:attendance#not-their-run": (
+        lambda w: {"pk": _students().delivered_session(w, run=w.gap_run).pk},
+        row(college_admin=OK, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID),
+    ),
+    "students:attendance#other-college": (
+        lambda w: {"pk": _students().delivered_session(w, run=w.other_run).pk},
+        row(college_admin=GONE, qi_team=FORBID, tutor=GONE, line_manager=FORBID, leader=FORBID),
+    ),
     # Part 2: a student's own learning plan, questionnaires, feedback and equality answers; the
     # College's learning advisers (its admins) read plans; admins enter answers from paper and
     # read equality monitoring (audited) and its aggregate report.
@@ -505,6 +518,27 @@ MATRIX = {
         row(**ADMIN_ONLY_GONE),
     ),
     "students:plan_review": (lambda w: {"pk": w.student.pk}, row(**ADMIN_ONLY)),
+    # A goal of a learning plan marked achieved (with its date): the student's own, or an adviser's.
+    "students:my_goal_achieved": (lambda w: {"goal": _students().make_goal(w).pk}, row(**staff(FORBID), student=OK)),
+    "students:my_goal_achieved#not-theirs": (
+        lambda w: {"goal": _students().make_goal(w, student=_students().make_student(w)).pk},
+        row(**staff(FORBID), student=GONE),
+    ),
+    "students:goal_achieved": (
+        lambda w: {"pk": w.student.pk, "goal": _students().make_goal(w).pk},
+        row(**ADMIN_ONLY),
+    ),
+    "students:goal_achieved#another-students-goal": (
+        lambda w: {"pk": w.student.pk, "goal": _students().make_goal(w, student=_students().make_student(w)).pk},
+        row(**ADMIN_ONLY_GONE),
+    ),
+    "students:goal_achieved#other-college": (
+        lambda w: {
+            "pk": (s := _students().make_student(w, college=w.other_college)).pk,
+            "goal": _students().make_goal(w, student=s).pk,
+        },
+        row(**ADMIN_ONLY_GONE),
+    ),
     "students:paper_questionnaire": (
         lambda w: {"pk": w.student.pk, "run": _students().booked_run(w).pk, "kind": "qpr", "timing": "start"},
         row(**ADMIN_ONLY),
@@ -536,9 +570,9 @@ def _release():
 
 
 def _pipeline():
-    from tandem.release.tests import pipeline_factories
+    from tandem.pipeline.tests import factories
 
-    return pipeline_factories
+    return factories
 
 
 def _stories():

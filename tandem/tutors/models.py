@@ -50,6 +50,9 @@ class Tutor(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        # The College's tutors of a kind and employer: the outcome measure's Trust staff, pay
+        # parity's peer tutors, the dashboard's counts.
+        indexes = [models.Index(fields=["college", "kind", "employer"], name="tutor_college_kind_employer")]
         constraints = [
             models.UniqueConstraint(fields=["college", "email"], name="tutor_email_unique_per_college"),
             # A staff tutor always has an employer; a peer tutor has no NHS employment recorded here.

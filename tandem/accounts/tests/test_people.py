@@ -153,3 +153,15 @@ def test_only_college_admins_manage_people(world, client, role):
     assert invite(client).status_code == 403
     assert client.post(reverse("accounts:person_action", args=[world.leader.pk, "disable"])).status_code == 403
     assert not User.objects.filter(username="robin").exists()
+
+
+def test_people_lists_staff_and_sends_students_to_their_own_page(world, client):
+    for n in range(3):
+        User.objects.create_user(
+            username=f"learner{n}", college=world.college, role="student", first_name="Sam", last_name=f"L{n}"
+        )
+    client.force_login(world.admin)
+    page = client.get(reverse("accounts:people")).content.decode()
+    assert "learner0" not in page and world.admin.username in page
+    students = User.objects.filter(college=world.college, role="student").count()
+    assert students >= 3 and f"{students} students have accounts" in page and reverse("students:list") in page

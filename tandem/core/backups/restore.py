@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
+from tandem.core import dbstats
+
 from .archive import (
     FORMAT,
     MANIFEST,
@@ -418,6 +420,7 @@ def restore(path_or_file, using=DEFAULT_DB_ALIAS, *, trust_unsigned=False):
             raise BackupError(f"{exc}: nothing was restored") from None
     # Values computed from records before the restore (tandem.core.versions) must not outlive them.
     cache.clear()
+    dbstats.analyze(using)  # bulk-loaded tables: PostgreSQL's planner needs their statistics now
     return manifest
 
 

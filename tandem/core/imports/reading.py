@@ -1,7 +1,8 @@
-"""Reading an uploaded file and saying what is wrong with it: bytes to text (UTF-8 or
-Windows-1252), CSV records, the header row, the cell parsers, and the all-or-nothing check-then-write
-loop shared by the sheets (`tandem.core.imports.sheets`), the registers
-(`tandem.core.imports.registers`) and the QI benchmarks (`tandem.qi.compare`).
+"""Tandem's one CSV reader: an uploaded file and what is wrong with it. Bytes to text (UTF-8 or
+Windows-1252), CSV records, the header row, the cell parsers (the tutors named by email among them),
+and the all-or-nothing check-then-write loop, shared by the sheets (`tandem.core.imports.sheets`),
+the registers (`tandem.core.imports.registers`), the QI benchmarks (`tandem.qi.compare`) and a
+measure's monthly values (`tandem.qi.values_csv`).
 
 Every problem is a `RowError` with the row number a spreadsheet shows (the column names are row 1)
 and the column's name. Nothing here raises for anything wrong with the file itself.
@@ -12,6 +13,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -115,10 +117,10 @@ def _decode(data):
         ) from None
 
 
-def _records(text):
+def _records(text, delimiter=","):
     """(row number, cells) for every record; a quoted cell may span lines but is one row."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = 0
     while True:
         number += 1
@@ -278,6 +280,44 @@ def _email(value):
     return value
 
 
+def tutors_by_email(tutors):
+    """The College's tutors by email, in lower case (a list: two records may, wrongly, share one)."""
+    found = defaultdict(list)
+    for tutor in tutors:
+        found[tutor.email.lower()].append(tutor)
+    return found
+
+
+def tutors_from_emails(value, tutors, *, kind=None, other_column=None):
+    """The tutors a cell names by their emails, separated by ';' or ',' (each tutor once, in the
+    cell's order); `tutors` is `tutors_by_email(...)` of the College. With `kind`, a tutor of the
+    other kind is refused and belongs in `other_column`. Raises `_Problem` naming every email
+    refused, so the cell's row and column are reported with all of them."""
+    _refuse_formula(value)
+    _refuse_control(value)
+    found, problems = [], []
+    for email in (e.strip() for e in re.split(r"[;,]", value)):
+        if not email:
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"'{email}' is not an email address")
+            continue
+        matches = tutors.get(email.lower(), [])
+        if not matches:
+            problems.append(f"no tutor in this College has the email {email}")
+        elif len(matches) > 1:
+            problems.append(f"more than one tutor has the email {email}")
+        elif kind is not None and matches[0].kind != kind:
+            problems.append(f"{email} is a {matches[0].get_kind_display().lower()}: put them in {other_column}")
+        elif matches[0] not in found:
+            found.append(matches[0])
+    if problems:
+        raise _Problem("; ".join(problems) + " (separate the tutors' emails with ';')")
+    return found
+
+
 def _list(names, limit=20):
     names = list(names)
     shown = ", ".join(names[:limit])
@@ -321,36 +361,29 @@ def _failed(*messages):
     return ImportResult(ok=False, errors=[RowError(None, None, m) for m in messages])
 
 
-def _import_text(sheet, text, actor):
-    errors = []
-
-    def add(row, column, message):
-        errors.append(RowError(row, column, message))
-
-    records = _records(text.removeprefix("\ufeff"))
-    header_row, header = None, None
-    for number, cells in records:
-        if any(cells):
-            header_row, header = number, cells
-            break
+def _header(sheet, records, add):
+    """The first row with a value: the column names. Returns (row number, width, columns by
+    canonical name -> index, indexes of unnamed columns, fatal): fatal when a required column is
+    missing or a column is named twice, so no row can be read."""
+    header_row, header = next(((n, c) for n, c in records if any(c)), (None, None))
     if header is None:
         raise _FileProblem("the file is empty: the first row should hold the column names")
-
-    columns = {}  # canonical name -> index
-    allowed = (*sheet.required, *sheet.optional)
     named = [(i, name) for i, name in enumerate(header) if name]
     if len(named) == 1 and (";" in named[0][1] or "\t" in named[0][1]):
         sep = "semicolons" if ";" in named[0][1] else "tabs"
         raise _FileProblem(f"the columns are separated by {sep}, not commas: {SAVE_AS}")
-    fatal = False
-    unnamed = {i for i, name in enumerate(header) if not name}
+    hint = f" ({sheet.hint})" if getattr(sheet, "hint", "") else ""
+    allowed = (*sheet.required, *sheet.optional)
     positions = {}
     for i, name in named:
         positions.setdefault(_normalise_header(name), []).append(i)
+    columns, fatal = {}, False
     for name, where in positions.items():
         if name not in allowed:
             add(
-                header_row, header[where[0]], f"unknown column: the columns for {sheet.plural} are {', '.join(allowed)}"
+                header_row,
+                header[where[0]],
+                f"unknown column: the columns for {sheet.plural} are {', '.join(allowed)}{hint}",
             )
         elif len(where) > 1:
             fatal = True
@@ -364,12 +397,23 @@ def _import_text(sheet, text, actor):
     for name in sheet.required:
         if name not in positions:
             fatal = True
-            add(header_row, name, "this column is missing: add it to the first row")
-    if fatal:
-        return ImportResult(ok=False, errors=errors)
+            add(header_row, name, f"this column is missing: add it to the first row{hint}")
+    unnamed = {i for i, name in enumerate(header) if not name}
+    return header_row, len(header), columns, unnamed, fatal
 
-    width = len(header)
-    order = columns
+
+def _check_records(sheet, records):
+    """Every row of a file checked by `sheet.check(row)`: (errors, [(row number, fields)] of the
+    rows without a problem, the columns by name -> index). Raises `_FileProblem` for a file that
+    cannot be read at all."""
+    errors = []
+
+    def add(row, column, message):
+        errors.append(RowError(row, column, message))
+
+    header_row, width, columns, unnamed, fatal = _header(sheet, records, add)
+    if fatal:
+        return errors, [], columns
     rows = []
     count = 0
     for number, cells in records:
@@ -395,15 +439,20 @@ def _import_text(sheet, text, actor):
                 "name the column or move the value (check for a comma that should be inside quotes)",
             )
         fields = sheet.check(row)
-        row_errors.sort(key=lambda e: -1 if e.column is None else order.get(e.column, len(order)))
+        row_errors.sort(key=lambda e: -1 if e.column is None else columns.get(e.column, len(columns)))
         errors.extend(row_errors)
         if not row.bad:
             rows.append((number, fields))
     if count == 0:
         errors.append(RowError(None, None, f"the file has column names but no rows of {sheet.plural} below them"))
+    return errors, rows, columns
+
+
+def _import_text(sheet, text, actor):
+    errors, rows, columns = _check_records(sheet, _records(text.removeprefix("\ufeff")))
     if errors:
         return ImportResult(ok=False, errors=errors)
-    return _write(sheet, rows, actor, order)
+    return _write(sheet, rows, actor, columns)
 
 
 def _write(sheet, rows, actor, order):

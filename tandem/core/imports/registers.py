@@ -14,10 +14,10 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from openpyxl import load_workbook
 
@@ -30,22 +30,21 @@ from tandem.courses.services import run_from_register
 from tandem.tutors.models import Tutor
 
 from .reading import (
-    MAX_ROWS,
     ImportResult,
     RowError,
+    _check_records,
     _date,
     _decode,
     _failed,
     _FileProblem,
-    _letter,
-    _normalise_header,
     _Problem,
     _records,
     _refuse_control,
     _refuse_formula,
-    _Row,
     _text,
     human_size,
+    tutors_by_email,
+    tutors_from_emails,
 )
 
 REQUIRED = ("run", "course", "date", "start", "end", "venue", "status", "peer_tutors", "staff_tutors")
@@ -175,15 +174,19 @@ def _attendance(value):
 
 
 class _Register:
-    """The College's catalogue, tutors, sites and earlier imports, looked up once."""
+    """The sheet of a register file (`reading._check_records` reads it): the College's catalogue,
+    tutors, sites and earlier imports, looked up once, and the runs the file's rows make up."""
+
+    plural = "sessions"
+    required = REQUIRED
+    optional = OPTIONAL
+    hint = TEMPLATE_HINT
 
     def __init__(self, college):
         self.college = college
         self.today = clock.today(college)
         self.courses = {" ".join(c.title.casefold().split()): c for c in Course.objects.filter(college=college)}
-        self.tutors = defaultdict(list)
-        for t in Tutor.objects.filter(college=college):
-            self.tutors[t.email.lower()].append(t)
+        self.tutors = tutors_by_email(Tutor.objects.filter(college=college))
         self.sites = {" ".join(s.name.casefold().split()): s for s in Site.objects.filter(college=college)}
         self.runs = {
             r.reference: r
@@ -192,6 +195,13 @@ class _Register:
         self.recorded = defaultdict(set)
         for ref, day in Session.objects.filter(run__in=self.runs.values()).values_list("run__reference", "date"):
             self.recorded[ref].add(day)
+        self.file_runs = {}  # reference -> {"course", "rows": [...], "venue", "first_row", "run"}
+        self.seen = {}  # (reference, date) -> row number
+
+    def check(self, row):
+        s = _check_row(row, self)
+        _check_across(row, s, self, self.file_runs, self.seen)
+        return s
 
     def course(self, value):
         _refuse_formula(value)
@@ -211,29 +221,7 @@ class _Register:
 
     def people(self, kind):
         other = "staff_tutors" if kind == Tutor.Kind.PEER else "peer_tutors"
-
-        def parse(value):
-            _refuse_formula(value)
-            _refuse_control(value)
-            found, problems = [], []
-            for email in [e.strip() for e in re.split(r"[;,]", value) if e.strip()]:
-                try:
-                    validate_email(email)
-                except ValidationError:
-                    problems.append(f"'{email}' is not an email address")
-                    continue
-                tutors = self.tutors.get(email.lower(), [])
-                if not tutors:
-                    problems.append(f"no tutor in this College has the email {email}")
-                elif tutors[0].kind != kind:
-                    problems.append(f"{email} is a {tutors[0].get_kind_display().lower()}: put them in {other}")
-                elif tutors[0] not in found:
-                    found.append(tutors[0])
-            if problems:
-                raise _Problem("; ".join(problems) + " (separate several tutors' emails with ';')")
-            return found
-
-        return parse
+        return partial(tutors_from_emails, tutors=self.tutors, kind=kind, other_column=other)
 
 
 # --- The import ---------------------------------------------------------------------------------
@@ -260,83 +248,11 @@ def import_register(*, data, college, actor):
         return _failed(str(problem))
 
 
-def _header(records, errors):
-    number, cells = next(((n, c) for n, c in records if any(c)), (None, None))
-    if cells is None:
-        raise _FileProblem("the file is empty: the first row should hold the column names")
-    named = [(i, name) for i, name in enumerate(cells) if name]
-    if len(named) == 1 and (";" in named[0][1] or "\t" in named[0][1]):
-        raise _FileProblem(
-            "the columns are separated by semicolons or tabs, not commas: save it as CSV UTF-8 (Comma delimited)"
-        )
-    positions = defaultdict(list)
-    for i, name in named:
-        positions[_normalise_header(name)].append(i)
-    columns, fatal = {}, False
-    for name, where in positions.items():
-        if name not in COLUMNS:
-            errors.append(
-                RowError(
-                    number, cells[where[0]], f"unknown column: the columns are {', '.join(COLUMNS)} ({TEMPLATE_HINT})"
-                )
-            )
-        elif len(where) > 1:
-            fatal = True
-            errors.append(
-                RowError(
-                    number,
-                    name,
-                    f"appears more than once (columns {' and '.join(_letter(i) for i in where)}): keep one",
-                )
-            )
-        else:
-            columns[name] = where[0]
-    for name in REQUIRED:
-        if name not in positions:
-            fatal = True
-            errors.append(RowError(number, name, f"this column is missing: add it to the first row ({TEMPLATE_HINT})"))
-    return number, len(cells), columns, fatal
-
-
 def _import(records, register, actor):
-    errors = []
-    header_row, width, columns, fatal = _header(records, errors)
-    if fatal:
-        return ImportResult(ok=False, errors=errors)
-    order = {name: i for i, name in enumerate(COLUMNS)}
-    runs = {}  # reference -> {"course", "rows": [...], "venue", "first_row"}
-    seen = {}  # (reference, date, start) -> row number
-    count = 0
-    for number, cells in records:
-        if not any(cells):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            raise _FileProblem(
-                f"the file has more than {MAX_ROWS:,} sessions: split it into files of at most {MAX_ROWS:,} rows"
-            )
-        row_errors = []
-        row = _Row(
-            number,
-            {name: cells[i] if i < len(cells) else "" for name, i in columns.items()},
-            lambda r, c, m, errors=row_errors: errors.append(RowError(r, c, m)),
-        )
-        stray = [i for i, value in enumerate(cells) if value and (i >= width or i not in columns.values())]
-        if stray:
-            row.error(
-                None,
-                f"there is a value in column {_letter(stray[0])}, which has no name in row {header_row}: "
-                "name the column or move the value",
-            )
-        s = _check_row(row, register)
-        _check_across(row, s, register, runs, seen)
-        row_errors.sort(key=lambda e: -1 if e.column is None else order.get(e.column, len(order)))
-        errors.extend(row_errors)
-    if count == 0:
-        errors.append(RowError(None, None, "the file has column names but no sessions below them"))
+    errors, _, _ = _check_records(register, records)
     if errors:
         return ImportResult(ok=False, errors=errors)
-    return _write(runs, register, actor)
+    return _write(register.file_runs, register, actor)
 
 
 def _check_row(row, register):

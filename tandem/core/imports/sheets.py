@@ -6,14 +6,11 @@ is returned, each with the row number a spreadsheet shows (the column names are 
 the column's name. It never raises for anything wrong with the file itself.
 """
 
-import re
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from tandem.accounts.models import Role, User
 from tandem.core.models import Organisation
+from tandem.courses.checks import missing_kinds
 from tandem.courses.models import Course
 from tandem.courses.services import course_create
 from tandem.tutors.models import Tutor
@@ -37,6 +34,8 @@ from .reading import (
     _sessions,
     _text,
     human_size,
+    tutors_by_email,
+    tutors_from_emails,
 )
 
 # --- The two kinds of file -------------------------------------------------------------------
@@ -156,41 +155,14 @@ class _CourseSheet:
         self.college = college
         self.existing = {_name_key(t) for t in Course.objects.filter(college=college).values_list("title", flat=True)}
         self.seen = {}
-        self.tutors = {}
-        for tutor in Tutor.objects.filter(college=college):
-            self.tutors.setdefault(tutor.email.lower(), []).append(tutor)
+        self.tutors = tutors_by_email(Tutor.objects.filter(college=college))
         self.status = _choice(Course.Status)
 
     def co_producers(self, value):
-        _refuse_formula(value)
-        _refuse_control(value)
-        emails = [e.strip() for e in re.split(r"[;,]", value) if e.strip()]
-        tutors, problems = [], []
-        for email in emails:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(f"'{email}' is not an email address")
-                continue
-            found = self.tutors.get(email.lower(), [])
-            if not found:
-                problems.append(f"no tutor in this College has the email {email}")
-            elif len(found) > 1:
-                problems.append(f"more than one tutor has the email {email}")
-            elif found[0] not in tutors:
-                tutors.append(found[0])
-        if problems:
-            raise _Problem("; ".join(problems) + " (separate the tutors' emails with ';')")
-        kinds = {t.kind for t in tutors}
-        missing = [
-            label
-            for kind, label in ((Tutor.Kind.PEER, "a peer tutor"), (Tutor.Kind.STAFF, "a staff tutor"))
-            if kind not in kinds
-        ]
+        tutors = tutors_from_emails(value, self.tutors)
+        missing = missing_kinds(tutors)
         if missing:
-            raise _Problem(
-                f"a course is co-produced by at least one peer tutor and one staff tutor: add {' and '.join(missing)}"
-            )
+            raise _Problem(f"a course is co-produced by at least one peer tutor and one staff tutor: add {missing}")
         return tutors
 
     def check(self, row):

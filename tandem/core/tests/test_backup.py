@@ -177,6 +177,35 @@ def test_restore_refuses_other_migrations(sqlite_backup, tmp_path):
         call_command("restore", str(changed))
 
 
+@pytest.mark.django_db
+def test_restore_refuses_a_backup_from_before_the_pipeline_had_its_own_app(sqlite_backup, tmp_path):
+    """Until release/0004 and pipeline/0001 the staff-tutor pipeline's models were release's: an
+    archive of that time names them release.Pipeline… and lacks those migrations. It is refused,
+    saying which Tandem can restore it, and nothing is written."""
+    entries = members(sqlite_backup)
+    manifest = json.loads(entries["manifest.json"])
+    for model in ("PipelineEntry", "PipelineStageChange", "PipelineSubmission"):
+        new, old = f"pipeline.{model}", f"release.{model}"
+        rows = json.loads(entries.pop(f"data/{new}.json"))
+        for row in rows:
+            row["model"] = old.lower()
+        data = entries[f"data/{old}.json"] = json.dumps(rows).encode()
+        del manifest["files"][f"data/{new}.json"]
+        manifest["files"][f"data/{old}.json"] = hashlib.sha256(data).hexdigest()
+        manifest["counts"][old] = manifest["counts"].pop(new)
+    del manifest["migrations"]["pipeline"]
+    manifest["migrations"]["release"].remove("0004_move_pipeline_out")
+    entries["manifest.json"] = json.dumps(manifest).encode()
+    before = seal(entries, tmp_path / "before.zip", recount=False)
+    with pytest.raises(
+        UsageError,
+        match=r"migrations differ .*applied here but not in the backup: pipeline\.0001_initial, "
+        r"release\.0004_move_pipeline_out\).*restore with the Tandem version that made the backup",
+    ):
+        call_command("restore", str(before))
+    assert_nothing_restored()
+
+
 # --- Archives made and edited by hand ------------------------------------------------------------
 
 

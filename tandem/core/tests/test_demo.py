@@ -326,6 +326,7 @@ def test_demo_logins_exist_for_every_role(demo):
         "peer": Role.TUTOR,
         "manager": Role.LINE_MANAGER,
         "leader": Role.LEADER,
+        "student": Role.STUDENT,
     }
     for username, role in expected.items():
         user = authenticate(username=username, password=PASSWORD)
@@ -333,8 +334,8 @@ def test_demo_logins_exist_for_every_role(demo):
         assert user.role == role and user.college == demo.college
         assert user.first_name and user.last_name
         assert not user.is_superuser and not user.is_staff  # the Django admin is for platform operators only
-    # Every staff role has a demo login; the demo has no students yet (the Students issue adds them).
-    assert {r for r, _label in Role.choices} - {Role.STUDENT} <= set(
+    # Every role has a demo login.
+    assert {r for r, _label in Role.choices} == set(
         User.objects.filter(username__in=expected).values_list("role", flat=True)
     )
 
@@ -351,6 +352,27 @@ def test_the_tutor_and_peer_logins_are_teaching_now(demo):
     assert managed.count() >= 3
 
 
+def test_the_students_are_the_same_for_the_same_seed(demo):
+    from tandem.students.models import Attendance, Booking, Questionnaire, Student
+
+    mine = demo.first["areas"]["students"]
+    college = demo.college
+    kept = {
+        "students": Student.objects.filter(college=college).count(),
+        "bookings": Booking.objects.filter(student__college=college).count(),
+        "attendances": Attendance.objects.filter(student__college=college).count(),
+        "questionnaires": Questionnaire.objects.filter(student__college=college).count(),
+    }
+    assert {k: mine[k] for k in kept} == kept
+    assert demo.other["areas"]["students"]["bookings"] != mine["bookings"]
+    # Of the students' accounts, only the demo login's password is known.
+    students = User.objects.filter(college=college, role=Role.STUDENT)
+    assert students.count() > 1000
+    assert authenticate(username="student", password=PASSWORD) is not None
+    others = students.exclude(username="student").exclude(password__startswith="!")
+    assert others.exists() and authenticate(username=others.first().username, password=PASSWORD) is None
+
+
 def test_other_line_managers_cannot_log_in(demo):
     others = User.objects.filter(college=demo.college, role=Role.LINE_MANAGER).exclude(username="manager")
     assert others.exists() and not any(u.has_usable_password() for u in others)
@@ -359,7 +381,7 @@ def test_other_line_managers_cannot_log_in(demo):
 def test_command_prints_counts_and_logins(demo):
     out = demo.output
     assert "seed 2019" in out and "course runs" in out and "sessions" in out
-    for username in ("admin", "qi", "tutor", "peer", "manager", "leader"):
+    for username in ("admin", "qi", "tutor", "peer", "manager", "leader", "student"):
         assert f"  {username} " in out
     assert PASSWORD in out
 

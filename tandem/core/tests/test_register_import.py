@@ -315,7 +315,7 @@ def test_a_missing_column_and_an_unknown_one_are_named(college):
         (b"", "The file is empty"),
         (b"PK\x03\x04 not really a zip", "The file looks like an Excel workbook but cannot be opened"),
         (b"\xd0\xcf\x11\xe0 old excel", "This is an old Excel workbook (.xls)"),
-        (b"run;course;date\n", "The columns are separated by semicolons or tabs"),
+        (b"run;course;date\n", "The columns are separated by semicolons, not commas"),
     ],
 )
 def test_files_that_are_not_registers_get_one_plain_message(college, data, message):

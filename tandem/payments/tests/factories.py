@@ -3,19 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from tandem.courses.models import Session
+from tandem.courses.tests.factories import deliver
+from tandem.tutors.models import Tutor
 
 from ..models import Payment, PayPoint, PayPolicy, PayYear, RateCard, StaffPayGrade
-
-
-def deliver(run, day, tutors, start=dt.time(10), end=dt.time(12)):
-    s = Session.objects.create(run=run, date=day, start_time=start, end_time=end)
-    s.delivered_by.set(tutors)
-    s.peer_count = sum(t.kind == "peer" for t in tutors)
-    s.staff_count = sum(t.kind == "staff" for t in tutors)
-    s.status = "delivered"
-    s.save()
-    return s
 
 
 def rate_card(college, effective_from, *, basis="hour", rate="14.00", hourly="14.00", pays=("delivery",)):
@@ -73,16 +64,12 @@ def payment_for_peer(w, status="pending"):
 def other_college_payment(w):
     """A payment of the other College's peer tutor (nobody in the first College may see it)."""
     card = rate_card(w.other_college, dt.date(2019, 1, 1))
-    session = Session.objects.create(
-        run=w.other_run,
-        date=dt.date(2019, 9, 3),
-        start_time=dt.time(10),
-        end_time=dt.time(12),
-        status="delivered",
-        peer_count=1,
-        staff_count=1,
+    staff, _ = Tutor.objects.get_or_create(
+        college=w.other_college,
+        email="zara@elsewhere.example.nhs.uk",
+        defaults={"kind": "staff", "first_name": "Zara", "last_name": "Far", "status": "active", "employer": w.trust},
     )
-    session.delivered_by.set([w.other_tutor])
+    session = deliver(w.other_run, dt.date(2019, 9, 3), [w.other_tutor, staff])
     return Payment.objects.create(
         tutor=w.other_tutor,
         activity="delivery",

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tandem.courses.tests.factories import deliver
 from tandem.payments.models import Payment, PaymentChoice
 from tandem.tests.browser.conftest import assert_accessible, sign_in
 from tandem.tutors.models import Tutor
 
-from .factories import deliver, grade, pay_year, rate_card
+from .factories import grade, pay_year, rate_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -109,7 +109,9 @@ def test_parallel_generations_report_and_audit_only_what_each_created(world, tmp
     payment has one "create" audit row (not one per racer)."""
     import datetime as dt
 
-    from .factories import deliver, rate_card
+    from tandem.courses.tests.factories import deliver
+
+    from .factories import rate_card
 
     rate_card(world.college, dt.date(2019, 4, 1), pays=("delivery", "preparation"))
     for week in range(6):

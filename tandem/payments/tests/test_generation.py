@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tandem.audit.models import AuditEvent
+from tandem.courses.tests.factories import deliver
 from tandem.payments import services
 from tandem.payments.models import Expense, Payment, WorkLog
 
-from .factories import deliver, rate_card
+from .factories import rate_card
 
 pytestmark = pytest.mark.django_db
 

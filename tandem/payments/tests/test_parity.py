@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tandem.courses.tests.factories import deliver
 from tandem.payments import services
 from tandem.payments.measures import peer_pay_parity_breaches
 from tandem.payments.models import WorkLog
@@ -18,7 +19,7 @@ from tandem.payments.parity import parity_rows
 from tandem.qi.measures import REGISTRY, series
 from tandem.tutors.models import Tutor
 
-from .factories import deliver, grade, pay_year, policy, rate_card
+from .factories import grade, pay_year, policy, rate_card
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
+from tandem.courses.tests.factories import deliver
 from tandem.payments.models import (
     Expense,
     Payment,
@@ -21,7 +22,7 @@ from tandem.payments.models import (
 )
 from tandem.tutors.models import Tutor
 
-from .factories import deliver, grade, pay_year, payment_for_peer, rate_card
+from .factories import grade, pay_year, payment_for_peer, rate_card
 
 pytestmark = pytest.mark.django_db
 

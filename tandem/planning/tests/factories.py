@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from tandem.accounts.models import Role, User
 from tandem.core.models import College, Organisation, Room, Site, Term
-from tandem.courses.models import Course, CourseRun, Session
+from tandem.courses.models import Course, CourseRun
+from tandem.courses.tests.factories import deliver
 from tandem.planning.instance import build
 from tandem.planning.models import PlanJob, WishedRun, WishList
 from tandem.planning.slots import DAYTIME_DAYSLOTS
@@ -187,7 +188,7 @@ def small_college(rng, *, slug="small", password="pw-small-admin-1"):
             end_time=dt.time(hour + 2, 30 if hour == 13 else 0),
             start_date=start,
             room=rooms[i % 3],
-            status="cancelled" if cancelled else "completed",
+            status="cancelled" if cancelled else "planned",
             cancel_reason="no_staff_tutor" if cancelled else "",
         )
         if not cancelled:
@@ -195,17 +196,8 @@ def small_college(rng, *, slug="small", password="pw-small-admin-1"):
                 s for s in c.co_producers.all() if s.kind == "staff"
             ][:1]
             run.tutors.set(pair)
-            for k in range(c.number_of_sessions):
-                s = Session.objects.create(
-                    run=run,
-                    date=start + dt.timedelta(days=7 * k),
-                    start_time=run.start_time,
-                    end_time=run.end_time,
-                    status="delivered",
-                    peer_count=1,
-                    staff_count=1,
-                )
-                s.delivered_by.set(pair)
+            for k in range(c.number_of_sessions):  # the register's service completes the run
+                deliver(run, start + dt.timedelta(days=7 * k), pair, start=run.start_time, end=run.end_time)
     demo.populate(college, rng)
     return college, admin
 

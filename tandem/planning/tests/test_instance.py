@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 import planner
-from tandem.courses.models import Course, CourseRun, Session
+from tandem.courses.models import Course, CourseRun
+from tandem.courses.tests.factories import deliver
 from tandem.planning import jobs
 from tandem.planning.instance import build, build_instance, course_id, run_id, tutor_id
 from tandem.planning.models import TutorAvailability, WishedRun
@@ -23,7 +24,8 @@ def tutor(inst, t):
 
 
 def test_instance_of_the_world_is_valid_with_qualifications_and_release(world):
-    # A second course: Una taught a session of it (delivered); Pat is assigned to a run of it.
+    # A second course: Una co-delivered a session of it (with Pat, who is on its run): delivering
+    # one session is what qualifies Una.
     taught = Course.objects.create(
         college=world.college,
         title="Sleep well",
@@ -41,8 +43,7 @@ def test_instance_of_the_world_is_valid_with_qualifications_and_release(world):
         online=True,
     )
     run.tutors.set([world.peer])
-    s = Session.objects.create(run=run, date=dt.date(2019, 9, 6), start_time=dt.time(18), end_time=dt.time(19, 30))
-    s.delivered_by.set([world.unmanaged])
+    deliver(run, dt.date(2019, 9, 6), [world.peer, world.unmanaged], start=dt.time(18), end=dt.time(19, 30))
     wl = make_wish_list(world)
     WishedRun.objects.create(
         wish_list=wl, course=taught, allowed=[[4, 2]], start_week_min=1, start_week_max=11, online=True

@@ -1,5 +1,9 @@
 """A synthetic, demo-like history of the outcome measure: Trust staff tutors teaching per month,
-flat before the QI project and rising after its first change (March 2019)."""
+flat before the QI project and rising after its first change (March 2019).
+
+Its 189 delivered sessions are written in bulk, not one by one through
+`courses.services.session_record_delivery` (which would add seconds to each of the two dozen tests
+that build it); `test_history.py` proves the rows are the ones that service writes."""
 
 import datetime as dt
 

@@ -177,7 +177,7 @@ def test_the_measure_page_says_the_run_chart_result(client, world, project):
 
 
 def test_the_funnel_is_readable_however_long_the_history(world, client):
-    from tandem.release.models import PipelineEntry, PipelineStageChange
+    from tandem.pipeline.models import PipelineEntry, PipelineStageChange
 
     for k in range(40):  # ten years of quarters
         e = PipelineEntry.objects.create(

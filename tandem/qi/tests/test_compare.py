@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
-from tandem.courses.models import CourseRun, Session
+from tandem.courses.services import run_cancel
+from tandem.courses.tests.factories import deliver
 from tandem.qi import compare, demo
 from tandem.qi.models import Benchmark, QIProject
 from tandem.tutors.models import Tutor
@@ -16,20 +17,6 @@ from tandem.tutors.models import Tutor
 pytestmark = pytest.mark.django_db
 
 OTHER_NAMES = ("Oli", "Far", "oli@example.org", "Zed", "Secretname", "zed@example.nhs.uk", "Quinn", "Hiddenname")
-
-
-def deliver(run, day, tutors):
-    s = Session.objects.create(
-        run=run,
-        date=day,
-        start_time=dt.time(10),
-        end_time=dt.time(12),
-        status="delivered",
-        peer_count=sum(t.kind == "peer" for t in tutors),
-        staff_count=sum(t.kind == "staff" for t in tutors),
-    )
-    s.delivered_by.set(tutors)
-    return s
 
 
 @pytest.fixture
@@ -62,7 +49,7 @@ def two(world):
     deliver(world.other_run, dt.date(2019, 9, 10), [world.other_tutor, zed])
     deliver(world.other_run, dt.date(2019, 10, 1), [world.other_tutor, quinn])
     # runs: Riverside's gap run cancelled for want of a staff tutor (1 of 2); Elsewhere 0 of 1
-    CourseRun.objects.filter(pk=world.gap_run.pk).update(status="cancelled", cancel_reason="no_staff_tutor")
+    run_cancel(actor=world.admin, run=world.gap_run, reason="no_staff_tutor")
     return world
 
 

@@ -7,21 +7,12 @@ import pytest
 from django.core.management import call_command
 
 from tandem.courses.models import CourseRun, Session
+from tandem.courses.tests.factories import deliver
 from tandem.qi.measures import goal_for, months_between, series
 from tandem.qi.models import QIProject
 from tandem.tutors.models import Tutor
 
 pytestmark = pytest.mark.django_db
-
-
-def deliver(run, day, tutors):
-    s = Session.objects.create(run=run, date=day, start_time=dt.time(10), end_time=dt.time(12))
-    s.delivered_by.set(tutors)
-    s.peer_count = sum(t.kind == "peer" for t in tutors)
-    s.staff_count = sum(t.kind == "staff" for t in tutors)
-    s.status = "delivered"
-    s.save()
-    return s
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import random
 import pytest
 from django.core.management import call_command
 
-from tandem.courses.models import CourseRun, Session
+from tandem.courses.models import CourseRun
+from tandem.courses.tests.factories import deliver
 from tandem.qi import demo
 from tandem.qi.measures import REGISTRY, measure_for, series
 from tandem.qi.models import (
@@ -27,20 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def values(college, key):
     return {p["period"]: p["value"] for p in series(college, key)}
-
-
-def deliver(run, day, tutors, hours=2):
-    s = Session.objects.create(
-        run=run,
-        date=day,
-        start_time=dt.time(10),
-        end_time=dt.time(10 + hours),
-        status="delivered",
-        peer_count=sum(t.kind == "peer" for t in tutors),
-        staff_count=sum(t.kind == "staff" for t in tutors),
-    )
-    s.delivered_by.set(tutors)
-    return s
 
 
 def test_every_measure_has_an_operational_definition():
@@ -122,7 +109,7 @@ def test_peer_tutor_delivery_hours(world):
         status="active",
     )
     deliver(world.run, dt.date(2019, 9, 10), [world.peer, world.staff])  # 2 h × 1 peer
-    deliver(world.run, dt.date(2019, 9, 17), [world.peer, second_peer, world.staff], hours=3)  # 3 h × 2 peers
+    deliver(world.run, dt.date(2019, 9, 17), [world.peer, second_peer, world.staff], end=dt.time(13))  # 3 h × 2 peers
     deliver(world.run, dt.date(2019, 10, 1), [world.peer, world.staff])
     assert values(world.college, "peer_tutor_delivery_hours") == {"2019-09": 8.0, "2019-10": 2.0}
 

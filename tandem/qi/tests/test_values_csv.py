@@ -56,7 +56,7 @@ def test_missing_columns_and_bad_files():
     ]
     assert errors(b"") == ["The file is empty"]
     assert "Excel workbook" in errors(b"PK\x03\x04rest")[0]
-    assert "not CSV text" in errors("period,value\n".encode("utf-16"))[0]
+    assert "saved as UTF-16" in errors("period,value\n".encode("utf-16"))[0]
     assert errors(b'period,value\n"2019-01,5\n')  # unbalanced quote: one clear error, no traceback
 
 

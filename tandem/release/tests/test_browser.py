@@ -124,7 +124,7 @@ def test_another_line_manager_gets_404(page, w):
 
 
 def test_pipeline_and_story_pages_are_accessible(page, w):
-    from tandem.release.tests.pipeline_factories import make_entry, make_submission
+    from tandem.pipeline.tests.factories import make_entry, make_submission
     from tandem.stories.tests.factories import make_story
 
     entry = make_entry(w)

@@ -1,17 +1,14 @@
-"""The demo release history, pipeline and stories, on the demo College (tandem.demo.generate)."""
+"""The demo release history and stories, on the demo College (tandem.demo.generate). The
+pipeline's is in tandem/pipeline/tests/test_demo.py."""
 
 import random
 from collections import defaultdict
 
 import pytest
 
+from tandem.demo.generate import generate
 from tandem.release import demo
-from tandem.release.models import (
-    PipelineEntry,
-    PipelineStageChange,
-    ReleaseBudget,
-    ReleaseRequest,
-)
+from tandem.release.models import ReleaseBudget, ReleaseRequest
 from tandem.stories import demo as stories_demo
 from tandem.stories import services as story_services
 from tandem.stories.models import Consent, Story
@@ -25,7 +22,6 @@ RR = ReleaseRequest
 def demo_college(django_db_setup, django_db_blocker):
     """The demo College, generated once for the module in a transaction of its own that is rolled
     back at the module's end; each test runs in a savepoint inside it (its changes rolled back)."""
-    generate = pytest.importorskip("tandem.demo.generate").generate
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
@@ -34,7 +30,6 @@ def demo_college(django_db_setup, django_db_blocker):
         # them itself from a known random stream.
         RR.objects.all().delete()
         ReleaseBudget.objects.all().delete()
-        PipelineEntry.objects.all().delete()
         Story.objects.all().delete()
         yield summary["college"]
         transaction.set_rollback(True)
@@ -109,24 +104,15 @@ def test_demo_release_history_tells_the_story(college):
         assert 1 <= days <= 70
         assert 0 <= (rr.decided_at - rr.requested_at).days <= 20
     assert ReleaseBudget.objects.filter(tutor__college=college).exists()
-    # Pipeline: every Trust staff tutor, and form answers; stages in date order.
-    assert PipelineEntry.objects.filter(college=college, tutor__isnull=True, source="web_form").count() >= 10
-    for entry in PipelineEntry.objects.filter(college=college).prefetch_related("changes")[:100]:
-        days = [c.on for c in entry.changes.all()]
-        assert days == sorted(days) and entry.stage == entry.changes.all()[len(days) - 1].stage
-    assert PipelineStageChange.objects.filter(entry__college=college, stage="teaching").exists()
 
 
 def test_demo_is_deterministic(college):
     demo.populate(college, random.Random(7))
     first = snapshot(college)
-    pipeline = sorted(PipelineStageChange.objects.values_list("entry__work_email", "stage", "on"))
     RR.objects.all().delete()
     ReleaseBudget.objects.all().delete()
-    PipelineEntry.objects.all().delete()
     demo.populate(college, random.Random(7))
     assert snapshot(college) == first
-    assert sorted(PipelineStageChange.objects.values_list("entry__work_email", "stage", "on")) == pipeline
 
 
 def test_demo_stories(college):

@@ -21,8 +21,6 @@ KEYS = [
     "release_approval_rate_2_5",
     "release_approval_rate_6_plus",
     "release_days_to_decision",
-    "staff_tutors_interested",
-    "staff_tutors_trained",
 ]
 
 

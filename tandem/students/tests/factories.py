@@ -48,3 +48,26 @@ def booked_run(w, *, student=None, run=None):
     run = run or w.run
     Booking.objects.get_or_create(student=student or w.student, run=run, status=Booking.Status.BOOKED)
     return run
+
+
+def make_goal(w, *, student=None, text="Feel less alone"):
+    from tandem.students.models import LearningGoal
+
+    return LearningGoal.objects.create(student=student or w.student, text=text, created_on=dt.date(2019, 9, 1))
+
+
+def delivered_session(w, *, run=None):
+    """A session of the run (w.run unless given) recorded as delivered, its attendance not taken."""
+    from tandem.courses.models import Session
+
+    run = run or w.run
+    session = Session.objects.create(
+        run=run,
+        date=run.start_date,
+        start_time=run.start_time,
+        end_time=run.end_time,
+        status=Session.Status.DELIVERED,
+        peer_count=1,
+        staff_count=1,
+    )
+    return session

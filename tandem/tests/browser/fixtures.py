@@ -22,6 +22,12 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Host names other than the live server's resolve to nothing, at once. The tests run without a
+    # network, where a request for NHS.UK frontend's fonts (assets.nhs.uk) can hang for five
+    # seconds before it fails; a page's layout must not depend on whether it arrived (the fallback
+    # font is used either way). Unlike intercepting requests (Playwright's route), this keeps the
+    # browser's cache, so stylesheets and scripts are not fetched again for every page.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
 ]
 
 

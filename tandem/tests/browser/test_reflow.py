@@ -16,33 +16,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from .conftest import assert_accessible, sign_in
+from .layout import reflow_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 320
-
-# The document's width, and what makes it wider than the viewport: elements reaching past the
-# right edge that are not inside a scroll container; and every scroll container that actually
-# scrolls sideways, with whether it is a labelled, focusable region.
-REFLOW = """() => {
-  const vw = document.documentElement.clientWidth;
-  const scrolls = el => { const s = getComputedStyle(el); return ['auto', 'scroll'].includes(s.overflowX)
-                                                          && el.scrollWidth > el.clientWidth + 1; };
-  const inScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-                               if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true; }
-                             return false; };
-  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                     (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-  const wide = [], scrollers = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height) continue;
-    if (r.right > vw + 1 && !inScroller(el)) wide.push(name(el) + ' right=' + Math.round(r.right));
-    if (scrolls(el)) scrollers.push({el: name(el), region: el.getAttribute('role') === 'region'
-        && !!el.getAttribute('aria-label') && el.getAttribute('tabindex') === '0'});
-  }
-  return {scrollWidth: document.documentElement.scrollWidth, width: vw, wide: wide.slice(0, 8), scrollers};
-}"""
 
 MARKER_FILLS = """() => [...document.querySelectorAll('svg.tandem-chart')].flatMap(svg =>
   [...svg.querySelectorAll('circle, rect, polygon, path')].map(el => el.getAttribute('fill'))
@@ -64,12 +42,8 @@ def check_reflow(page, path):
     response = page.goto(path)
     assert response.status == 200, f"{path} answered {response.status}"
     page.wait_for_load_state()
-    found = page.evaluate(REFLOW)
-    assert found["scrollWidth"] <= WIDTH, (
-        f"{path} scrolls sideways at {WIDTH} px: {found['scrollWidth']} px wide; past the edge: {found['wide']}"
-    )
-    unlabelled = [s["el"] for s in found["scrollers"] if not s["region"]]
-    assert not unlabelled, f"{path}: sideways scrolling not in a labelled, focusable region: {unlabelled}"
+    problems = reflow_problems(page, WIDTH)
+    assert not problems, f"{path} scrolls sideways at {WIDTH} px: {problems}"
     assert_accessible(page)
 
 

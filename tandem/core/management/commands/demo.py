@@ -1,10 +1,13 @@
-"""`tandem demo [--seed N]`: load the demo College into an empty database."""
+"""`tandem demo [--seed N] [--slug SLUG]`: load the demo College into an empty database (or,
+with --slug, one more College of the same kind beside the Colleges already there)."""
 
+import re
 import time
 
+from tandem.core import dbstats
 from tandem.core.management.base import TandemCommand, UsageError
 from tandem.core.models import College
-from tandem.demo import generate
+from tandem.demo import data, generate
 from tandem.demo.generate import DemoError
 
 
@@ -16,15 +19,26 @@ class Command(TandemCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2019, help="Random seed (default 2019)")
+        parser.add_argument(
+            "--slug",
+            default=data.COLLEGE_SLUG,
+            help=(
+                "Add another demo College under this slug beside the Colleges already in the database, "
+                "its logins named SLUG-admin, SLUG-leader, … (to try or measure many Colleges)"
+            ),
+        )
 
-    def handle(self, *args, seed=2019, **options):
-        if College.objects.exists():
+    def handle(self, *args, seed=2019, slug=data.COLLEGE_SLUG, **options):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", slug or ""):
+            raise UsageError("--slug: lower-case letters, digits and hyphens, at most 40")
+        if slug == data.COLLEGE_SLUG and College.objects.exists():
             raise UsageError("the database already holds a College; the demo loads only into an empty database")
         started = time.perf_counter()
         try:
-            summary = generate(seed=seed)
+            summary = generate(seed=seed, slug=slug)
         except DemoError as exc:
             raise UsageError(str(exc)) from None
+        dbstats.analyze()  # bulk-loaded tables: PostgreSQL's planner needs their statistics now
         elapsed = time.perf_counter() - started
         tutors, runs, sessions = summary["tutors"], summary["runs"], summary["sessions"]
         out = self.stdout

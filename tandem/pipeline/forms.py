@@ -1,8 +1,8 @@
 from django import forms
 
+from tandem.core.forms import date_field
 from tandem.tutors.models import Tutor
 
-from .forms import date_field
 from .models import PipelineEntry
 
 

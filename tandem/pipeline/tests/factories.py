@@ -1,6 +1,6 @@
 import datetime as dt
 
-from tandem.release.models import PipelineEntry, PipelineStageChange, PipelineSubmission
+from tandem.pipeline.models import PipelineEntry, PipelineStageChange, PipelineSubmission
 
 
 def make_entry(w, *, college=None, email="alex.keen@example.nhs.uk", stage="interested", on=dt.date(2019, 4, 2)):

@@ -11,10 +11,9 @@ from tandem.accounts.rules import requires
 from tandem.core.forms import add_service_errors
 from tandem.core.models import College
 
-from . import pipeline_selectors as selectors
-from . import pipeline_services as services
+from . import selectors, services
 from .charts import grouped_bars
-from .pipeline_forms import (
+from .forms import (
     EntryFilterForm,
     EntryForm,
     InterestForm,
@@ -55,7 +54,7 @@ def interested(request, college):
             form.add_error(None, TOO_MANY_MESSAGE)
             return render(
                 request,
-                "release/interested.jinja",
+                "pipeline/interested.jinja",
                 {"title": "Interested in teaching?", "form": form, "college": college},
                 status=429,
             )
@@ -67,7 +66,7 @@ def interested(request, college):
             else:
                 return redirect("pipeline:thanks", college=college.slug)
     return render(
-        request, "release/interested.jinja", {"title": "Interested in teaching?", "form": form, "college": college}
+        request, "pipeline/interested.jinja", {"title": "Interested in teaching?", "form": form, "college": college}
     )
 
 
@@ -75,7 +74,7 @@ def interested(request, college):
 @require_GET
 def thanks(request, college):
     college = get_object_or_404(College, slug=college)
-    return render(request, "release/interested_thanks.jinja", {"title": "Thank you", "college": college})
+    return render(request, "pipeline/interested_thanks.jinja", {"title": "Thank you", "college": college})
 
 
 @require_GET
@@ -88,7 +87,7 @@ def entry_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "release/pipeline_list.jinja",
+        "pipeline/list.jinja",
         {
             "title": "Staff-tutor pipeline",
             "section": "pipeline",
@@ -115,7 +114,7 @@ def entry_add(request):
             return redirect("pipeline:detail", pk=entry.pk)
     return render(
         request,
-        "release/pipeline_form.jinja",
+        "pipeline/form.jinja",
         {"title": "Add someone to the pipeline", "section": "pipeline", "form": form},
     )
 
@@ -124,9 +123,7 @@ def entry_add(request):
 @requires("view_pipeline")
 def entry_detail(request, pk):
     entry = selectors.entry_for(request.user, pk)
-    return render(
-        request, "release/pipeline_detail.jinja", {"title": entry.name, "section": "pipeline", "entry": entry}
-    )
+    return render(request, "pipeline/detail.jinja", {"title": entry.name, "section": "pipeline", "entry": entry})
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,7 +143,7 @@ def entry_stage(request, pk):
             return redirect("pipeline:detail", pk=entry.pk)
     return render(
         request,
-        "release/pipeline_stage.jinja",
+        "pipeline/stage.jinja",
         {"title": f"Change stage: {entry.name}", "section": "pipeline", "form": form, "entry": entry},
     )
 
@@ -170,7 +167,7 @@ def submission_review(request, pk):
     rows = [(label, getattr(entry, name), getattr(submission, name)) for name, label in REVIEW_FIELDS]
     return render(
         request,
-        "release/pipeline_submission.jinja",
+        "pipeline/submission.jinja",
         {
             "title": "Review a form that matches an existing record",
             "section": "pipeline",
@@ -231,6 +228,6 @@ def funnel(request):
     )
     return render(
         request,
-        "release/funnel.jinja",
+        "pipeline/funnel.jinja",
         {"title": "Pipeline funnel per quarter", "section": "pipeline", "rows": rows, "svg": svg, "shown": shown},
     )

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
-from tandem.release import pipeline_services as services
-from tandem.release.models import PipelineEntry, PipelineStageChange, PipelineSubmission
+from tandem.pipeline import services
+from tandem.pipeline.models import PipelineEntry, PipelineStageChange, PipelineSubmission
 from tandem.tutors.models import Tutor
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_a_post_with_a_known_work_email_changes_no_record(world, client, known):
         (teaching, "Not Sam", "Elsewhere"),
         (lapsed, "Bo Lapsed", "Ward 3"),
     ]
-    event = AuditEvent.objects.get(object_type="release.PipelineSubmission", object_id=str(submissions[0].pk))
+    event = AuditEvent.objects.get(object_type="pipeline.PipelineSubmission", object_id=str(submissions[0].pk))
     assert event.actor is None and "matches an existing record" in event.note
 
 
@@ -154,10 +154,10 @@ def test_the_college_reviews_a_matching_post(world, client, known):
     assert lapsed.changes.last().recorded_by == world.qi
     assert not PipelineSubmission.objects.exists()
     assert AuditEvent.objects.filter(
-        actor=world.qi, object_type="release.PipelineEntry", object_id=str(lapsed.pk)
+        actor=world.qi, object_type="pipeline.PipelineEntry", object_id=str(lapsed.pk)
     ).exists()
     assert (
-        AuditEvent.objects.filter(actor=world.qi, action="delete", object_type="release.PipelineSubmission").count()
+        AuditEvent.objects.filter(actor=world.qi, action="delete", object_type="pipeline.PipelineSubmission").count()
         == 2
     )
 

@@ -1,13 +1,12 @@
 """Writes of the staff-tutor pipeline: validated, atomic, audited (personal data: names, work
 emails). Nothing about anyone's health is asked or kept."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from tandem.audit.services import record
+from tandem.core import clock
 from tandem.tutors.models import Tutor
 
 from .models import PipelineEntry, PipelineStageChange, PipelineSubmission
@@ -46,7 +45,7 @@ def interest_submit(*, college, work_email, today=None, **fields):
     the pipeline changes nothing there (anyone can type anyone's email): the post is kept as a
     submission for the College to review (submission_use / submission_discard). The answer is the
     same either way, so the form never tells a stranger who is already known."""
-    today = today or date.today()
+    today = today or clock.today(college)
     email = (work_email or "").strip().lower()
     validate_email(email)
     details = _clean_details(fields)
@@ -89,7 +88,7 @@ def submission_use(*, actor, submission, today=None):
     """The reviewer uses a submission's details for the record it matches: every detail the form
     gave replaces the record's (one left blank keeps the record's); someone lapsed is interested
     again. The submission is then deleted."""
-    today = today or date.today()
+    today = today or clock.today(submission.entry.college)
     entry = PipelineEntry.objects.select_for_update().get(pk=submission.entry_id)
     given = {k: getattr(submission, k) for k in DETAIL_FIELDS if getattr(submission, k)}
     changed = [k for k, v in given.items() if getattr(entry, k) != v]
@@ -131,7 +130,7 @@ def entry_create(*, actor, college, work_email, stage=Stage.INTERESTED, on=None,
     entry = PipelineEntry.objects.create(
         college=college, work_email=email, stage=stage, source=PipelineEntry.Source.COLLEGE, **details
     )
-    _add_change(entry, stage, on or date.today(), actor)
+    _add_change(entry, stage, on or clock.today(college), actor)
     if tutor is not None:
         entry_link_tutor(actor=actor, entry=entry, tutor=tutor, audit=False)
     record(
@@ -146,7 +145,7 @@ def entry_set_stage(*, actor, entry, stage, on, tutor=None):
         raise ValidationError({"stage": "Choose a stage."})
     if on is None:
         raise ValidationError({"on": "Enter the date."})
-    if on > date.today():
+    if on > clock.today(entry.college):
         raise ValidationError({"on": "The date must be today or in the past."})
     entry = PipelineEntry.objects.select_for_update().get(pk=entry.pk)
     _add_change(entry, stage, on, actor)

@@ -6,10 +6,12 @@ from django.test import Client
 from django.urls import reverse
 
 from tandem.audit.models import AuditEvent
+from tandem.pipeline import services
+from tandem.pipeline.models import PipelineEntry, PipelineStageChange, PipelineSubmission
+from tandem.pipeline.selectors import funnel, visible_entries
 from tandem.qi.measures import REGISTRY
-from tandem.release import pipeline_services as services
-from tandem.release.models import PipelineEntry, PipelineStageChange, PipelineSubmission
-from tandem.release.pipeline_selectors import funnel
+
+from .factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,7 @@ def test_public_form_needs_no_sign_in_and_feeds_the_pipeline(world, client):
     entry = PipelineEntry.objects.get()
     assert entry.work_email == "alex.keen@example.nhs.uk" and entry.stage == "interested" and entry.source == "web_form"
     assert list(entry.changes.values_list("stage", "on")) == [("interested", dt.date.today())]
-    event = AuditEvent.objects.get(object_type="release.PipelineEntry")
+    event = AuditEvent.objects.get(object_type="pipeline.PipelineEntry")
     assert event.actor is None and event.note == "Interested in teaching form"
 
 
@@ -135,7 +137,7 @@ def test_stage_changes_and_tutor_link(world, client):
     assert "already in the pipeline" in body
     detail = client.get(reverse("pipeline:detail", args=[entry.pk])).content.decode()
     assert "14 May 2019" in detail and "Sam Staff" in detail
-    assert AuditEvent.objects.filter(object_type="release.PipelineEntry").count() == 2
+    assert AuditEvent.objects.filter(object_type="pipeline.PipelineEntry").count() == 2
 
 
 def test_funnel_counts_per_quarter_and_conversion(world, client):
@@ -201,3 +203,13 @@ def test_pipeline_measures(world):
     assert REGISTRY["staff_tutors_interested"].compute(world.college) == {"2019-03": 2, "2019-05": 0}
     # Sam counted once (tutor record and linked pipeline entry); Fi from the pipeline only.
     assert REGISTRY["staff_tutors_trained"].compute(world.college) == {"2019-03": 0, "2019-05": 2}
+    for key in ("staff_tutors_interested", "staff_tutors_trained"):
+        assert REGISTRY[key].kind == "process" and REGISTRY[key].definition
+
+
+def test_scoping(world):
+    mine, far = make_entry(world), make_entry(world, college=world.other_college, email="far@example.nhs.uk")
+    assert list(visible_entries(world.qi)) == [mine]
+    assert list(visible_entries(world.other_admin)) == [far]
+    for user in (world.tutor_user, world.manager, world.leader):
+        assert list(visible_entries(user)) == []
