@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-# One session-scoped Playwright browser and the `page` fixture, for every app's browser tests.
-pytest_plugins = ["tandem.tests.browser.fixtures"]
+# One session-scoped Playwright browser and the `page` fixture, for every app's browser tests;
+# the heaviest test files handed out first under xdist (ordering.py).
+pytest_plugins = ["tandem.tests.browser.fixtures", "tandem.tests.ordering"]
 
 REPO = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("TANDEM_SHARED", REPO.parent / "shared"))

@@ -40,7 +40,7 @@ from .crawling import discover, pattern, send, short
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ROLES = ("admin", "qi", "tutor", "peer", "manager", "leader", "student")
-PER_PATTERN = 3  # distinct URLs visited per (route name, query parameter names); forms posted per target
+PER_PATTERN = 2  # distinct URLs visited per (route name, query parameter names); forms posted per target
 NONSENSE = ("zz<script>", "-1", "9999-99-99")
 # 429: the public interest form's rate limit ("Too many attempts"), a designed answer.
 POST_OK = {200, 301, 302, 303, 400, 403, 404, 409, 429}
