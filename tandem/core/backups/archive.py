@@ -104,11 +104,26 @@ class _Serializer(python_serializer.Serializer):
 
     def handle_m2m_field(self, obj, field):
         self._natural_for(field)
+        prefetched = getattr(obj, "_prefetched_objects_cache", {})
+        if field.remote_field.through._meta.auto_created and field.name in prefetched:
+            # As Django's serializer does with a prefetched relation, without building the
+            # fallback queryset it would not use (a quarter of a demo fingerprint's time).
+            natural = self.use_natural_foreign_keys and hasattr(field.remote_field.model, "natural_key")
+            self._current[field.name] = [
+                related.natural_key() if natural else self._value_from_field(related, related._meta.pk)
+                for related in prefetched[field.name]
+            ]
+            return
         super().handle_m2m_field(obj, field)
 
 
 def _rows(model, using):
     qs = model._default_manager.using(using).order_by("pk")
+    # One query per many-to-many field and chunk, not one per row (a restore's fingerprint of the
+    # demo spent 8 of its 12 s on those); the serializer reads the prefetched objects.
+    m2m = [f.name for f in model._meta.many_to_many]
+    if m2m:
+        qs = qs.prefetch_related(*m2m)
     return _Serializer().serialize(qs.iterator(chunk_size=2000), use_natural_primary_keys=False)
 
 
