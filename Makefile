@@ -75,10 +75,11 @@ run: install
 
 # The suite runs in parallel (pytest-xdist): one worker per core, each with its own test database
 # (SQLite in memory, or test_<name>_gw0, _gw1, ... on PostgreSQL). --dist loadfile keeps each test
-# file on one worker, so a module's fixtures (the demo College, the backup) are built once.
+# file on one worker, so a module's fixtures (the demo College, the backup) are built once; files
+# are handed out heaviest first (tandem/tests/ordering.py), not by their number of tests.
 # Override with e.g. `make test PYTEST_WORKERS=0` (serial) or `make test PYTEST_ARGS=--durations=25`.
 PYTEST_WORKERS ?= auto
-PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test: install
 	$(PYTEST)

@@ -56,6 +56,10 @@ def axe_violations(page):
     """Run axe-core on the page: WCAG 2.0/2.1/2.2 A and AA rules. axe is evaluated through the
     DevTools protocol, which the page's Content-Security-Policy does not govern (a script tag
     would be blocked, as it should be)."""
+    # The page as a person sees it at rest: fully loaded (stylesheets applied), and no link in its
+    # hover state because the pointer happened to stop over it after the last click.
+    page.wait_for_load_state("load")
+    page.mouse.move(0, 0)
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',
@@ -70,6 +74,8 @@ def axe_violations(page):
 def assert_accessible(page):
     blocked = [v for v in getattr(page, "csp_violations", []) if "script" in v]
     assert not blocked, "the Content-Security-Policy blocked scripts:\n" + "\n".join(blocked)
+    missing = getattr(page, "missing_assets", [])
+    assert not missing, "assets that did not load:\n" + "\n".join(missing)
     violations = axe_violations(page)
     assert not violations, f"{page.url}: axe found {len(violations)} WCAG 2.2 AA violations:\n" + json.dumps(
         violations, indent=1

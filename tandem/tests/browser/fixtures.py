@@ -67,5 +67,18 @@ def page(browser, live_server):
             else None
         ),
     )
+    # Stylesheets, scripts, images and fonts of Tandem's own that did not load (assert_accessible
+    # fails on them: e.g. an icon the NHS.UK stylesheet asks for at a path Tandem does not serve).
+    pg.missing_assets = []
+    pg.on(
+        "response",
+        lambda response: (
+            pg.missing_assets.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            and response.url.startswith(live_server.url)
+            and response.request.resource_type in ("stylesheet", "script", "image", "font")
+            else None
+        ),
+    )
     yield pg
     context.close()

@@ -92,15 +92,8 @@ def role_pages(world, q):
             reverse("qi:annotations", args=[q.project.pk]),
             reverse("qi:drivers", args=[q.project.pk]),
             reverse("qi:report", args=[q.project.pk]),
+            reverse("qi:measures"),
             reverse("stories:manage_story", args=[story.pk]),
-        ],
-        "qi": [
-            reverse("core:dashboard"),
-            term,
-            reverse("courses:list"),
-            project,
-            measure,
-            reverse("qi:report", args=[q.project.pk]),
         ],
         "tutor": [
             reverse("core:dashboard"),
@@ -108,19 +101,12 @@ def role_pages(world, q):
             reverse("courses:run", args=[world.run.pk]),
             reverse("courses:my_sessions"),
         ],
-        "manager": [reverse("core:dashboard"), term, reverse("courses:list")],
-        "leader": [
-            reverse("core:dashboard"),
-            reverse("courses:list"),
-            reverse("qi:measures"),
-            project,
-            measure,
-            reverse("qi:report", args=[q.project.pk]),
-        ],
     }
 
 
-@pytest.mark.parametrize("username", ["admin", "qi", "tutor", "manager", "leader"])
+# With axe at 320 px, as the admin (who reaches every kind of page below) and a tutor (My
+# sessions); every page of every role is checked for reflow alone by test_reflow_crawl.py.
+@pytest.mark.parametrize("username", ["admin", "tutor"])
 def test_no_page_scrolls_sideways_at_320_px(narrow, world, qi, username):
     sign_in(narrow, username, f"pw-{username}")
     for path in role_pages(world, qi)[username]:
