@@ -63,18 +63,11 @@ USER_COLUMNS = (
     "is_active",
 )
 USER_FLAGS = (False, False, True)
+# The profile's fields are the services' own list, in its order (the rows below follow it).
 STUDENT_COLUMNS = (
     "college",
     "user",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "relation",
-    "agreement_accepted_at",
-    "adjustments",
-    "contact_by_email",
-    "contact_by_phone",
+    *services.PROFILE_FIELDS,
     "source",
     "enrolled_by",
     "created_at",
