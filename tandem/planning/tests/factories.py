@@ -50,20 +50,28 @@ def make_wish_list(w, *, college=None, runs=2):
 
 
 def make_job(w, *, college=None, finished=True):
-    """A finished job with the quick greedy plan (no CP-SAT), for pages that show a plan."""
+    """A job of a new wish list (plan_job), for pages that show a plan."""
+    status = PlanJob.Status.FINISHED if finished else PlanJob.Status.QUEUED
+    return plan_job(make_wish_list(w, college=college), status=status)
+
+
+def plan_job(wl, *, status=PlanJob.Status.FINISHED):
+    """A job of this wish list: finished with the quick greedy plan (no CP-SAT), running part way
+    through its search, or waiting to start."""
     import planner
 
-    wl = make_wish_list(w, college=college)
     built = build(wl)
-    job = PlanJob.objects.create(wish_list=wl, instance=built.instance, labels=built.labels, time_limit=5)
-    if finished:
+    job = PlanJob(wish_list=wl, instance=built.instance, labels=built.labels, time_limit=5, status=status)
+    if status == PlanJob.Status.FINISHED:
         result = planner.greedy_plan(built.instance)
-        job.result, job.status = result, PlanJob.Status.FINISHED
+        job.result = result
         job.progress = [
             [result["objective"], result["objective"] + 1, 0.01],
             [result["objective"], result["objective"], 0.2],
         ]
-        job.save()
+    elif status == PlanJob.Status.RUNNING:
+        job.progress = [[10, 20, 0.05]]
+    job.save()
     return job
 
 

@@ -108,18 +108,10 @@ def test_a_running_job_page_updates_itself(page, college):
     from playwright.sync_api import expect
 
     import planner
-    from tandem.planning.instance import build
+    from tandem.planning.tests.factories import plan_job
 
     wl = WishList.objects.get(college=college)
-    built = build(wl)
-    job = PlanJob.objects.create(
-        wish_list=wl,
-        instance=built.instance,
-        labels=built.labels,
-        time_limit=5,
-        status=PlanJob.Status.RUNNING,
-        progress=[[10, 20, 0.05]],
-    )
+    job = plan_job(wl, status=PlanJob.Status.RUNNING)
     sign_in(page, "small-admin", PASSWORD)
     page.goto(reverse("planning:job", args=[job.pk]))
     check(page, "Plan for Spring 2020")
@@ -127,7 +119,7 @@ def test_a_running_job_page_updates_itself(page, college):
     PlanJob.objects.filter(pk=job.pk).update(progress=[[10, 20, 0.05], [15, 20, 1.2]])
     expect(page.get_by_role("status")).to_contain_text("gap 25.0%", timeout=10_000)
     assert page.locator("#job-meter").evaluate("el => el.value") == 75
-    result = planner.greedy_plan(built.instance)
+    result = planner.greedy_plan(job.instance)
     PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.FINISHED, result=result)
     page.get_by_role("heading", name="Week by week").wait_for(timeout=10_000)
     check(page, "Plan for Spring 2020")

@@ -181,23 +181,15 @@ def test_the_plan_page_shows_the_result_in_place(page, planned):
     """When the job finishes, the page does not reload itself (which loses focus and scroll): the
     result replaces the progress in place and a status message says so."""
     import planner
-    from tandem.planning.instance import build
     from tandem.planning.models import PlanJob, WishList
+    from tandem.planning.tests.factories import plan_job
 
     wl = WishList.objects.get(college=planned)
-    built = build(wl)
-    job = PlanJob.objects.create(
-        wish_list=wl,
-        instance=built.instance,
-        labels=built.labels,
-        time_limit=5,
-        status=PlanJob.Status.RUNNING,
-        progress=[[10, 20, 0.05]],
-    )
+    job = plan_job(wl, status=PlanJob.Status.RUNNING)
     sign_in(page, "small-admin", "pw-small-admin-1")
     page.goto(reverse("planning:job", args=[job.pk]))
     page.evaluate("() => { window.tandemNotReloaded = true; }")
-    PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.FINISHED, result=planner.greedy_plan(built.instance))
+    PlanJob.objects.filter(pk=job.pk).update(status=PlanJob.Status.FINISHED, result=planner.greedy_plan(job.instance))
     page.get_by_role("heading", name="Week by week").wait_for(timeout=10_000)
     assert page.evaluate("() => window.tandemNotReloaded === true"), "the page reloaded itself"
     page.get_by_text("The plan is ready. Its results are shown on this page.").wait_for(state="attached", timeout=5_000)

@@ -33,25 +33,14 @@ ROLES = ("admin", "qi", "tutor", "peer", "manager", "leader", "student")
 
 def demo_college():
     """The demo College, a finished plan of its wish list, and a student's account with records."""
-    import planner
     from tandem.accounts.models import User
     from tandem.demo.generate import generate
-    from tandem.planning.instance import build
-    from tandem.planning.models import PlanJob, WishList
+    from tandem.planning.models import WishList
+    from tandem.planning.tests.factories import plan_job
 
     generate(seed=2019)
     wl = WishList.objects.get()
-    built = build(wl)
-    result = planner.greedy_plan(built.instance)
-    PlanJob.objects.create(
-        wish_list=wl,
-        instance=built.instance,
-        labels=built.labels,
-        time_limit=5,
-        status=PlanJob.Status.FINISHED,
-        result=result,
-        progress=[[result["objective"], result["objective"], 0.2]],
-    )
+    plan_job(wl)
     college = wl.college
     if not User.objects.filter(username="student").exists():  # the demo's own student, when it has one
         student_with_records(college)

@@ -39,11 +39,9 @@ def pages(world):
     """The three pages, each with who opens it: a term with runs (a small College's last spring,
     some cancelled), its finished plan for next term, and the outcome measure's chart with eight
     changes marked."""
-    import planner
     from tandem.core.models import Term
-    from tandem.planning.instance import build
-    from tandem.planning.models import PlanJob, WishList
-    from tandem.planning.tests.factories import small_college
+    from tandem.planning.models import WishList
+    from tandem.planning.tests.factories import plan_job, small_college
     from tandem.qi.models import Annotation
     from tandem.qi.tests import history
     from tandem.qi.tests.factories import qi_world
@@ -55,15 +53,7 @@ def pages(world):
         Annotation.objects.create(project=q.project, date=dt.date(2019, 3 + k, 20), text=text)
     college, _admin = small_college(random.Random(5), password="pw-small-admin-1")
     wl = WishList.objects.get(college=college)
-    built = build(wl)
-    job = PlanJob.objects.create(
-        wish_list=wl,
-        instance=built.instance,
-        labels=built.labels,
-        time_limit=5,
-        status=PlanJob.Status.FINISHED,
-        result=planner.greedy_plan(built.instance),
-    )
+    job = plan_job(wl)
     term = Term.objects.get(college=college, season="spring", year=2019)
     return {
         ("small-admin", "pw-small-admin-1"): [
