@@ -11,6 +11,7 @@ the client and are never believed. With 0 (the default, no proxy) X-Forwarded-Fo
 import ipaddress
 
 from django.conf import settings
+from django_ratelimit.decorators import ratelimit
 
 
 def _valid(address):
@@ -47,3 +48,23 @@ def rate_limit_key(group, request):
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return address
+
+
+def public_form_rate(group, request):
+    """django-ratelimit's rate, read at each request (settings.PUBLIC_FORM_RATE, e.g. "5/h")."""
+    return settings.PUBLIC_FORM_RATE
+
+
+TOO_MANY_MESSAGE = (
+    "This form has been sent too many times from your network. Nothing was sent this time: "
+    "your answers are below. Please try again later."
+)
+
+
+def public_form_limit(group):
+    """The public forms' rate limit (the pipeline's interest form, a student's sign-up): every POST
+    counts, per client address, in the cache every worker shares. Not blocking: the view sees
+    `request.limited`, shows the form again with TOO_MANY_MESSAGE (429) and saves nothing."""
+    return ratelimit(
+        group=group, key="tandem.core.client_ip.rate_limit_key", rate=public_form_rate, method="POST", block=False
+    )

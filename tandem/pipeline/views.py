@@ -1,13 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from tandem.accounts.rules import requires
+from tandem.core.client_ip import TOO_MANY_MESSAGE, public_form_limit
 from tandem.core.forms import add_service_errors
 from tandem.core.models import College
 
@@ -22,26 +21,9 @@ from .forms import (
 )
 
 
-def public_form_rate(group, request):
-    """django-ratelimit's rate, read at each request (settings.PUBLIC_FORM_RATE, e.g. "5/h")."""
-    return settings.PUBLIC_FORM_RATE
-
-
-TOO_MANY_MESSAGE = (
-    "This form has been sent too many times from your network. Nothing was sent this time: "
-    "your answers are below. Please try again later."
-)
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(
-    group="pipeline-interest",
-    key="tandem.core.client_ip.rate_limit_key",
-    rate=public_form_rate,
-    method="POST",
-    block=False,
-)
+@public_form_limit("pipeline-interest")
 def interested(request, college):
     """Every post counts towards the limit (invalid ones too), per client address (behind a proxy,
     TRUSTED_PROXY_COUNT), in the cache every worker shares. Over the limit, the form is shown again

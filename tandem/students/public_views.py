@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from tandem.accounts.models import Role
 from tandem.core import clock
+from tandem.core.client_ip import TOO_MANY_MESSAGE, public_form_limit
 from tandem.core.forms import add_service_errors
 from tandem.core.models import College
 from tandem.core.params import parse_id
-from tandem.pipeline.views import TOO_MANY_MESSAGE, public_form_rate
 
 from . import selectors, services
 from .forms import ProspectusFilterForm, SignUpForm
@@ -73,13 +72,7 @@ def prospectus_run(request, college, pk):
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(
-    group="student-sign-up",
-    key="tandem.core.client_ip.rate_limit_key",
-    rate=public_form_rate,
-    method="POST",
-    block=False,
-)
+@public_form_limit("student-sign-up")
 def sign_up(request, college):
     """A student account by email. Every post counts towards the public forms' rate limit."""
     college = _college(college)

@@ -145,3 +145,20 @@ def test_admin_enrols_and_books_on_someones_behalf(w, client):
     client.post(reverse("students:book_for", args=[mo.pk]), {"run": w.run.pk})
     assert Booking.objects.get(student=mo).status == "booked"
     assert "Mo" in client.get(reverse("students:run_bookings", args=[w.run.pk])).content.decode()
+
+
+def test_sign_up_shares_the_public_forms_rate_limit(w, settings):
+    """Over the limit the sign-up form comes back (429) with what was typed and no account made."""
+    from django.test import Client
+
+    settings.PUBLIC_FORM_RATE = "2/h"
+    visitor = Client(REMOTE_ADDR="192.0.2.9")
+    url = reverse("prospectus:sign_up", args=[w.college.slug])
+    for _ in range(2):
+        assert visitor.post(url, {"email": ""}).status_code == 200
+    response = visitor.post(url, {"email": "robin.limit@example.org", "first_name": "Robin"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "sent too many times from your network" in page and "robin.limit@example.org" in page
+    assert not Student.objects.filter(email="robin.limit@example.org").exists()
+    assert Client(REMOTE_ADDR="192.0.2.10").post(url, {"email": ""}).status_code == 200  # someone else is not
